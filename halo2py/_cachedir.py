@@ -1,0 +1,38 @@
+"""Where halo2py keeps files that survive between runs (Numba's compiled kernels, dev params).
+
+Numba reads ``NUMBA_CACHE_DIR`` when it is first imported, so this must run before any kernel
+module imports numba; ``halo2py/__init__.py`` calls it first thing.
+"""
+
+import hashlib
+import os
+from pathlib import Path
+
+
+def user_cache_dir() -> Path:
+    """``$HALO2PY_CACHE_DIR``, else ``$XDG_CACHE_HOME/halo2py``, else ``~/.cache/halo2py``."""
+    explicit = os.environ.get("HALO2PY_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
+    return Path(base) / "halo2py"
+
+
+def _source_fingerprint() -> str:
+    """A digest of every kernel source file's name, size and mtime.
+
+    Numba invalidates a cached kernel only when *its own* file changes, not when an inlined
+    callee in another module does; keying the cache directory on all sources closes that hole
+    (an edit or an upgrade starts a fresh cache instead of running stale machine code).
+    """
+    root = Path(__file__).parent
+    h = hashlib.blake2b(digest_size=8)
+    for path in sorted(root.rglob("*.py")):
+        st = path.stat()
+        h.update(f"{path.relative_to(root)}:{st.st_size}:{st.st_mtime_ns};".encode())
+    return h.hexdigest()
+
+
+def configure_numba_cache() -> None:
+    """Send Numba's cache to the user cache dir unless the user already chose one."""
+    os.environ.setdefault("NUMBA_CACHE_DIR", str(user_cache_dir() / "numba" / _source_fingerprint()))

@@ -1,0 +1,1 @@
+"""Finite-field and NTT kernels. Imports nothing else of halo2py's (bottom layer)."""

@@ -1,0 +1,20 @@
+"""Compile the field kernels with production argument types (see ``halo2py.warm``)."""
+
+from halo2py.arith.field import Fq, Fr
+
+
+def warm() -> None:
+    for field in (Fr, Fq):
+        a = field.random(8)
+        b = field.random(8)
+        field.add(a, b)
+        field.sub(a, b)
+        field.neg(a)
+        field.mul(a, b)
+        field.scale(a, 3)
+        field.square(a)
+        field.pow(a, 5)
+        field.batch_inverse(a)
+        field.eq(a, b)
+        field.to_bytes(a)
+        field.from_bytes(field.to_bytes(a))

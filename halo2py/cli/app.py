@@ -1,0 +1,45 @@
+"""Top-level Typer app. Each command group lives in its own module and is registered here.
+
+``main`` is the console-script entry: it turns ``Halo2pyError`` (bad input) into one line on
+stderr and the error's exit code, so users never see a traceback for their own mistakes.
+"""
+
+import sys
+
+import typer
+
+from halo2py import __version__
+from halo2py.cli import bench
+from halo2py.cli.console import err
+from halo2py.errors import Halo2pyError
+
+app = typer.Typer(
+    name="halo2py",
+    help="A halo2-style PLONKish prover with pluggable quotient strategies.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # witness values are secrets
+    add_completion=False,
+)
+app.add_typer(bench.app, name="bench")
+
+
+def _version(value: bool):
+    if value:
+        typer.echo(f"halo2py {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+):
+    """halo2py: prove, verify, check and profile PLONKish circuits."""
+
+
+def main() -> None:
+    try:
+        app()
+    except Halo2pyError as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        sys.exit(exc.exit_code)
