@@ -18,16 +18,22 @@ def user_cache_dir() -> Path:
     return Path(base) / "halo2py"
 
 
-def _source_fingerprint() -> str:
-    """A digest of every kernel source file's name, size and mtime.
+# Sub-packages of halo2py that define Numba kernels (or functions inlined into them).
+KERNEL_PACKAGES = ("arith", "poly", "curve", "commitment", "quotient")
 
-    Numba invalidates a cached kernel only when *its own* file changes, not when an inlined
-    callee in another module does; keying the cache directory on all sources closes that hole
+
+def _source_fingerprint() -> str:
+    """A digest of the name, size and mtime of every source file in the kernel packages.
+
+    Numba invalidates a cached kernel only when *its own* file changes, not when a callee in
+    another module does; keying the cache directory on all kernel sources closes that hole
     (an edit or an upgrade starts a fresh cache instead of running stale machine code).
+    Only the packages that hold Numba kernels count, so editing the CLI keeps the cache.
     """
     root = Path(__file__).parent
     h = hashlib.blake2b(digest_size=8)
-    for path in sorted(root.rglob("*.py")):
+    files = (p for pkg in KERNEL_PACKAGES for p in (root / pkg).rglob("*.py"))
+    for path in sorted(files):
         st = path.stat()
         h.update(f"{path.relative_to(root)}:{st.st_size}:{st.st_mtime_ns};".encode())
     return h.hexdigest()
