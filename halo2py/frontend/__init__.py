@@ -1,0 +1,1 @@
+"""Circuit frontend: expressions, the constraint system, the layouter, circuit loading, MockProver."""
