@@ -1,0 +1,239 @@
+"""Multi-scalar multiplication Σ kᵢ·Pᵢ over BN254 G1 by Pippenger's bucket method.
+
+Scalars are cut into W = ⌈255/c⌉ windows of c bits, recoded as signed ("Booth") digits
+d ∈ [−2^(c−1), 2^(c−1)] read straight from c + 1 bits of the scalar — no carry chain between
+windows, so every window is independent and windows run in parallel (``prange``). A negative
+digit adds −P (negating y is free), which halves the buckets to 2^(c−1) per window.
+
+Per window, each point is added to bucket |d| − 1; the buckets are then summed as
+Σ (b+1)·B_b with a running sum (two additions per bucket), and windows are combined by Horner
+(c doublings per window).
+
+Bucket accumulation, where nearly all time goes, has two forms:
+
+- **batch-affine** (large windows): buckets are affine, and up to ``batch`` pending additions to
+  distinct buckets share one field inversion (Montgomery's trick). An affine addition then costs
+  6 multiplications (1 to accumulate the product of denominators, 2 to peel its inverse, 1 for
+  λ, 1 square for x₃, 1 for y₃) plus 1/batch of an inversion, against 11 for a Jacobian mixed
+  addition. A point whose bucket already waits in the batch goes to a Jacobian "spill" bucket
+  instead (rare: ~batch/2^(c−1) of points), as do repeated bases, so no case stalls the batch.
+- **Jacobian** (small windows, where a batch could not amortise its inversion): mixed additions
+  (7M + 4S) into Jacobian buckets.
+"""
+
+import numpy as np
+from numba import njit, prange
+
+from halo2py.arith import fq, limbs
+from halo2py.arith.field import Fr
+from halo2py.curve import g1
+from halo2py.curve.points import AFFINE, JACOBIAN, G1, PointError
+
+SCALAR_BITS = 255  # r < 2^254, plus one zero bit so the top Booth digit needs no carry out
+_U1 = np.uint64(1)
+_ZERO3 = (g1.ZERO, g1.ZERO, g1.ZERO)
+
+
+@njit(cache=True)
+def _bits(s, i, start, length):
+    """``length`` (≤ 63) bits of scalar row ``i`` starting at bit ``start`` (zeros past 256)."""
+    limb = start >> 6
+    if limb >= 4:
+        return np.uint64(0)
+    off = start & 63
+    word = s[i, limb] >> np.uint64(off)
+    if off + length > 64 and limb < 3:
+        word |= s[i, limb + 1] << np.uint64(64 - off)
+    return word & ((_U1 << np.uint64(length)) - _U1)
+
+
+@njit(cache=True)
+def booth_digit(s, i, w, c):
+    """Signed digit of window ``w``: bits [cw, cw+c) + bit cw−1 − 2^c·bit(cw+c−1).
+
+    Summed over windows with weights 2^(cw) the correction terms telescope, leaving the scalar,
+    provided its bit cW−1 is zero (hence W·c ≥ 255).
+    """
+    start = w * c - 1
+    if start < 0:
+        v = _bits(s, i, 0, c) << _U1
+    else:
+        v = _bits(s, i, start, c + 1)
+    x = np.int64(v >> _U1)
+    prev = np.int64(v & _U1)
+    top = np.int64((v >> np.uint64(c)) & _U1)
+    return x + prev - (top << c)
+
+
+@njit(cache=True)
+def _signed_base(bases, i, d):
+    """(bucket index, x, y) for adding sign(d)·P_i to bucket |d| − 1."""
+    x, y = g1.load_aff(bases, i)
+    if d < 0:
+        return -d - 1, x, fq.neg(y)
+    return d - 1, x, y
+
+
+@njit(cache=True)
+def _window_jacobian(bases, scalars, w, c):
+    nb = 1 << (c - 1)
+    buckets = np.zeros((nb, JACOBIAN), dtype=np.uint64)
+    for i in range(bases.shape[0]):
+        d = booth_digit(scalars, i, w, c)
+        if d == 0:
+            continue
+        b, x, y = _signed_base(bases, i, d)
+        bx, by, bz = g1.load_jac(buckets, b)
+        rx, ry, rz = g1.add_mixed(bx, by, bz, x, y)
+        g1.store_jac(buckets, b, rx, ry, rz)
+    rx, ry, rz = _ZERO3
+    ax, ay, az = _ZERO3
+    for b in range(nb - 1, -1, -1):
+        bx, by, bz = g1.load_jac(buckets, b)
+        rx, ry, rz = g1.add(rx, ry, rz, bx, by, bz)
+        ax, ay, az = g1.add(ax, ay, az, rx, ry, rz)
+    return ax, ay, az
+
+
+@njit(cache=True)
+def _apply_batch(buckets, busy, op_b, op_p, op_d, op_pre, nops):
+    """Finish ``nops`` pending affine additions bucket[op_b[k]] += op_p[k] with one inversion."""
+    acc = g1.ONE
+    for k in range(nops):
+        limbs.store(op_pre, k, acc)
+        acc = fq.mul(acc, limbs.load(op_d, k))
+    inv = g1.inverse(acc)
+    for k in range(nops - 1, -1, -1):
+        dinv = fq.mul(inv, limbs.load(op_pre, k))
+        inv = fq.mul(inv, limbs.load(op_d, k))
+        b = op_b[k]
+        bx, by = g1.load_aff(buckets, b)
+        px, py = g1.load_aff(op_p, k)
+        if limbs.equal(bx, px):  # doubling: λ = 3x² / 2y
+            xx = fq.square(bx)
+            lam = fq.mul(fq.add(fq.add(xx, xx), xx), dinv)
+        else:  # λ = (y₂ − y₁) / (x₂ − x₁)
+            lam = fq.mul(fq.sub(py, by), dinv)
+        x3 = fq.sub(fq.sub(fq.square(lam), bx), px)
+        y3 = fq.sub(fq.mul(lam, fq.sub(bx, x3)), by)
+        g1.store_aff(buckets, b, x3, y3)
+        busy[b] = False
+
+
+@njit(cache=True)
+def _window_batch_affine(bases, scalars, w, c, batch):
+    nb = 1 << (c - 1)
+    buckets = np.zeros((nb, AFFINE), dtype=np.uint64)  # (0, 0) = empty
+    spill = np.zeros((nb, JACOBIAN), dtype=np.uint64)
+    busy = np.zeros(nb, dtype=np.bool_)
+    op_b = np.empty(batch, dtype=np.int64)
+    op_p = np.empty((batch, AFFINE), dtype=np.uint64)
+    op_d = np.empty((batch, 4), dtype=np.uint64)
+    op_pre = np.empty((batch, 4), dtype=np.uint64)
+    nops = 0
+    for i in range(bases.shape[0]):
+        d = booth_digit(scalars, i, w, c)
+        if d == 0:
+            continue
+        b, x, y = _signed_base(bases, i, d)
+        if limbs.is_zero(x) and limbs.is_zero(y):
+            continue
+        if busy[b]:
+            sx, sy, sz = g1.load_jac(spill, b)
+            sx, sy, sz = g1.add_mixed(sx, sy, sz, x, y)
+            g1.store_jac(spill, b, sx, sy, sz)
+            continue
+        bx, by = g1.load_aff(buckets, b)
+        if limbs.is_zero(bx) and limbs.is_zero(by):
+            g1.store_aff(buckets, b, x, y)
+            continue
+        if limbs.equal(bx, x):
+            if not limbs.equal(by, y):  # P + (−P): the bucket empties
+                g1.store_aff(buckets, b, g1.ZERO, g1.ZERO)
+                continue
+            den = fq.add(y, y)
+        else:
+            den = fq.sub(x, bx)
+        op_b[nops] = b
+        g1.store_aff(op_p, nops, x, y)
+        limbs.store(op_d, nops, den)
+        busy[b] = True
+        nops += 1
+        if nops == batch:
+            _apply_batch(buckets, busy, op_b, op_p, op_d, op_pre, nops)
+            nops = 0
+    _apply_batch(buckets, busy, op_b, op_p, op_d, op_pre, nops)
+
+    rx, ry, rz = _ZERO3
+    ax, ay, az = _ZERO3
+    for b in range(nb - 1, -1, -1):
+        bx, by = g1.load_aff(buckets, b)
+        rx, ry, rz = g1.add_mixed(rx, ry, rz, bx, by)
+        if not limbs.is_zero(spill[b, 8:12]):
+            sx, sy, sz = g1.load_jac(spill, b)
+            rx, ry, rz = g1.add(rx, ry, rz, sx, sy, sz)
+        ax, ay, az = g1.add(ax, ay, az, rx, ry, rz)
+    return ax, ay, az
+
+
+@njit(parallel=True, cache=True)
+def pippenger(bases, scalars, c, batch, out):
+    """out[0] = Σ scalars[i]·bases[i] (Jacobian); ``batch`` = 0 selects Jacobian buckets."""
+    nwin = (SCALAR_BITS + c - 1) // c
+    sums = np.empty((nwin, JACOBIAN), dtype=np.uint64)
+    for w in prange(nwin):
+        if batch > 0:
+            x, y, z = _window_batch_affine(bases, scalars, w, c, batch)
+        else:
+            x, y, z = _window_jacobian(bases, scalars, w, c)
+        g1.store_jac(sums, w, x, y, z)
+    rx, ry, rz = _ZERO3
+    for w in range(nwin - 1, -1, -1):
+        for _ in range(c):
+            rx, ry, rz = g1.double(rx, ry, rz)
+        sx, sy, sz = g1.load_jac(sums, w)
+        rx, ry, rz = g1.add(rx, ry, rz, sx, sy, sz)
+    g1.store_jac(out, 0, rx, ry, rz)
+
+
+def window_bits(n: int) -> int:
+    """Pippenger window c for n points (measured on this code; see docs/benchmarks.md)."""
+    if n < 32:
+        return 3
+    return max(3, n.bit_length() - 4)
+
+
+def batch_size(c: int) -> int:
+    """Additions sharing one inversion, or 0 for Jacobian buckets when buckets are too few."""
+    nb = 1 << (c - 1)
+    if nb < 4096:
+        return 0
+    return min(2048, nb // 16)
+
+
+def msm(bases: np.ndarray, scalars: np.ndarray, *, window: int | None = None) -> np.ndarray:
+    """Σ scalars[i]·bases[i] as one Jacobian point (12,).
+
+    ``bases``: (n, 8) affine points; ``scalars``: (n, 4) Fr in Montgomery form (as every Fr
+    vector). ``window`` overrides the Pippenger window size c (tuning and tests only).
+    """
+    if not isinstance(bases, np.ndarray) or bases.dtype != np.uint64 or bases.ndim != 2 or bases.shape[1] != AFFINE:
+        raise PointError(f"msm bases must be uint64 affine points (n, 8), got {getattr(bases, 'shape', bases)}")
+    Fr.check(scalars, "msm scalars")
+    if scalars.shape[0] != bases.shape[0]:
+        raise PointError(f"msm: {bases.shape[0]} bases but {scalars.shape[0]} scalars")
+    out = np.zeros((1, JACOBIAN), dtype=np.uint64)
+    n = bases.shape[0]
+    if n == 0:
+        return out[0]
+    c = window or window_bits(n)
+    if not 2 <= c <= 20:
+        raise PointError(f"msm window must be in [2, 20], got {c}")
+    canonical = Fr.from_montgomery(np.ascontiguousarray(scalars))
+    pippenger(np.ascontiguousarray(bases), canonical, c, batch_size(c), out)
+    return out[0]
+
+
+def msm_affine(bases: np.ndarray, scalars: np.ndarray) -> np.ndarray:
+    """``msm`` converted to one affine point (8,); the identity is (0, 0)."""
+    return G1.to_affine(msm(bases, scalars))
