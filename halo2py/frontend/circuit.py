@@ -1,0 +1,285 @@
+"""Circuit definitions: the base class, typed parameters, private inputs, loading, synthesis.
+
+A circuit is a class with ``configure(cs) -> config`` and ``synthesize(config, layouter)``, as in
+halo2, plus ``instances()`` for its public inputs. Its parameters are a dataclass (``Params``) whose
+fields carry defaults and help text; the CLI fills them from ``--param name=value`` converted to
+the declared types. Private inputs come from a JSON object (``--inputs FILE.json``) whose keys the
+circuit declares in ``inputs_help``.
+
+Circuits are found by name in the ``halo2py.circuits`` entry-point group, or loaded from
+``path/to/file.py[:ClassName]``. Every failure along the way — a missing file, an import error, a
+malformed gate, an exception inside the user's ``configure``/``synthesize`` — becomes an
+``InputError`` with one line that says what and where, never a traceback.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import json
+import sys
+import traceback
+import typing
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import ClassVar
+
+from halo2py.errors import Halo2pyError, InputError
+from halo2py.frontend.constraint_system import ConstraintSystem
+from halo2py.frontend.layouter import Assignment, Layouter, field_int
+
+ENTRY_POINT_GROUP = "halo2py.circuits"
+MAX_K = 28  # Fr's two-adicity bounds the domain size
+
+
+def param(default, help: str):
+    """A circuit parameter: a dataclass field with a default and a one-line description."""
+    return dataclasses.field(default=default, metadata={"help": help})
+
+
+@dataclass
+class CircuitParams:
+    """Parameters every circuit has. Subclass (as a dataclass) to add your own."""
+
+    k: int = param(8, "log2 of the number of rows (n = 2^k)")
+
+    def __post_init__(self):
+        if not 1 <= self.k <= MAX_K:
+            raise InputError(f"k must be between 1 and {MAX_K}, got {self.k}")
+
+
+class Circuit:
+    """Base class of halo2py circuits (see docs/circuits.md for a worked example)."""
+
+    name: ClassVar[str] = ""
+    Params: ClassVar[type] = CircuitParams
+    inputs_help: ClassVar[dict] = {}  # private input name -> description
+
+    def __init__(self, params: CircuitParams | None = None, inputs: dict | None = None):
+        self.params = params if params is not None else self.Params()
+        self.inputs = dict(inputs or {})
+        unknown = sorted(set(self.inputs) - set(self.inputs_help))
+        if unknown:
+            known = ", ".join(sorted(self.inputs_help)) or "none"
+            raise InputError(f"circuit '{self.circuit_name()}' has no input(s) "
+                             f"{', '.join(unknown)} (known: {known})")
+
+    @classmethod
+    def circuit_name(cls) -> str:
+        return cls.name or cls.__name__
+
+    def configure(self, cs: ConstraintSystem):
+        """Declare columns, gates and lookups; return whatever ``synthesize`` needs."""
+        raise NotImplementedError
+
+    def synthesize(self, config, layouter: Layouter) -> None:
+        """Assign the witness and fixed values through ``layouter``."""
+        raise NotImplementedError
+
+    def instances(self) -> list:
+        """Public inputs, one list of ints per instance column (default: none)."""
+        return []
+
+    # --- private inputs ------------------------------------------------------------------
+    def input_int(self, name: str, default: int) -> int:
+        """Private input ``name`` as a field int (JSON number or decimal/0x string)."""
+        return parse_field(self.inputs.get(name, default), name)
+
+    def input_ints(self, name: str, default: list) -> list:
+        values = self.inputs.get(name, default)
+        if not isinstance(values, list):
+            raise InputError(f"input '{name}' must be a list, got {type(values).__name__}")
+        return [parse_field(v, f"{name}[{i}]") for i, v in enumerate(values)]
+
+    # --- parameters ----------------------------------------------------------------------
+    @classmethod
+    def param_specs(cls) -> list:
+        """(name, type, default, help) for every parameter, in declaration order."""
+        hints = typing.get_type_hints(cls.Params)
+        return [(f.name, hints[f.name], f.default, f.metadata.get("help", ""))
+                for f in dataclasses.fields(cls.Params)]
+
+    @classmethod
+    def parse_params(cls, assignments: list, k: int | None = None) -> CircuitParams:
+        """Build ``Params`` from ``name=value`` strings (``--param``); ``k`` overrides."""
+        specs = {name: typ for name, typ, _, _ in cls.param_specs()}
+        values = {}
+        for text in assignments:
+            name, sep, raw = text.partition("=")
+            name = name.strip()
+            if not sep:
+                raise InputError(f"--param expects name=value, got '{text}'")
+            if name not in specs:
+                raise InputError(f"circuit '{cls.circuit_name()}' has no parameter '{name}' "
+                                 f"(known: {', '.join(specs)})")
+            values[name] = _convert(raw.strip(), specs[name], name)
+        if k is not None:
+            values["k"] = k
+        try:
+            return cls.Params(**values)
+        except (TypeError, ValueError) as exc:
+            if isinstance(exc, InputError):
+                raise
+            raise InputError(f"circuit '{cls.circuit_name()}': bad parameters: {exc}") from None
+
+
+def _convert(raw: str, typ, name: str):
+    try:
+        if typ is bool:
+            lowered = raw.lower()
+            if lowered in ("1", "true", "yes", "on"):
+                return True
+            if lowered in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(raw)
+        if typ is int:
+            return int(raw, 0)
+        return typ(raw)
+    except ValueError:
+        raise InputError(f"parameter '{name}' expects {getattr(typ, '__name__', typ)}, "
+                         f"got '{raw}'") from None
+
+
+def parse_field(value, name: str) -> int:
+    if isinstance(value, str):
+        try:
+            value = int(value.strip(), 0)
+        except ValueError:
+            raise InputError(f"input '{name}' is not an integer: '{value}'") from None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InputError(f"input '{name}' must be an integer, got {type(value).__name__}")
+    return field_int(value)
+
+
+def load_inputs(path: str | None) -> dict:
+    """The private inputs JSON object at ``path`` (an empty dict when no file is given)."""
+    if path is None:
+        return {}
+    try:
+        data = json.loads(Path(path).read_text())
+    except FileNotFoundError:
+        raise InputError(f"inputs file not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read inputs file {path}: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"inputs file {path} is not valid JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise InputError(f"inputs file {path} must hold a JSON object")
+    return data
+
+
+# --- loading ---------------------------------------------------------------------------------
+def registered_circuits() -> dict:
+    """Entry points of the ``halo2py.circuits`` group, by name."""
+    return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
+
+
+def _is_path(spec: str) -> bool:
+    return spec.partition(":")[0].endswith(".py") or "/" in spec or "\\" in spec
+
+
+def load_circuit_class(spec: str) -> type:
+    """A Circuit subclass from a registered name or ``path/to/file.py[:ClassName]``."""
+    if not _is_path(spec):
+        registry = registered_circuits()
+        if spec not in registry:
+            known = ", ".join(sorted(registry)) or "none"
+            raise InputError(f"unknown circuit '{spec}' (registered: {known}; or give a "
+                             "path/to/file.py[:ClassName])")
+        try:
+            cls = registry[spec].load()
+        except Exception as exc:  # a broken plugin is the user's input, not our bug
+            raise InputError(f"cannot load circuit '{spec}': {_describe(exc)}") from None
+        if not (isinstance(cls, type) and issubclass(cls, Circuit)):
+            raise InputError(f"entry point '{spec}' does not name a Circuit subclass")
+        return cls
+    path, sep, class_name = spec.rpartition(":")
+    if not (sep and path.endswith(".py")):
+        path, class_name = spec, ""
+    return _load_from_file(Path(path), class_name)
+
+
+def _load_from_file(path: Path, class_name: str) -> type:
+    if not path.is_file():
+        raise InputError(f"circuit file not found: {path}")
+    module_name = f"halo2py_user_circuit_{abs(hash(str(path.resolve())))}"
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        del sys.modules[module_name]
+        raise InputError(f"cannot import {path}: {_describe(exc)}") from None
+    if class_name:
+        cls = getattr(module, class_name, None)
+        if not (isinstance(cls, type) and issubclass(cls, Circuit)):
+            raise InputError(f"{path} has no Circuit subclass named '{class_name}'")
+        return cls
+    found = [obj for obj in vars(module).values()
+             if isinstance(obj, type) and issubclass(obj, Circuit) and obj is not Circuit
+             and obj.__module__ == module_name]
+    if not found:
+        raise InputError(f"{path} defines no Circuit subclass")
+    if len(found) > 1:
+        names = ", ".join(sorted(c.__name__ for c in found))
+        raise InputError(f"{path} defines several circuits ({names}); pick one with "
+                         f"{path}:ClassName")
+    return found[0]
+
+
+def _describe(exc: BaseException) -> str:
+    """``Type: message (file:line)`` of the innermost frame — enough to find a user's bug."""
+    where = ""
+    tb = traceback.extract_tb(exc.__traceback__)
+    if tb:
+        where = f" ({Path(tb[-1].filename).name}:{tb[-1].lineno})"
+    if isinstance(exc, SyntaxError) and exc.filename:
+        where = f" ({Path(exc.filename).name}:{exc.lineno})"
+    message = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}: {message}{where}" if message else f"{type(exc).__name__}{where}"
+
+
+# --- synthesis -------------------------------------------------------------------------------
+@dataclass
+class Synthesis:
+    """A circuit's constraint system, its config, and the table it filled at size 2^k."""
+
+    circuit: Circuit
+    cs: ConstraintSystem
+    config: object
+    assignment: Assignment
+
+
+def _user_call(circuit: Circuit, what: str, fn, *args):
+    try:
+        return fn(*args)
+    except Halo2pyError as exc:
+        raise InputError(f"circuit '{circuit.circuit_name()}': {exc}") from None
+    except Exception as exc:
+        raise InputError(f"circuit '{circuit.circuit_name()}': {what} failed: "
+                         f"{_describe(exc)}") from None
+
+
+def configure(circuit: Circuit) -> tuple:
+    """Run ``configure`` on a fresh ConstraintSystem: (cs, config)."""
+    cs = ConstraintSystem()
+    config = _user_call(circuit, "configure", circuit.configure, cs)
+    return cs, config
+
+
+def synthesize(circuit: Circuit, k: int | None = None) -> Synthesis:
+    """Configure and synthesise ``circuit`` at 2^k rows (default: its ``k`` parameter)."""
+    k = circuit.params.k if k is None else k
+    if not 1 <= k <= MAX_K:
+        raise InputError(f"k must be between 1 and {MAX_K}, got {k}")
+    cs, config = configure(circuit)
+    if (1 << k) < cs.minimum_rows():
+        raise InputError(f"k={k} is too small: this circuit needs at least {cs.minimum_rows()} "
+                         f"rows (k >= {cs.minimum_k(1)})")
+    instances = _user_call(circuit, "instances", circuit.instances)
+    layouter = _user_call(circuit, "instances", Layouter, cs, k, instances)
+    _user_call(circuit, "synthesize", circuit.synthesize, config, layouter)
+    assignment = _user_call(circuit, "synthesize", layouter.finish)
+    return Synthesis(circuit, cs, config, assignment)

@@ -1,0 +1,483 @@
+"""Turning ``synthesize`` calls into a filled table: regions, cells, copies, tables, constants.
+
+The layouter is halo2's ``SimpleFloorPlanner`` done in one pass: a region's closure runs once
+against a recorder that keeps cells at *relative* offsets; when it returns, the region is placed
+at the first row where all of its columns (and selectors) are free, and its cells are written.
+Cells handed back to the circuit carry (region, offset), so copies made before placement resolve
+once every region has a start row.
+
+The result, ``Assignment``, is columnar: one (n, 4) uint64 array per column in the Fr
+Montgomery layout of ``halo2py.arith.field`` (what the prover commits to, no conversion needed),
+plus per-column ``owner`` arrays (the region that assigned each cell, −1 if none) that MockProver
+uses to report unassigned cells. Bulk methods (``assign_advice_column``, ``enable_selector_range``,
+``constrain_equal_rows``) fill whole column ranges with numpy so that k = 20 circuits synthesise
+in seconds; per-cell methods are for ordinary circuits.
+"""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from halo2py.arith.constants import FR_MODULUS
+from halo2py.arith.field import Fr
+from halo2py.errors import InputError
+from halo2py.frontend.constraint_system import ConstraintSystem
+from halo2py.frontend.expression import Column, Selector
+
+
+def field_int(value) -> int:
+    """A cell value as a canonical field int (ints of any sign, numpy ints)."""
+    if isinstance(value, bool):
+        raise InputError("cell values must be integers, got a bool")
+    try:
+        return operator.index(value) % FR_MODULUS
+    except TypeError:
+        raise InputError(f"cell values must be integers, got {type(value).__name__}") from None
+
+
+def field_vector(values) -> np.ndarray:
+    """Values for a bulk assignment: an Fr vector ((m, 4) uint64, Montgomery) is taken as is,
+    anything else is a sequence of ints."""
+    if isinstance(values, np.ndarray) and values.dtype == np.uint64 and values.ndim == 2:
+        return Fr.check(values)
+    return Fr.from_ints([field_int(v) for v in values])
+
+
+@dataclass(frozen=True)
+class Cell:
+    """An assigned cell. ``region`` is the index of the region that assigned it and ``offset``
+    is relative to that region's start; for instance cells ``region`` is None and ``offset``
+    is the absolute row. ``value`` is the canonical field value the circuit assigned."""
+
+    column: Column
+    region: int | None
+    offset: int
+    value: int
+
+    def copy_advice(self, name: str, region: Region, column: Column, offset: int) -> Cell:
+        """Assign this cell's value to (column, offset) in ``region`` and constrain them equal."""
+        cell = region.assign_advice(name, column, offset, self.value)
+        region.constrain_equal(self, cell)
+        return cell
+
+
+@dataclass
+class RegionInfo:
+    """Where a region landed and what it touched (for failure locations)."""
+
+    index: int
+    name: str
+    start: int
+    rows: int
+    columns: frozenset          # Columns and Selectors the region used
+    annotations: dict = field(default_factory=dict)  # (column, offset) -> cell name
+
+    def contains(self, row: int) -> bool:
+        return self.start <= row < self.start + self.rows
+
+
+@dataclass
+class Assignment:
+    """A synthesised circuit table. Values are Fr vectors (Montgomery); unassigned cells are 0.
+
+    ``copies`` is an int64 array of shape (m, 4): (left permutation-column index, left row,
+    right permutation-column index, right row), indices into ``cs.permutation_columns``.
+    ``instance_values`` are the public inputs as supplied, whose lengths say which instance cells
+    are assigned.
+    """
+
+    cs: ConstraintSystem
+    k: int
+    advice: list
+    advice_owner: list
+    fixed: list
+    fixed_owner: list
+    instance: list
+    instance_values: list
+    selectors: list
+    selector_owner: list
+    copies: np.ndarray
+    regions: list
+
+    @property
+    def n(self) -> int:
+        return 1 << self.k
+
+    @property
+    def usable_rows(self) -> int:
+        return self.cs.usable_rows(self.k)
+
+    def values(self, column: Column) -> np.ndarray:
+        return {"advice": self.advice, "fixed": self.fixed,
+                "instance": self.instance}[column.kind][column.index]
+
+    def assigned(self, column: Column) -> np.ndarray:
+        """Boolean mask of the rows that hold an assigned value."""
+        if column.kind == "instance":
+            mask = np.zeros(self.n, dtype=bool)
+            mask[:len(self.instance_values[column.index])] = True
+            return mask
+        owner = self.advice_owner if column.kind == "advice" else self.fixed_owner
+        return owner[column.index] >= 0
+
+    def value(self, column: Column, row: int) -> int:
+        return Fr.from_mont(self.values(column)[row % self.n])
+
+    def ints(self, column: Column) -> list:
+        """The column as canonical ints, None where unassigned (slow at large k: for reports
+        and tests)."""
+        vals = Fr.to_ints(self.values(column))
+        mask = self.assigned(column)
+        return [v if m else None for v, m in zip(vals, mask.tolist())]
+
+    def selector_values(self, selector: Selector) -> np.ndarray:
+        return self.selectors[selector.index]
+
+    def copy_pairs(self) -> list:
+        """Copy constraints as ((Column, row), (Column, row)) pairs (readable form of ``copies``)."""
+        cols = self.cs.permutation_columns
+        return [((cols[a], ra), (cols[b], rb)) for a, ra, b, rb in self.copies.tolist()]
+
+
+class _Recorder:
+    """What a region (or table) closure writes, at relative offsets, before placement."""
+
+    def __init__(self):
+        self.cells: dict = {}       # (column, offset) -> canonical int
+        self.bulk: list = []        # (column, offset, Fr vector)
+        self.enables: list = []     # (selector, start, stop)
+        self.annotations: dict = {}
+        self.columns: set = set()
+        self.height = 0
+
+    def touch(self, column, offset: int, length: int = 1) -> None:
+        if offset < 0:
+            raise InputError(f"negative offset {offset} in column '{column.name}'")
+        self.columns.add(column)
+        self.height = max(self.height, offset + length)
+
+
+class Region:
+    """The handle a region closure receives (halo2's ``Region``)."""
+
+    def __init__(self, layouter: Layouter, index: int, name: str):
+        self._lay = layouter
+        self._rec = _Recorder()
+        self.index = index
+        self.name = name
+
+    def _check(self, column: Column, kind: str) -> None:
+        cs = self._lay.cs
+        if not isinstance(column, Column) or column.kind != kind or not cs._declared(column):
+            raise InputError(f"region '{self.name}': '{getattr(column, 'name', column)}' is not "
+                             f"a declared {kind} column")
+        if column in cs.table_columns:
+            raise InputError(f"region '{self.name}': table column '{column.name}' can only be "
+                             "filled with layouter.assign_table")
+
+    def _assign(self, kind: str, name: str, column: Column, offset: int, value) -> Cell:
+        self._check(column, kind)
+        offset = operator.index(offset)
+        self._rec.touch(column, offset)
+        value = field_int(value)
+        self._rec.cells[(column, offset)] = value
+        if name:
+            self._rec.annotations[(column, offset)] = name
+        return Cell(column, self.index, offset, value)
+
+    def assign_advice(self, name: str, column: Column, offset: int, value) -> Cell:
+        return self._assign("advice", name, column, offset, value)
+
+    def assign_fixed(self, name: str, column: Column, offset: int, value) -> Cell:
+        return self._assign("fixed", name, column, offset, value)
+
+    def assign_advice_from_constant(self, name: str, column: Column, offset: int, value) -> Cell:
+        """Assign a constant and pin it with a copy to the constants column."""
+        cell = self.assign_advice(name, column, offset, value)
+        self.constrain_constant(cell, value)
+        return cell
+
+    def assign_advice_from_instance(self, name: str, instance_column: Column, row: int,
+                                    column: Column, offset: int) -> Cell:
+        """Copy public input ``instance_column[row]`` into an advice cell of this region."""
+        source = self._lay.instance_cell(instance_column, row)
+        cell = self.assign_advice(name, column, offset, source.value)
+        self.constrain_equal(source, cell)
+        return cell
+
+    def enable_selector(self, selector: Selector, offset: int) -> None:
+        self.enable_selector_range(selector, offset, operator.index(offset) + 1)
+
+    def enable_selector_range(self, selector: Selector, start: int, stop: int) -> None:
+        """Enable ``selector`` on offsets start .. stop − 1 of this region."""
+        cs = self._lay.cs
+        if not isinstance(selector, Selector) or selector.index >= len(cs.selectors) \
+                or cs.selectors[selector.index] != selector:
+            raise InputError(f"region '{self.name}': {selector!r} is not a declared selector")
+        if stop > start:
+            self._rec.touch(selector, start, stop - start)
+            self._rec.enables.append((selector, start, stop))
+
+    def assign_advice_column(self, name: str, column: Column, values, offset: int = 0) -> None:
+        """Bulk: ``values`` (ints or an Fr vector) into offsets offset .. offset + len − 1."""
+        self._bulk("advice", column, values, offset)
+
+    def assign_fixed_column(self, name: str, column: Column, values, offset: int = 0) -> None:
+        self._bulk("fixed", column, values, offset)
+
+    def _bulk(self, kind: str, column: Column, values, offset: int) -> None:
+        self._check(column, kind)
+        vec = field_vector(values)
+        if len(vec):
+            self._rec.touch(column, offset, len(vec))
+            self._rec.bulk.append((column, offset, vec))
+
+    def constrain_equal(self, a: Cell, b: Cell) -> None:
+        self._lay.constrain_equal(a, b)
+
+    def constrain_equal_rows(self, column_a: Column, offsets_a, column_b: Column,
+                             offsets_b) -> None:
+        """Bulk copies between offsets of this region: column_a[offsets_a[i]] = column_b[offsets_b[i]]."""
+        self._lay.add_copy_batch(column_a, self.index, offsets_a, column_b, self.index, offsets_b)
+
+    def constrain_constant(self, cell: Cell, value) -> None:
+        """Constrain ``cell`` to equal ``value`` through the constants column (halo2-style)."""
+        self._lay.constrain_constant(cell, value)
+
+
+class Table:
+    """The handle an ``assign_table`` closure receives: fills lookup-table columns from row 0."""
+
+    def __init__(self, layouter: Layouter, name: str):
+        self._lay = layouter
+        self._rec = _Recorder()
+        self.name = name
+
+    def _check(self, column: Column) -> None:
+        if column not in self._lay.cs.table_columns:
+            raise InputError(f"table '{self.name}': '{getattr(column, 'name', column)}' is not "
+                             "a lookup_table_column")
+
+    def assign_cell(self, name: str, column: Column, offset: int, value) -> None:
+        self._check(column)
+        offset = operator.index(offset)
+        self._rec.touch(column, offset)
+        self._rec.cells[(column, offset)] = field_int(value)
+
+    def assign_column(self, name: str, column: Column, values) -> None:
+        """Bulk: the whole table column from row 0."""
+        self._check(column)
+        vec = field_vector(values)
+        if len(vec):
+            self._rec.touch(column, 0, len(vec))
+            self._rec.bulk.append((column, 0, vec))
+
+
+class Layouter:
+    """Places regions and tables, records copies, and produces the ``Assignment``."""
+
+    def __init__(self, cs: ConstraintSystem, k: int, instances: list):
+        self.cs = cs
+        self.k = k
+        n = 1 << k
+        self.usable = cs.usable_rows(k)
+        self.instance_values = self._check_instances(instances)
+
+        def store(count):
+            return [np.zeros((n, 4), dtype=np.uint64) for _ in range(count)]
+
+        def owner(count):
+            return [np.full(n, -1, dtype=np.int32) for _ in range(count)]
+
+        self.advice, self.advice_owner = store(len(cs.advice_columns)), owner(len(cs.advice_columns))
+        self.fixed, self.fixed_owner = store(len(cs.fixed_columns)), owner(len(cs.fixed_columns))
+        self.selectors = [np.zeros(n, dtype=bool) for _ in cs.selectors]
+        self.selector_owner = owner(len(cs.selectors))
+        self.instance = store(len(cs.instance_columns))
+        for col, vals in zip(self.instance, self.instance_values):
+            if vals:
+                col[:len(vals)] = Fr.from_ints(vals)
+        self.regions: list[RegionInfo] = []
+        self._starts: list[int] = []
+        self._next_free: dict = {}
+        self._copies: list = []        # (Cell, Cell)
+        self._copy_batches: list = []  # (col_a, region_a, offsets_a, col_b, region_b, offsets_b)
+        self._constants: list = []     # (Cell, value)
+        self._tables_done: set = set()
+        self._rows_needed = 0
+
+    def _check_instances(self, instances) -> list:
+        count = len(self.cs.instance_columns)
+        instances = list(instances or [])
+        if len(instances) != count:
+            raise InputError(f"the circuit has {count} instance column(s) but supplied "
+                             f"{len(instances)} list(s) of public inputs")
+        out = []
+        for col, vals in zip(self.cs.instance_columns, instances):
+            vals = [field_int(v) for v in vals]
+            if len(vals) > self.usable:
+                raise InputError(f"instance column '{col.name}' has {len(vals)} values but only "
+                                 f"{self.usable} usable rows at k={self.k}")
+            out.append(vals)
+        return out
+
+    # --- regions ---------------------------------------------------------------------------
+    def assign_region(self, name: str, assignment: Callable):
+        """Run ``assignment(region)`` once, place the region, write its cells; returns what
+        the closure returns (typically cells for later copies)."""
+        region = Region(self, len(self.regions), name)
+        result = assignment(region)
+        rec = region._rec
+        start = max((self._next_free.get(c, 0) for c in rec.columns), default=0)
+        for c in rec.columns:
+            self._next_free[c] = start + rec.height
+        self._place(rec, region.index, name, start)
+        return result
+
+    def assign_table(self, name: str, assignment: Callable) -> None:
+        """Fill lookup-table columns from row 0; unassigned usable rows repeat row 0's value
+        so that a default 0 never slips into the table."""
+        table = Table(self, name)
+        assignment(table)
+        rec = table._rec
+        for column in rec.columns:
+            if column in self._tables_done:
+                raise InputError(f"table column '{column.name}' is assigned by two tables")
+            self._tables_done.add(column)
+        index = len(self.regions)
+        self._place(rec, index, name, 0)
+        if rec.height > self.usable:
+            return
+        for column in rec.columns:
+            owner = self.fixed_owner[column.index]
+            filled = owner[:rec.height] >= 0
+            if not filled.all():
+                gap = int(np.argmin(filled))
+                raise InputError(f"table '{name}': column '{column.name}' has no value at row "
+                                 f"{gap}; table columns must be filled contiguously from row 0")
+            self.fixed[column.index][rec.height:self.usable] = self.fixed[column.index][0]
+            owner[rec.height:self.usable] = index
+        self.regions[index].rows = self.usable
+
+    def _place(self, rec: _Recorder, index: int, name: str, start: int) -> None:
+        self._starts.append(start)
+        self.regions.append(RegionInfo(index, name, start, rec.height, frozenset(rec.columns),
+                                       {(c, start + o): a for (c, o), a in rec.annotations.items()}))
+        end = start + rec.height
+        self._rows_needed = max(self._rows_needed, end)
+        if end > self.usable:
+            return  # reported by finish() with the k that would fit
+        by_column: dict = {}
+        for (column, offset), value in rec.cells.items():
+            by_column.setdefault(column, ([], []))
+            by_column[column][0].append(start + offset)
+            by_column[column][1].append(value)
+        for column, (rows, vals) in by_column.items():
+            values, owner = self._store(column)
+            values[rows] = Fr.from_ints(vals)
+            owner[rows] = index
+        for column, offset, vec in rec.bulk:
+            values, owner = self._store(column)
+            values[start + offset:start + offset + len(vec)] = vec
+            owner[start + offset:start + offset + len(vec)] = index
+        for selector, lo, hi in rec.enables:
+            self.selectors[selector.index][start + lo:start + hi] = True
+            self.selector_owner[selector.index][start + lo:start + hi] = index
+
+    def _store(self, column: Column):
+        if column.kind == "advice":
+            return self.advice[column.index], self.advice_owner[column.index]
+        return self.fixed[column.index], self.fixed_owner[column.index]
+
+    # --- copies ------------------------------------------------------------------------------
+    def _check_equality(self, column: Column) -> None:
+        if column not in self.cs.permutation_columns:
+            raise InputError(f"column '{column.name}' is not equality-enabled; call "
+                             f"cs.enable_equality({column.name}) in configure")
+
+    def instance_cell(self, column: Column, row: int) -> Cell:
+        if not isinstance(column, Column) or column.kind != "instance" \
+                or not self.cs._declared(column):
+            raise InputError(f"'{getattr(column, 'name', column)}' is not a declared instance column")
+        vals = self.instance_values[column.index]
+        row = operator.index(row)
+        value = vals[row] if 0 <= row < len(vals) else 0
+        return Cell(column, None, row, value)
+
+    def constrain_equal(self, a: Cell, b: Cell) -> None:
+        for cell in (a, b):
+            if not isinstance(cell, Cell):
+                raise InputError(f"constrain_equal expects Cells, got {type(cell).__name__}")
+            self._check_equality(cell.column)
+        self._copies.append((a, b))
+
+    def add_copy_batch(self, column_a, region_a, offsets_a, column_b, region_b, offsets_b) -> None:
+        self._check_equality(column_a)
+        self._check_equality(column_b)
+        offsets_a = np.asarray(offsets_a, dtype=np.int64)
+        offsets_b = np.asarray(offsets_b, dtype=np.int64)
+        if offsets_a.shape != offsets_b.shape or offsets_a.ndim != 1:
+            raise InputError("constrain_equal_rows needs two 1-D offset arrays of equal length")
+        self._copy_batches.append((column_a, region_a, offsets_a, column_b, region_b, offsets_b))
+
+    def constrain_instance(self, cell: Cell, instance_column: Column, row: int) -> None:
+        """Constrain ``cell`` to equal public input ``instance_column[row]``."""
+        self.constrain_equal(cell, self.instance_cell(instance_column, row))
+
+    def constrain_constant(self, cell: Cell, value) -> None:
+        if not self.cs.constants_columns:
+            raise InputError("constrain_constant needs a constants column: call "
+                             "cs.enable_constant(fixed_column) in configure")
+        self._check_equality(cell.column)
+        self._constants.append((cell, field_int(value)))
+
+    # --- result ------------------------------------------------------------------------------
+    def _assign_constants(self) -> None:
+        """One cell per distinct constant in the first constants column, after all regions."""
+        if not self._constants:
+            return
+        column = self.cs.constants_columns[0]
+        index = len(self.regions)
+        rec = _Recorder()
+        cells = {}
+        for _, value in self._constants:
+            if value not in cells:
+                offset = len(cells)
+                rec.touch(column, offset)
+                rec.cells[(column, offset)] = value
+                cells[value] = Cell(column, index, offset, value)
+        start = self._next_free.get(column, 0)
+        self._next_free[column] = start + rec.height
+        self._place(rec, index, "constants", start)
+        for cell, value in self._constants:
+            self._copies.append((cell, cells[value]))
+
+    def _row(self, cell: Cell) -> int:
+        return cell.offset if cell.region is None else self._starts[cell.region] + cell.offset
+
+    def finish(self) -> Assignment:
+        self._assign_constants()
+        if self._rows_needed > self.usable:
+            raise InputError(f"the circuit needs {self._rows_needed} rows but k={self.k} has "
+                             f"only {self.usable} usable rows; use k >= "
+                             f"{self.cs.minimum_k(self._rows_needed)}")
+        perm = {c: i for i, c in enumerate(self.cs.permutation_columns)}
+        parts = []
+        if self._copies:
+            parts.append(np.array([(perm[a.column], self._row(a), perm[b.column], self._row(b))
+                                   for a, b in self._copies], dtype=np.int64))
+        for col_a, reg_a, off_a, col_b, reg_b, off_b in self._copy_batches:
+            batch = np.empty((len(off_a), 4), dtype=np.int64)
+            batch[:, 0], batch[:, 1] = perm[col_a], self._starts[reg_a] + off_a
+            batch[:, 2], batch[:, 3] = perm[col_b], self._starts[reg_b] + off_b
+            parts.append(batch)
+        copies = np.concatenate(parts) if parts else np.zeros((0, 4), dtype=np.int64)
+        if len(copies) and (copies[:, [1, 3]].max() >= 1 << self.k or copies[:, [1, 3]].min() < 0):
+            raise InputError(f"a copy constraint refers to a row outside 0 .. {(1 << self.k) - 1}")
+        return Assignment(self.cs, self.k, self.advice, self.advice_owner, self.fixed,
+                          self.fixed_owner, self.instance, self.instance_values, self.selectors,
+                          self.selector_owner, copies, self.regions)
