@@ -97,6 +97,8 @@ class PrimeField:
 
     def from_bytes(self, data: bytes) -> np.ndarray:
         """Concatenated 32-byte little-endian canonical encodings → vector; rejects values ≥ p."""
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise FieldError(f"{self.name} encoding must be bytes, got {type(data).__name__}")
         if len(data) % 32:
             raise FieldError(f"{self.name} encoding must be a multiple of 32 bytes, got {len(data)}")
         canon = np.frombuffer(data, dtype="<u8").reshape(-1, 4).astype(np.uint64)
@@ -115,6 +117,8 @@ class PrimeField:
         ``rng`` is a callable ``nbytes -> bytes``; tests and ``--seed`` runs pass a deterministic
         one. A uniformly random canonical value is also a uniformly random Montgomery value.
         """
+        if n < 0:
+            raise FieldError(f"cannot draw a negative number ({n}) of {self.name} elements")
         draw = rng or os.urandom
         out = np.empty((n, 4), dtype=np.uint64)
         top_mask = np.uint64((1 << (self.modulus.bit_length() - 192)) - 1)
