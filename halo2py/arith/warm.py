@@ -1,5 +1,6 @@
-"""Compile the field kernels with production argument types (see ``halo2py.warm``)."""
+"""Compile the field and NTT kernels with production argument types (see ``halo2py.warm``)."""
 
+from halo2py.arith import ntt
 from halo2py.arith.field import Fq, Fr
 
 
@@ -18,3 +19,9 @@ def warm() -> None:
         field.eq(a, b)
         field.to_bytes(a)
         field.from_bytes(field.to_bytes(a))
+    # One size past a block reaches every NTT kernel (block and streaming stages, reversal).
+    a = Fr.random(2 << ntt.LOG_BLOCK)
+    ntt.intt(ntt.ntt(a))
+    ntt.coset_intt(ntt.coset_ntt(a, 7), 7)
+    ntt.distribute_powers(a, 3, out=Fr.zeros(a.shape[0]))
+    ntt.clear_twiddle_cache()

@@ -1,0 +1,269 @@
+"""Radix-2 number-theoretic transforms over BN254 Fr, in place on (n, 4) Montgomery vectors.
+
+``ntt`` evaluates a coefficient vector on ⟨ω_k⟩ (natural order in, natural order out); ``intt``
+interpolates back. The kernel is bit-reversal followed by decimation-in-time stages, split in two
+so that it stays cache-friendly at large sizes:
+
+* the first ``log2(BLOCK)`` stages touch only contiguous blocks of ``BLOCK`` rows, so each block is
+  finished while it sits in L2 (blocks run in parallel, one per worker);
+* the remaining stages stream over the whole vector, parallel over runs of butterflies.
+
+Twiddles: ω_{2m}^j depends only on the stage, not on n, so the block stages share one small table
+(``_BLOCK_TWIDDLES``, stage-major); the streaming stages read ω_n^j from a per-size table of n/2
+powers, computed once per k and kept in ``_TWIDDLES``. Only forward tables exist: the inverse
+transform is the forward one followed by reversing entries 1..n−1 (ω^{−ij} = ω^{(n−i)j}) and a
+scaling by 1/n, which halves the memory the cache holds.
+
+Roots: Fr has 2-adicity 28 and multiplicative generator 7 (as in halo2curves), so
+ω_28 = 7^((r−1)/2^28) and ω_k = ω_28^(2^(28−k)).
+"""
+
+import numpy as np
+from numba import njit, prange
+
+from halo2py.arith import fr
+from halo2py.arith.constants import FR_GENERATOR, FR_MODULUS, FR_TWO_ADICITY
+from halo2py.arith.field import Fr
+from halo2py.arith.limbs import load, store
+from halo2py.errors import InputError
+
+MAX_K = FR_TWO_ADICITY
+
+LOG_BLOCK = 12  # 4096 rows × 32 bytes = 128 KiB: a block and its twiddles stay in L2
+_POWER_CHUNK = 4096  # rows per task when multiplying by successive powers
+_BUTTERFLY_CHUNK = 2048  # butterflies per task in a streaming stage
+
+_ROOT_28 = pow(FR_GENERATOR, (FR_MODULUS - 1) >> FR_TWO_ADICITY, FR_MODULUS)
+
+_TWIDDLES: dict = {}  # k -> (2^(k-1), 4) array of ω_k^j, j < n/2
+_BLOCK_TWIDDLES: list = []  # [stage-major table]: entry m + j is ω_{2m}^j for m < BLOCK
+
+
+def root_of_unity(k: int) -> int:
+    """ω_k, the primitive 2^k-th root of unity halo2 uses (canonical int)."""
+    if not 0 <= k <= MAX_K:
+        raise InputError(f"NTT size 2^{k} is out of range: Fr supports 2^0 .. 2^{MAX_K}")
+    return pow(_ROOT_28, 1 << (MAX_K - k), FR_MODULUS)
+
+
+def clear_twiddle_cache() -> None:
+    """Drop the cached per-size twiddle tables (they hold n/2 elements per size used)."""
+    _TWIDDLES.clear()
+
+
+def twiddle_cache_bytes() -> int:
+    """Bytes currently held by cached twiddle tables (memory accounting)."""
+    return sum(t.nbytes for t in _TWIDDLES.values()) + sum(t.nbytes for t in _BLOCK_TWIDDLES)
+
+
+# ---- kernels --------------------------------------------------------------------------------------
+
+
+@njit(cache=True)
+def _pow_u64(base, e):
+    """base^e for a small non-negative int exponent (chunk starting powers)."""
+    acc = fr.ONE
+    while e > 0:
+        if e & 1:
+            acc = fr.mul(acc, base)
+        base = fr.mul(base, base)
+        e >>= 1
+    return acc
+
+
+@njit(parallel=True, cache=True)
+def _mul_powers(src, dst, base, chunk):
+    """dst[j] = src[j] · base^j (dst may be src); each task starts from its own power."""
+    n = src.shape[0]
+    for c in prange((n + chunk - 1) // chunk):
+        lo = c * chunk
+        hi = min(n, lo + chunk)
+        acc = _pow_u64(base, lo)
+        for j in range(lo, hi):
+            store(dst, j, fr.mul(load(src, j), acc))
+            acc = fr.mul(acc, base)
+
+
+@njit(parallel=True, cache=True)
+def _powers(dst, base, chunk):
+    """dst[j] = base^j."""
+    n = dst.shape[0]
+    for c in prange((n + chunk - 1) // chunk):
+        lo = c * chunk
+        hi = min(n, lo + chunk)
+        acc = _pow_u64(base, lo)
+        for j in range(lo, hi):
+            store(dst, j, acc)
+            acc = fr.mul(acc, base)
+
+
+@njit(cache=True)
+def _bitrev32(x):
+    x = ((x >> 1) & 0x55555555) | ((x & 0x55555555) << 1)
+    x = ((x >> 2) & 0x33333333) | ((x & 0x33333333) << 2)
+    x = ((x >> 4) & 0x0F0F0F0F) | ((x & 0x0F0F0F0F) << 4)
+    x = ((x >> 8) & 0x00FF00FF) | ((x & 0x00FF00FF) << 8)
+    return ((x >> 16) & 0xFFFF) | ((x & 0xFFFF) << 16)
+
+
+@njit(parallel=True, cache=True)
+def _bit_reverse(a, log_n):
+    """Permute rows into bit-reversed order; each pair is swapped by its smaller index only."""
+    shift = 32 - log_n
+    for i in prange(a.shape[0]):
+        j = _bitrev32(i) >> shift
+        if i < j:
+            x = load(a, i)
+            store(a, i, load(a, j))
+            store(a, j, x)
+
+
+@njit(cache=True)
+def _butterfly(a, i, j, w):
+    u = load(a, i)
+    v = fr.mul(load(a, j), w)
+    store(a, i, fr.add(u, v))
+    store(a, j, fr.sub(u, v))
+
+
+@njit(parallel=True, cache=True)
+def _block_stages(a, block_tw, log_b):
+    """DIT stages with half-size m < 2^log_b, each block of 2^log_b rows finished in cache."""
+    size = 1 << log_b
+    for blk in prange(a.shape[0] >> log_b):
+        base = blk << log_b
+        for i in range(base, base + size, 2):  # m = 1: the twiddle is 1
+            u = load(a, i)
+            v = load(a, i + 1)
+            store(a, i, fr.add(u, v))
+            store(a, i + 1, fr.sub(u, v))
+        for s in range(1, log_b):
+            m = 1 << s
+            for g in range(base, base + size, 2 * m):
+                for j in range(m):
+                    _butterfly(a, g + j, g + j + m, load(block_tw, m + j))
+
+
+@njit(parallel=True, cache=True)
+def _streaming_stages(a, tw, log_n, log_b, chunk):
+    """DIT stages with half-size m ≥ 2^log_b; twiddle ω_{2m}^j is tw[j · n/(2m)]."""
+    half = a.shape[0] >> 1
+    for s in range(log_b, log_n):
+        m = 1 << s
+        stride = half >> s
+        c = min(chunk, m)
+        for t in prange(half // c):
+            idx = t * c
+            j0 = idx & (m - 1)
+            lo = ((idx >> s) << (s + 1)) + j0
+            for j in range(c):
+                _butterfly(a, lo + j, lo + j + m, load(tw, (j0 + j) * stride))
+
+
+@njit(parallel=True, cache=True)
+def _reverse_and_scale(a, scale):
+    """a[i] ↔ a[n−i] for 0 < i < n/2, everything times ``scale``: turns NTT into inverse NTT."""
+    n = a.shape[0]
+    half = n >> 1
+    store(a, 0, fr.mul(load(a, 0), scale))
+    if n > 1:
+        store(a, half, fr.mul(load(a, half), scale))
+    for i in prange(1, half):
+        x = load(a, i)
+        store(a, i, fr.mul(load(a, n - i), scale))
+        store(a, n - i, fr.mul(x, scale))
+
+
+# ---- tables ---------------------------------------------------------------------------------------
+
+
+def _block_twiddles() -> np.ndarray:
+    if not _BLOCK_TWIDDLES:
+        size = 1 << LOG_BLOCK
+        table = Fr.zeros(size)
+        for s in range(LOG_BLOCK):
+            m = 1 << s
+            _powers(table[m:2 * m], Fr.to_mont(root_of_unity(s + 1)), _POWER_CHUNK)
+        _BLOCK_TWIDDLES.append(table)
+    return _BLOCK_TWIDDLES[0]
+
+
+def twiddles(k: int) -> np.ndarray:
+    """The cached table of ω_k^j for j < 2^(k−1), Montgomery form (computed on first use)."""
+    table = _TWIDDLES.get(k)
+    if table is None:
+        table = np.empty((max(1, (1 << k) >> 1), 4), dtype=np.uint64)
+        _powers(table, Fr.to_mont(root_of_unity(k)), _POWER_CHUNK)
+        _TWIDDLES[k] = table
+    return table
+
+
+# ---- public API -----------------------------------------------------------------------------------
+
+
+def log2_size(a) -> int:
+    """k for a valid NTT input of 2^k rows; raises ``InputError`` with the reason otherwise."""
+    Fr.check(a, "NTT input")
+    n = a.shape[0]
+    if n == 0 or n & (n - 1):
+        raise InputError(f"NTT length must be a power of two, got {n}")
+    k = n.bit_length() - 1
+    if k > MAX_K:
+        raise InputError(f"NTT size 2^{k} is too large: Fr supports at most 2^{MAX_K}")
+    if not a.flags.c_contiguous or not a.flags.writeable:
+        raise InputError("NTT input must be a writeable C-contiguous array (it is transformed in place)")
+    return k
+
+
+def _forward(a, k):
+    if k == 0:
+        return
+    _bit_reverse(a, k)
+    log_b = min(k, LOG_BLOCK)
+    _block_stages(a, _block_twiddles(), log_b)
+    if k > log_b:
+        _streaming_stages(a, twiddles(k), k, log_b, _BUTTERFLY_CHUNK)
+
+
+def ntt(a: np.ndarray) -> np.ndarray:
+    """In place: coefficients → evaluations a'[i] = Σ_j a[j]·ω_k^(ij). Returns ``a``."""
+    _forward(a, log2_size(a))
+    return a
+
+
+def intt(a: np.ndarray) -> np.ndarray:
+    """In place: evaluations on ⟨ω_k⟩ → coefficients (inverse of ``ntt``, 1/n included)."""
+    k = log2_size(a)
+    _forward(a, k)
+    _reverse_and_scale(a, Fr.to_mont(pow(1 << k, -1, FR_MODULUS)))
+    return a
+
+
+def distribute_powers(a: np.ndarray, shift: int, out: np.ndarray | None = None) -> np.ndarray:
+    """out[j] = a[j]·shift^j (``out`` defaults to ``a``, in place): f(X) → f(shift·X)."""
+    Fr.check(a)
+    if out is None:
+        out = a
+    elif out is not a:
+        Fr.check(out, "output")
+        if out.shape != a.shape:
+            raise InputError(f"output shape {out.shape} != input shape {a.shape}")
+    _mul_powers(a, out, Fr.to_mont(shift), _POWER_CHUNK)
+    return out
+
+
+def coset_ntt(a: np.ndarray, shift: int) -> np.ndarray:
+    """In place: coefficients of f → evaluations f(shift·ω_k^i)."""
+    k = log2_size(a)
+    distribute_powers(a, shift)
+    _forward(a, k)
+    return a
+
+
+def coset_intt(a: np.ndarray, shift: int) -> np.ndarray:
+    """In place: evaluations f(shift·ω_k^i) → coefficients of f (inverse of ``coset_ntt``)."""
+    if shift % FR_MODULUS == 0:
+        raise InputError("coset shift must be non-zero")
+    intt(a)
+    distribute_powers(a, pow(shift, -1, FR_MODULUS))
+    return a
