@@ -30,7 +30,7 @@ FIELD_BITS = 254
 
 
 @dataclass(frozen=True)
-class PoseidonParams:
+class PoseidonSpec:
     """One Poseidon instance: ``round_constants[r]`` is added to the state before round r."""
 
     width: int
@@ -103,14 +103,14 @@ def _cauchy_mds(grain: _Grain, width: int, bits: int, p: int) -> list[list[int]]
 
 
 @cache
-def bn254_t3() -> PoseidonParams:
+def bn254_t3() -> PoseidonSpec:
     """The circomlib ``Poseidon(2)`` parameters over BN254 Fr, generated once per process."""
     p = FR_MODULUS
     grain = _Grain(1, 0, FIELD_BITS, WIDTH, FULL_ROUNDS, PARTIAL_ROUNDS)
     rounds = FULL_ROUNDS + PARTIAL_ROUNDS
     flat = _round_constants(grain, rounds * WIDTH, FIELD_BITS, p)
     mds = _cauchy_mds(grain, WIDTH, FIELD_BITS, p)
-    return PoseidonParams(
+    return PoseidonSpec(
         width=WIDTH,
         alpha=ALPHA,
         full_rounds=FULL_ROUNDS,
@@ -121,16 +121,16 @@ def bn254_t3() -> PoseidonParams:
     )
 
 
-def round_states(state, params: PoseidonParams | None = None):
+def round_states(state, spec: PoseidonSpec | None = None):
     """Yield the state after each round: add constants, S-box (all cells or cell 0), MDS."""
-    params = params or bn254_t3()
-    p, alpha, mds = params.modulus, params.alpha, params.mds
+    spec = spec or bn254_t3()
+    p, alpha, mds = spec.modulus, spec.alpha, spec.mds
     state = [s % p for s in state]
-    if len(state) != params.width:
-        raise ValueError(f"Poseidon state has {params.width} cells, got {len(state)}")
-    for r, constants in enumerate(params.round_constants):
+    if len(state) != spec.width:
+        raise ValueError(f"Poseidon state has {spec.width} cells, got {len(state)}")
+    for r, constants in enumerate(spec.round_constants):
         state = [(s + c) % p for s, c in zip(state, constants)]
-        if params.is_full_round(r):
+        if spec.is_full_round(r):
             state = [pow(s, alpha, p) for s in state]
         else:
             state[0] = pow(state[0], alpha, p)
@@ -138,9 +138,9 @@ def round_states(state, params: PoseidonParams | None = None):
         yield state
 
 
-def permute(state, params: PoseidonParams | None = None) -> list[int]:
+def permute(state, spec: PoseidonSpec | None = None) -> list[int]:
     """The Poseidon permutation of a width-3 state of ints (reduced mod r on the way in)."""
-    for state in round_states(state, params):
+    for state in round_states(state, spec):
         pass
     return state
 
