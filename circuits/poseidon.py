@@ -62,7 +62,8 @@ class Poseidon(Circuit):
         m = self.params.length
         message = self.input_ints("message", list(range(1, m + 1)))
         if len(message) != m:
-            raise InputError(f"input 'message' has {len(message)} elements but length={m}")
+            raise InputError(f"input 'message' has {len(message)} elements but length={m} "
+                             f"(set --param length={len(message)})")
         return message
 
     def digest(self) -> int:
