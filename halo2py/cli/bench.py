@@ -1,5 +1,92 @@
-"""``halo2py bench ...``: micro-benchmarks of the kernels (one subcommand per primitive)."""
+"""``halo2py bench ...``: micro-benchmarks of the kernels (one subcommand per primitive).
+
+Each subcommand reports the median over ``--runs`` timed runs after one untimed warm-up; human
+output is a table on stderr, ``--json`` one object on stdout. Kernels are imported inside the
+commands so that ``halo2py --help`` does not load Numba.
+"""
 
 import typer
 
+from halo2py.cli.console import emit_json, err
+from halo2py.cli.timing import measure, use_threads
+from halo2py.errors import InputError
+
 app = typer.Typer(help="Benchmark kernels: medians over repeated runs.", no_args_is_help=True)
+
+_THREADS = typer.Option(None, "--threads", help="Numba worker threads (default: all cores).")
+_RUNS = typer.Option(5, "--runs", help="Timed runs; the median is reported.")
+_JSON = typer.Option(False, "--json", help="Print one JSON object on stdout instead of a table.")
+
+_MAX_FIELD_N = 1 << 26
+
+
+@app.command("field")
+def field(
+    n: int = typer.Option(1 << 20, "--n", help="Vector length per operation."),
+    threads: int | None = _THREADS,
+    runs: int = _RUNS,
+    json_out: bool = _JSON,
+):
+    """Nanoseconds per element of Fr mul/add/square and Fq mul, over vectors of n elements."""
+    if not 1 <= n <= _MAX_FIELD_N:
+        raise InputError(f"--n must be between 1 and {_MAX_FIELD_N}, got {n}")
+    used = use_threads(threads)
+    from halo2py.arith.field import Fq, Fr
+
+    results = {}
+    for name, fld, op in (("fr_mul", Fr, "mul"), ("fr_add", Fr, "add"),
+                          ("fr_square", Fr, "square"), ("fq_mul", Fq, "mul")):
+        a, b, out = fld.random(n), fld.random(n), fld.zeros(n)
+        if op == "square":
+            timing = measure(lambda: fld.square(a, out=out), runs)
+        else:
+            fn = getattr(fld, op)
+            timing = measure(lambda: fn(a, b, out=out), runs)
+        results[name] = timing.median / n * 1e9
+    if json_out:
+        emit_json({"op": "field", "n": n, "threads": used, "runs": runs, "ns_per_element": results})
+        return
+    from rich.table import Table
+
+    err.print(f"field ops on vectors of {n} elements, {used} thread(s), median of {runs} runs")
+    table = Table()
+    table.add_column("op")
+    table.add_column("ns / element", justify="right")
+    for name, ns in results.items():
+        table.add_row(name, f"{ns:.2f}")
+    err.print(table)
+
+
+@app.command("ntt")
+def ntt_cmd(
+    k: int = typer.Option(16, "--k", help="log2 of the transform size (1..28)."),
+    threads: int | None = _THREADS,
+    runs: int = _RUNS,
+    inverse: bool = typer.Option(False, "--inverse", help="Time the inverse NTT instead."),
+    json_out: bool = _JSON,
+):
+    """Milliseconds per in-place radix-2 NTT of 2^k Fr elements."""
+    from halo2py.arith.ntt import MAX_K
+
+    if not 1 <= k <= MAX_K:
+        raise InputError(f"--k must be between 1 and {MAX_K}, got {k}")
+    used = use_threads(threads)
+    from halo2py.arith import ntt
+    from halo2py.arith.field import Fr
+
+    a = Fr.random(1 << k)
+    transform = ntt.intt if inverse else ntt.ntt
+    timing = measure(lambda: transform(a), runs)
+    op = "intt" if inverse else "ntt"
+    if json_out:
+        emit_json({"op": op, "k": k, "threads": used, "runs": runs,
+                   "median_ms": timing.median * 1e3, "min_ms": timing.best * 1e3})
+        return
+    from rich.table import Table
+
+    err.print(f"{op} of 2^{k} Fr elements")
+    table = Table()
+    for col in ("k", "threads", "runs", "median ms", "min ms"):
+        table.add_column(col, justify="right")
+    table.add_row(str(k), str(used), str(runs), f"{timing.median * 1e3:.2f}", f"{timing.best * 1e3:.2f}")
+    err.print(table)
