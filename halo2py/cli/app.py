@@ -10,6 +10,7 @@ import typer
 
 from halo2py import __version__
 from halo2py.cli import bench
+from halo2py.cli import check as check_cmd
 from halo2py.cli.console import err
 from halo2py.errors import Halo2pyError
 
@@ -21,6 +22,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(bench.app, name="bench")
+check_cmd.register(app)
 
 
 def _version(value: bool):
