@@ -1,0 +1,18 @@
+"""Compile the constraint-evaluation kernel with production argument types (see ``halo2py.warm``)."""
+
+import numpy as np
+
+from halo2py.arith.field import Fr
+from halo2py.frontend.expression import Challenge, Column, VariableX
+from halo2py.quotient.evaluate import evaluate
+from halo2py.quotient.program import compile_program
+
+
+def warm() -> None:
+    a, z = Column("advice", 0, "a"), Column("internal", 0, "z")
+    theta = Challenge(0, "theta")
+    program = compile_program([a.cur() * z.next() - VariableX() * theta, 1 - a.prev()],
+                              {a: 0, z: 1}.__getitem__)
+    columns = np.stack([Fr.random(8), Fr.random(8)])
+    out = np.empty((8, 4), dtype=np.uint64)
+    evaluate(program, columns, 2, 0, 8, 3, 5, [7], 11, out)
