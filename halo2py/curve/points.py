@@ -15,12 +15,13 @@ py_ecc's ``optimized_bn128`` (homogeneous projective (X, Y, Z) with affine (X/Z,
 import numpy as np
 
 from halo2py.arith.constants import FR_MODULUS, to_limbs
-from halo2py.arith.field import Fq
+from halo2py.arith.field import Fq, Fr
 from halo2py.curve import vector
 from halo2py.errors import InputError
 
 AFFINE = 8
 JACOBIAN = 12
+_PROGRESSIONS = 64
 
 
 class PointError(InputError):
@@ -61,6 +62,20 @@ class G1Group:
     def identity(self) -> np.ndarray:
         """The point at infinity in Jacobian form (Z = 0)."""
         return np.zeros(JACOBIAN, dtype=np.uint64)
+
+    def random(self, n: int, rng=None) -> np.ndarray:
+        """n affine points for benchmarks and tests, cheaply: 64 arithmetic progressions
+        a·G + i·b·G with random a, b from ``rng`` (``nbytes -> bytes``, default the OS CSPRNG).
+
+        Their discrete logs are related, so they must never stand in for an SRS or anything
+        whose security rests on unknown logs.
+        """
+        scalars = Fr.to_ints(Fr.random(2 * _PROGRESSIONS, rng))
+        g = self.to_jacobian(self.generator())
+        ends = np.stack([self.scalar_mul(g, k) for k in scalars])
+        out = np.empty((n, JACOBIAN), dtype=np.uint64)
+        vector.vec_progressions(ends[:_PROGRESSIONS], ends[_PROGRESSIONS:], out)
+        return self.batch_to_affine(out)
 
     def from_ints(self, x: int, y: int) -> np.ndarray:
         """One affine point from canonical coordinates; (0, 0) is the identity. Checks the curve."""

@@ -111,3 +111,16 @@ def scalar_mul(p, k, out):
             if (word >> np.uint64(bit)) & _ONE:
                 x, y, z = g1.add(x, y, z, px, py, pz)
     g1.store_jac(out, 0, x, y, z)
+
+
+@njit(parallel=True, cache=True)
+def vec_progressions(starts, steps, out):
+    """Row j·m + i of ``out`` = starts[j] + i·steps[j] (m = rows per progression): many points for
+    one Jacobian addition each, in parallel over progressions."""
+    m = (out.shape[0] + starts.shape[0] - 1) // starts.shape[0]
+    for j in prange(starts.shape[0]):
+        x, y, z = g1.load_jac(starts, j)
+        sx, sy, sz = g1.load_jac(steps, j)
+        for i in range(j * m, min(out.shape[0], (j + 1) * m)):
+            g1.store_jac(out, i, x, y, z)
+            x, y, z = g1.add(x, y, z, sx, sy, sz)

@@ -1,0 +1,138 @@
+"""MSM against py_ecc: naive Σ kᵢ·Pᵢ for small n, and bases of known discrete log for large n."""
+
+import random
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from py_ecc import optimized_bn128 as bn
+
+import halo2py.curve.msm  # noqa: F401  (the module, shadowed by the re-exported function)
+from halo2py.arith.constants import FR_MODULUS
+from halo2py.arith.field import Fr
+from halo2py.curve import G1, msm, msm_affine, vector
+from halo2py.errors import InputError
+
+R = FR_MODULUS
+msm_mod = sys.modules["halo2py.curve.msm"]
+rnd = random.Random(7)
+
+
+def py_ecc_affine(pt) -> np.ndarray:
+    if bn.is_inf(pt):
+        return np.zeros(8, dtype=np.uint64)
+    x, y = bn.normalize(pt)
+    return G1.from_ints(int(x), int(y))
+
+
+def naive(bases_ref, ks):
+    acc = bn.Z1
+    for p, k in zip(bases_ref, ks):
+        acc = bn.add(acc, bn.multiply(p, k))
+    return acc
+
+
+def scalars_with_edges(n):
+    ks = [rnd.randrange(R) for _ in range(n)]
+    for i, edge in enumerate([0, R - 1, 1]):
+        if i < n:
+            ks[(i * 7) % n] = edge
+    return ks
+
+
+def py_ecc_bases(n):
+    """Distinct random-looking points from py_ecc alone: a walk P, P + S, P + 2S, …"""
+    p = bn.multiply(bn.G1, rnd.randrange(1, R))
+    step = bn.multiply(bn.G1, rnd.randrange(1, R))
+    out = []
+    for _ in range(n):
+        out.append(p)
+        p = bn.add(p, step)
+    return out
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 17, 256])
+def test_msm_matches_naive_sum(n):
+    bases_ref = py_ecc_bases(n)
+    bases = np.stack([py_ecc_affine(p) for p in bases_ref])
+    ks = scalars_with_edges(n)
+    expect = py_ecc_affine(naive(bases_ref, ks))
+    got = msm(bases, Fr.from_ints(ks))
+    assert G1.eq(got, expect)
+    assert np.array_equal(msm_affine(bases, Fr.from_ints(ks)), expect)
+
+
+def test_repeated_and_identity_bases():
+    p = bn.multiply(bn.G1, rnd.randrange(1, R))
+    q = bn.multiply(bn.G1, rnd.randrange(1, R))
+    pool = [p, p, bn.neg(p), bn.Z1, q, p, bn.Z1, q, bn.neg(q)]
+    ks = scalars_with_edges(len(pool))
+    ks[1] = ks[0]
+    ks[2] = ks[0]  # P·k + P·k − P·k: exercises doubling and cancellation in one bucket
+    bases = np.stack([py_ecc_affine(b) for b in pool])
+    assert G1.eq(msm(bases, Fr.from_ints(ks)), py_ecc_affine(naive(pool, ks)))
+
+
+def test_degenerate_sums_are_identity():
+    bases = G1.random(5)
+    assert G1.is_identity(msm(bases, Fr.zeros(5)))
+    assert G1.is_identity(msm(np.zeros((4, 8), dtype=np.uint64), Fr.random(4)))
+    assert G1.is_identity(msm(np.zeros((0, 8), dtype=np.uint64), Fr.zeros(0)))
+    # P·k + (−P)·k
+    both = np.stack([bases[0], G1.neg(bases[0])])
+    k = Fr.from_ints([12345, 12345])
+    assert np.array_equal(msm_affine(both, k), np.zeros(8, dtype=np.uint64))
+
+
+def known_log_bases(n):
+    """Points t_i·G with t_i = a + i·b (mod r) known, built by repeated addition."""
+    a, b = rnd.randrange(1, R), rnd.randrange(1, R)
+    g = G1.to_jacobian(G1.generator())
+    start = G1.scalar_mul(g, a).reshape(1, 12)
+    step = G1.scalar_mul(g, b).reshape(1, 12)
+    out = np.empty((n, 12), dtype=np.uint64)
+    vector.vec_progressions(start, step, out)
+    return G1.batch_to_affine(out), [(a + i * b) % R for i in range(n)]
+
+
+@pytest.mark.parametrize("window", [None, 8, 13, 15])
+def test_large_msm_both_bucket_kinds(window):
+    """n = 3000 with Jacobian buckets (c = 8) and batch-affine buckets (c ≥ 13, batches filled)."""
+    bases, logs = known_log_bases(3000)
+    ks = scalars_with_edges(3000)
+    expect = py_ecc_affine(bn.multiply(bn.G1, sum(k * t for k, t in zip(ks, logs)) % R))
+    assert G1.eq(msm(bases, Fr.from_ints(ks), window=window), expect)
+
+
+def test_batch_affine_with_colliding_buckets():
+    """Few distinct bases and scalars: most additions hit a busy bucket (spill), double, or cancel."""
+    pool, logs = known_log_bases(4)
+    idx = [rnd.randrange(4) for _ in range(2500)]
+    kpool = [rnd.randrange(R) for _ in range(3)] + [R - 1]
+    kidx = [rnd.randrange(4) for _ in range(2500)]
+    bases = pool[idx]
+    ks = [kpool[j] for j in kidx]
+    total = sum(ks[i] * logs[idx[i]] for i in range(2500)) % R
+    expect = py_ecc_affine(bn.multiply(bn.G1, total))
+    assert msm_mod.batch_size(13) > 0
+    assert G1.eq(msm(bases, Fr.from_ints(ks), window=13), expect)
+
+
+@given(st.integers(0, R - 1), st.integers(2, 20))
+def test_booth_digits_recombine(k, c):
+    s = Fr.from_montgomery(Fr.from_ints([k]))
+    nwin = (msm_mod.SCALAR_BITS + c - 1) // c
+    digits = [msm_mod.booth_digit(s, 0, w, c) for w in range(nwin)]
+    assert all(abs(d) <= 1 << (c - 1) for d in digits)
+    assert sum(d << (c * w) for w, d in enumerate(digits)) == k
+
+
+def test_msm_input_errors():
+    with pytest.raises(InputError, match="2 bases but 3 scalars"):
+        msm(G1.random(2), Fr.random(3))
+    with pytest.raises(InputError, match=r"\(n, 8\)"):
+        msm(np.zeros((2, 12), dtype=np.uint64), Fr.random(2))
+    with pytest.raises(InputError, match="window"):
+        msm(G1.random(2), Fr.random(2), window=1)
