@@ -1,0 +1,1 @@
+"""The PLONK protocol layer: keygen, prover, verifier, one module per argument (halo2's plonk/)."""

@@ -1,0 +1,95 @@
+"""The proof file: a versioned container around halo2's transcript bytes.
+
+Layout (all integers little-endian):
+  magic      8 bytes  b"H2PYPRF\\0"
+  version    u16      CONTAINER_VERSION
+  k          u8
+  multiopen  u8       0 = gwc, 1 = shplonk
+  vk digest  32 bytes the verifying key's transcript representation (Fr, canonical)
+  columns    u32      number of instance columns, then per column: u32 count, count × 32-byte Fr
+  transcript u64 length, then the transcript bytes exactly as halo2's Blake2bWrite produces them
+
+A file that does not parse as this container is bad input (exit 2); a container that parses but
+whose transcript does not verify is an invalid proof (exit 1). The header is not trusted: the
+verifier recomputes the vk and compares digests, and the instances are absorbed by the transcript.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+
+from halo2py.arith.constants import FR_MODULUS
+from halo2py.errors import InputError
+
+MAGIC = b"H2PYPRF\0"
+CONTAINER_VERSION = 1
+SCHEMES = ("gwc", "shplonk")
+
+
+class ContainerError(InputError):
+    """Not a halo2py proof file (bad magic, unknown version, truncated or malformed header)."""
+
+
+@dataclass
+class ProofFile:
+    k: int
+    multiopen: str
+    vk_digest: int
+    instances: list  # list of columns, each a list of canonical ints
+    transcript: bytes
+
+    def to_bytes(self) -> bytes:
+        out = [MAGIC, struct.pack("<HBB", CONTAINER_VERSION, self.k, SCHEMES.index(self.multiopen)),
+               self.vk_digest.to_bytes(32, "little"), struct.pack("<I", len(self.instances))]
+        for column in self.instances:
+            out.append(struct.pack("<I", len(column)))
+            out.extend(v.to_bytes(32, "little") for v in column)
+        out.append(struct.pack("<Q", len(self.transcript)))
+        out.append(self.transcript)
+        return b"".join(out)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> ProofFile:
+        reader = _Reader(data)
+        if reader.take(len(MAGIC), "magic") != MAGIC:
+            raise ContainerError("not a halo2py proof file (bad magic)")
+        version, k, scheme = struct.unpack("<HBB", reader.take(4, "header"))
+        if version != CONTAINER_VERSION:
+            raise ContainerError(f"unsupported proof file version {version} (this halo2py reads {CONTAINER_VERSION})")
+        if scheme >= len(SCHEMES):
+            raise ContainerError(f"unknown multiopen scheme id {scheme} in proof file")
+        digest = int.from_bytes(reader.take(32, "vk digest"), "little")
+        instances = []
+        for _ in range(reader.u32("instance column count")):
+            count = reader.u32("instance count")
+            instances.append([reader.scalar("instance value") for _ in range(count)])
+        length = struct.unpack("<Q", reader.take(8, "transcript length"))[0]
+        transcript = reader.take(length, "transcript")
+        if reader.remaining():
+            raise ContainerError(f"proof file has {reader.remaining()} trailing bytes")
+        return cls(k, SCHEMES[scheme], digest, instances, transcript)
+
+
+class _Reader:
+    def __init__(self, data: bytes):
+        self.data, self.pos = data, 0
+
+    def take(self, count: int, what: str) -> bytes:
+        if self.pos + count > len(self.data):
+            raise ContainerError(f"proof file truncated while reading {what}")
+        chunk = self.data[self.pos:self.pos + count]
+        self.pos += count
+        return chunk
+
+    def u32(self, what: str) -> int:
+        return struct.unpack("<I", self.take(4, what))[0]
+
+    def scalar(self, what: str) -> int:
+        value = int.from_bytes(self.take(32, what), "little")
+        if value >= FR_MODULUS:
+            raise ContainerError(f"proof file {what} is not a canonical field element")
+        return value
+
+    def remaining(self) -> int:
+        return len(self.data) - self.pos

@@ -1,0 +1,65 @@
+"""The lookup argument in halo2's permuted-column form.
+
+For each lookup the prover θ-compresses the input tuple into A and the table tuple into S (one
+value per row), then commits A′ (A sorted, equal values adjacent) and S′ (a rearrangement of S in
+which every first occurrence in A′ is matched by the same value at the same row). The product Z
+proves that (A′, S′) is a permutation of (A, S); the two extra constraints prove each A′ row
+equals S′ or the row above.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from halo2py.arith.field import Fr
+from halo2py.errors import Halo2pyError
+from halo2py.poly.grand_product import mul_linear_factor, prefix_product
+
+
+class LookupInputNotInTable(Halo2pyError):
+    """A witness whose lookup input is missing from the table cannot be proved."""
+
+    exit_code = 1
+
+
+def permute_expression_pair(inputs: np.ndarray, table: np.ndarray, name: str):
+    """(A′, S′) over the usable rows, given compressed input and table values (Fr vectors)."""
+    usable = len(inputs)
+    both = np.concatenate([inputs, table])
+    _, ids = np.unique(both, axis=0, return_inverse=True)  # any total order of values will do
+    ids = ids.reshape(-1)
+    in_ids, table_ids = ids[:usable], ids[usable:]
+    order = np.argsort(in_ids, kind="stable")
+    sorted_ids = in_ids[order]
+    first = np.ones(usable, dtype=bool)
+    first[1:] = sorted_ids[1:] != sorted_ids[:-1]
+    distinct = sorted_ids[first]
+    counts = np.bincount(table_ids, minlength=len(both))
+    if (counts[distinct] == 0).any():
+        missing = int(distinct[counts[distinct] == 0][0])
+        value = Fr.from_mont(tuple(both[np.flatnonzero(ids == missing)[0]]))
+        raise LookupInputNotInTable(f"lookup '{name}': input value {value} is not in the table")
+    counts[distinct] -= 1
+    leftover = np.repeat(np.arange(len(counts)), counts)  # table values not matched to a first
+    value_of = np.empty((len(both), 4), dtype=np.uint64)
+    value_of[ids] = both
+    permuted_input = value_of[sorted_ids]
+    permuted_table = np.empty_like(permuted_input)
+    permuted_table[first] = permuted_input[first]
+    permuted_table[~first] = value_of[leftover]
+    return permuted_input, permuted_table
+
+
+def commit_product(compressed_input, compressed_table, permuted_input, permuted_table,
+                   beta: int, gamma: int, n: int, blinding_factors: int, random_values) -> np.ndarray:
+    """Z with Z(ω^0) = 1 and Z(ω^{i+1}) = Z(ω^i)·(A+β)(S+γ)/((A′+β)(S′+γ)); last rows random."""
+    ratios = Fr.ones(n)
+    mul_linear_factor(ratios, permuted_input, permuted_input, 0, beta)
+    mul_linear_factor(ratios, permuted_table, permuted_table, 0, gamma)
+    ratios = Fr.batch_inverse(ratios, out=ratios)
+    mul_linear_factor(ratios, compressed_input, compressed_input, 0, beta)
+    mul_linear_factor(ratios, compressed_table, compressed_table, 0, gamma)
+    z = np.empty((n, 4), dtype=np.uint64)
+    prefix_product(ratios, 1, n - blinding_factors, z)
+    z[n - blinding_factors:] = random_values(blinding_factors)
+    return z

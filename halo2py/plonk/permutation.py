@@ -1,0 +1,116 @@
+"""The permutation (copy-constraint) argument: σ polynomials at keygen, grand products at proving.
+
+Keygen turns the circuit's copy constraints into cycles over the cells of the equality-enabled
+columns; σ_j(ω^i) names the next cell of (j, i)'s cycle as δ^{j′}·ω^{i′}. The prover's running
+product over chunks of d − 2 columns then equals 1 exactly when every cycle holds equal values.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from halo2py.arith.constants import FR_MODULUS
+from halo2py.arith.field import Fr
+from halo2py.errors import InputError
+from halo2py.plonk.layout import DELTA
+from halo2py.poly.grand_product import mul_linear_factor, prefix_product
+from halo2py.poly.ops import powers
+
+
+@njit(cache=True)
+def _find(parent, i):
+    root = i
+    while parent[root] != root:
+        root = parent[root]
+    while parent[i] != root:  # path compression
+        nxt = parent[i]
+        parent[i] = root
+        i = nxt
+    return root
+
+
+@njit(cache=True)
+def _union_all(left, right, size):
+    parent = np.arange(size)
+    for t in range(left.shape[0]):
+        a = _find(parent, left[t])
+        b = _find(parent, right[t])
+        if a != b:
+            if a < b:
+                parent[b] = a
+            else:
+                parent[a] = b
+    roots = np.empty(size, dtype=np.int64)
+    for i in range(size):
+        roots[i] = _find(parent, i)
+    return roots
+
+
+def cycle_mapping(copies: np.ndarray, n: int, usable_rows: int):
+    """For every cell in some copy constraint: the cell that follows it in its cycle.
+
+    Returns (cells, successors) as flat ids column·n + row. Cells in no copy map to themselves
+    and are omitted. Cycles list their cells in increasing id order, so keys are deterministic.
+    """
+    if len(copies) == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    rows = copies[:, [1, 3]]
+    if rows.max() >= usable_rows:
+        bad = int(rows.max())
+        raise InputError(f"a copy constraint uses row {bad}, outside the {usable_rows} usable rows")
+    left = copies[:, 0] * n + copies[:, 1]
+    right = copies[:, 2] * n + copies[:, 3]
+    cells, inverse = np.unique(np.concatenate([left, right]), return_inverse=True)
+    roots = _union_all(inverse[:len(left)], inverse[len(left):], len(cells))
+    order = np.lexsort((cells, roots))          # group by cycle, ascending ids inside
+    grouped_roots = roots[order]
+    successor = np.roll(order, -1)
+    last_of_cycle = np.append(grouped_roots[1:] != grouped_roots[:-1], True)
+    first_index = np.flatnonzero(np.insert(grouped_roots[1:] != grouped_roots[:-1], 0, True))
+    cycle_start = np.repeat(first_index, np.diff(np.append(first_index, len(order))))
+    successor[last_of_cycle] = order[cycle_start[last_of_cycle]]
+    return cells[order], cells[successor]
+
+
+def build_sigmas(copies: np.ndarray, columns: int, n: int, usable_rows: int, omega: int) -> list:
+    """σ_j in Lagrange form for each equality-enabled column j."""
+    omega_powers = powers(omega, n)
+    deltas = [pow(DELTA, j, FR_MODULUS) for j in range(columns)]
+    sigmas = [Fr.scale(omega_powers, deltas[j]) for j in range(columns)]  # identity permutation
+    cells, successors = cycle_mapping(copies, n, usable_rows)
+    src_col, src_row = np.divmod(cells, n)
+    dst_col, dst_row = np.divmod(successors, n)
+    for j in range(columns):
+        mine = src_col == j
+        for t in np.unique(dst_col[mine]):
+            sel = mine & (dst_col == t)
+            sigmas[j][src_row[sel]] = Fr.scale(omega_powers[dst_row[sel]], deltas[t])
+    return sigmas
+
+
+def commit_products(sets: list, sigma_values: list, chunk_len: int, beta: int, gamma: int,
+                    omega: int, n: int, blinding_factors: int, random_values) -> list:
+    """The Lagrange-form running product z_s of each chunk of columns, linked across chunks.
+
+    ``sets``: per chunk, the Lagrange values (blinded advice, fixed, instance) of its columns.
+    z_s(ω^0) = z_{s−1}(ω^u) (1 for the first set); rows u + 1 .. n − 1 are blinding randomness.
+    """
+    omega_powers = powers(omega, n)
+    usable_plus_last = n - blinding_factors
+    products, last_z = [], 1
+    for s, values in enumerate(sets):
+        ratios = Fr.ones(n)
+        for j, column_values in enumerate(values):
+            mul_linear_factor(ratios, column_values, sigma_values[s * chunk_len + j], beta, gamma)
+        ratios = Fr.batch_inverse(ratios, out=ratios)
+        for j, column_values in enumerate(values):
+            delta_beta = beta * pow(DELTA, s * chunk_len + j, FR_MODULUS) % FR_MODULUS
+            mul_linear_factor(ratios, column_values, omega_powers, delta_beta, gamma)
+        z = np.empty((n, 4), dtype=np.uint64)
+        prefix_product(ratios, last_z, usable_plus_last, z)
+        z[usable_plus_last:] = random_values(blinding_factors)
+        last_z = Fr.from_mont(tuple(z[usable_plus_last - 1]))
+        products.append(z)
+    return products

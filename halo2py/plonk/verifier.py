@@ -1,0 +1,122 @@
+"""``verify_proof``: read a halo2 transcript back, recompute the challenges, check the quotient
+identity at x from the claimed evaluations, and check every opening with one multi-pairing.
+
+The constraints checked at x are the very expressions the prover's quotient program was compiled
+from (``ProtocolLayout.quotient_constraints``), evaluated over Python ints.
+"""
+
+from __future__ import annotations
+
+from halo2py.arith.constants import FR_MODULUS
+from halo2py.commitment.multiopen import VerifierQuery, verify_proof as multiopen_verify
+from halo2py.errors import Halo2pyError
+from halo2py.plonk.layout import evaluations_after_random, evaluations_before_random, opening_queries
+from halo2py.transcript import Blake2bRead
+
+R = FR_MODULUS
+
+
+class VerificationError(Halo2pyError):
+    """A well-formed proof file whose proof is not valid for this circuit and instances."""
+
+    exit_code = 1
+
+
+def lagrange_evals(domain, x: int, rows) -> dict:
+    """l_i(x) = ω^i·(x^n − 1) / (n·(x − ω^i)) for each row i (x outside ⟨ω⟩)."""
+    n = domain.n
+    common = (pow(x, n, R) - 1) * pow(n, -1, R) % R
+    out = {}
+    for i in rows:
+        wi = pow(domain.omega, i % n, R)
+        denominator = (x - wi) % R
+        if denominator == 0:
+            raise VerificationError("challenge x fell on the evaluation domain")
+        out[i] = wi * common * pow(denominator, -1, R) % R
+    return out
+
+
+def instance_evaluation(domain, values: list, point: int) -> int:
+    """The instance polynomial (values on rows 0.., zeros after) at ``point``."""
+    if not values:
+        return 0
+    ls = lagrange_evals(domain, point, range(len(values)))
+    return sum(v * ls[i] for i, v in enumerate(values)) % R
+
+
+def verify_proof(params, vk, instances: list, proof: bytes, multiopen: str = "shplonk") -> None:
+    """Return if the proof is valid; raise VerificationError or TranscriptError (exit 1) if not."""
+    layout, domain = vk.layout, vk.domain
+    n, bf = domain.n, layout.blinding_factors
+    if len(instances) != len(layout.instance_columns):
+        raise VerificationError(f"expected {len(layout.instance_columns)} instance column(s), "
+                                f"got {len(instances)}")
+    tr = Blake2bRead(proof)
+    tr.common_scalar(vk.transcript_repr)
+    for column_values in instances:
+        for v in column_values:
+            tr.common_scalar(v)
+
+    commitments = {}
+    for column in layout.advice_columns:
+        commitments[column] = tr.read_point()
+    theta = tr.squeeze_challenge()
+    for cols in layout.lookups:
+        commitments[cols.permuted_input] = tr.read_point()
+        commitments[cols.permuted_table] = tr.read_point()
+    beta = tr.squeeze_challenge()
+    gamma = tr.squeeze_challenge()
+    for column in layout.permutation_products:
+        commitments[column] = tr.read_point()
+    for cols in layout.lookups:
+        commitments[cols.product] = tr.read_point()
+    random_commitment = tr.read_point()
+    y = tr.squeeze_challenge()
+    h_commitments = [tr.read_point() for _ in range(domain.quotient_poly_degree)]
+    x = tr.squeeze_challenge()
+
+    evals = {key: tr.read_scalar() for key in evaluations_before_random(layout)}
+    random_eval = tr.read_scalar()
+    evals.update({key: tr.read_scalar() for key in evaluations_after_random(layout)})
+
+    for column, point in zip(layout.fixed_columns, vk.fixed_commitments):
+        commitments[column] = point
+    for column, point in zip(layout.sigmas, vk.permutation_commitments):
+        commitments[column] = point
+
+    xn = pow(x, n, R)
+    usable = n - bf - 1
+    ls = lagrange_evals(domain, x, [0] + list(range(usable, n)))
+    l_blind = sum(ls[i] for i in range(usable + 1, n)) % R
+    special = {layout.l0: ls[0], layout.l_last: ls[usable],
+               layout.l_active: (1 - ls[usable] - l_blind) % R}
+    for q in layout.instance_queries:
+        evals[(q.column, q.rotation)] = instance_evaluation(
+            domain, instances[q.column.index], domain.rotate_omega(x, q.rotation))
+
+    def query(q) -> int:
+        if q.column in special:
+            return special[q.column]
+        return evals[(q.column, q.rotation)]
+
+    challenges = [theta, beta, gamma]
+    numerator = 0
+    for constraint in layout.quotient_constraints():
+        value = constraint.evaluate_int(selector=_no_selector, query=query,
+                                        challenge=lambda c: challenges[c.index], x=x)
+        numerator = (numerator * y + value) % R
+    if xn == 1:
+        raise VerificationError("challenge x fell on the evaluation domain")
+    expected_h = numerator * pow(xn - 1, -1, R) % R
+
+    queries = [VerifierQuery(domain.rotate_omega(x, rotation), commitments[column], evals[(column, rotation)])
+               for column, rotation in opening_queries(layout)]
+    h_combination = [(pow(xn, i, R), point) for i, point in enumerate(h_commitments)]
+    queries += [VerifierQuery(x, h_combination, expected_h), VerifierQuery(x, random_commitment, random_eval)]
+    if not multiopen_verify(params, tr, queries, multiopen):
+        raise VerificationError("the opening proof does not verify")
+    tr.assert_exhausted()
+
+
+def _no_selector(selector):
+    raise AssertionError("selectors are lowered to fixed columns before verification")

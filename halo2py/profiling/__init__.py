@@ -1,0 +1,1 @@
+"""Per-phase time and memory of a proof, and the analytic memory model."""

@@ -1,0 +1,112 @@
+"""The quotient-strategy contract: what the prover hands a strategy, and what it gets back.
+
+The prover builds one constraint program (gates, permutation, lookups — in halo2's order) and the
+list of every polynomial it queries, in coefficient form, indexed by the program's slots. A strategy
+decides *where and in what order* to evaluate that program over the extended domain; whatever it
+does, it must return the same quotient h = numerator / (X^n − 1), in coefficient form, split into
+d − 1 pieces of n coefficients. Strategies know nothing of the CLI, transcripts or commitments.
+
+Each strategy also declares its term of the analytic memory model (``model_bytes``) and reports
+the bytes it actually held at its peak (``QuotientResult.peak_bytes``, via ``Allocations``), so
+model and measurement can be printed side by side.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import ClassVar, Sequence
+
+import numpy as np
+
+ELEMENT_BYTES = 32
+
+
+@dataclass(frozen=True)
+class QuotientShape:
+    """The sizes a memory model needs: n, extended parts e, pieces d − 1, and polynomial count."""
+
+    n: int
+    e: int
+    pieces: int
+    polys: int
+
+
+@dataclass
+class QuotientTask:
+    """Everything a strategy receives.
+
+    ``domain``: the EvaluationDomain (n, e, ζ, ω_ext, coset transforms, parts).
+    ``program``: the compiled constraint program; query slot s reads ``polys[s]``.
+    ``polys``: coefficient-form (n, 4) Fr arrays, one per slot. Strategies must not modify them.
+    ``challenges``: canonical ints for the program's Challenge leaves. ``y``: the Horner challenge.
+    """
+
+    domain: object
+    program: object
+    polys: Sequence[np.ndarray]
+    challenges: Sequence[int]
+    y: int
+
+    @property
+    def shape(self) -> QuotientShape:
+        d = self.domain
+        return QuotientShape(n=d.n, e=d.e, pieces=d.quotient_poly_degree, polys=len(self.polys))
+
+
+@dataclass
+class QuotientResult:
+    """h in coefficient form as ``pieces`` (d − 1 arrays of n coefficients), plus accounting."""
+
+    pieces: list
+    peak_bytes: int = 0
+    notes: dict = field(default_factory=dict)
+
+
+class Allocations:
+    """Counts the bytes a strategy holds, so it can report its own peak.
+
+    ``empty`` allocates and counts; ``free`` uncounts (the caller drops its reference too).
+    This is bookkeeping, not measurement: the profiler measures the real heap with memray and
+    prints both.
+    """
+
+    def __init__(self):
+        self.current = 0
+        self.peak = 0
+
+    def empty(self, shape) -> np.ndarray:
+        arr = np.empty(shape, dtype=np.uint64)
+        self.current += arr.nbytes
+        self.peak = max(self.peak, self.current)
+        return arr
+
+    def free(self, *arrays) -> None:
+        for arr in arrays:
+            self.current -= arr.nbytes
+
+
+class QuotientStrategy(ABC):
+    """Base class of quotient strategies.
+
+    Subclasses set ``name`` and ``description`` and implement ``compute``; ``model_bytes`` is
+    the strategy's contribution to the analytic memory model: the bytes it holds at its peak,
+    beyond the polynomials the prover already keeps.
+    """
+
+    name: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+
+    @abstractmethod
+    def compute(self, task: QuotientTask) -> QuotientResult:
+        """Return h = numerator / (X^n − 1) in coefficient form, as d − 1 pieces of n."""
+
+    @classmethod
+    @abstractmethod
+    def model_bytes(cls, shape: QuotientShape) -> int:
+        """Predicted peak bytes held by ``compute`` for a task of this shape."""
+
+
+def split_pieces(coeffs: np.ndarray, n: int, pieces: int) -> list:
+    """The first pieces·n coefficients of h as ``pieces`` independent (n, 4) arrays."""
+    return [np.array(coeffs[i * n:(i + 1) * n]) for i in range(pieces)]
