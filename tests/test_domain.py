@@ -147,7 +147,8 @@ def test_rotate_omega():
 
 
 @pytest.mark.parametrize("k, d, match", [
-    (-1, 3, "k must be"), (29, 3, "k must be"), (27, 4, "exceeds"), (5, 1, "at least 2"), (5.0, 3, "integers"),
+    (-1, 3, "k must be"), (29, 3, "k must be"), (27, 4, "exceeds"), (5, 1, "at least 2"),
+    (5.0, 3, "integers"),
 ])
 def test_rejects_bad_parameters(k, d, match):
     with pytest.raises(InputError, match=match):

@@ -9,7 +9,7 @@ so that it stays cache-friendly at large sizes:
 * the remaining stages stream over the whole vector, parallel over runs of butterflies.
 
 Twiddles: ω_{2m}^j depends only on the stage, not on n, so the block stages share one small table
-(``_BLOCK_TWIDDLES``, stage-major); the streaming stages read ω_n^j from a per-size table of n/2
+(``_block_twiddles``, stage-major); the streaming stages read ω_n^j from a per-size table of n/2
 powers, computed once per k and kept in ``_TWIDDLES``. Only forward tables exist: the inverse
 transform is the forward one followed by reversing entries 1..n−1 (ω^{−ij} = ω^{(n−i)j}) and a
 scaling by 1/n, which halves the memory the cache holds.
@@ -17,6 +17,8 @@ scaling by 1/n, which halves the memory the cache holds.
 Roots: Fr has 2-adicity 28 and multiplicative generator 7 (as in halo2curves), so
 ω_28 = 7^((r−1)/2^28) and ω_k = ω_28^(2^(28−k)).
 """
+
+import functools
 
 import numpy as np
 from numba import njit, prange
@@ -36,7 +38,6 @@ _BUTTERFLY_CHUNK = 2048  # butterflies per task in a streaming stage
 _ROOT_28 = pow(FR_GENERATOR, (FR_MODULUS - 1) >> FR_TWO_ADICITY, FR_MODULUS)
 
 _TWIDDLES: dict = {}  # k -> (2^(k-1), 4) array of ω_k^j, j < n/2
-_BLOCK_TWIDDLES: list = []  # [stage-major table]: entry m + j is ω_{2m}^j for m < BLOCK
 
 
 def root_of_unity(k: int) -> int:
@@ -52,8 +53,9 @@ def clear_twiddle_cache() -> None:
 
 
 def twiddle_cache_bytes() -> int:
-    """Bytes currently held by cached twiddle tables (memory accounting)."""
-    return sum(t.nbytes for t in _TWIDDLES.values()) + sum(t.nbytes for t in _BLOCK_TWIDDLES)
+    """Bytes held by the per-size twiddle tables (memory accounting; the fixed block table of
+    2^LOG_BLOCK elements, 128 KiB, is not counted)."""
+    return sum(t.nbytes for t in _TWIDDLES.values())
 
 
 # ---- kernels --------------------------------------------------------------------------------------
@@ -177,15 +179,14 @@ def _reverse_and_scale(a, scale):
 # ---- tables ---------------------------------------------------------------------------------------
 
 
+@functools.cache
 def _block_twiddles() -> np.ndarray:
-    if not _BLOCK_TWIDDLES:
-        size = 1 << LOG_BLOCK
-        table = Fr.zeros(size)
-        for s in range(LOG_BLOCK):
-            m = 1 << s
-            _powers(table[m:2 * m], Fr.to_mont(root_of_unity(s + 1)), _POWER_CHUNK)
-        _BLOCK_TWIDDLES.append(table)
-    return _BLOCK_TWIDDLES[0]
+    """Stage-major table for the block stages: entry m + j is ω_{2m}^j, for m < 2^LOG_BLOCK."""
+    table = Fr.zeros(1 << LOG_BLOCK)
+    for s in range(LOG_BLOCK):
+        m = 1 << s
+        _powers(table[m:2 * m], Fr.to_mont(root_of_unity(s + 1)), _POWER_CHUNK)
+    return table
 
 
 def twiddles(k: int) -> np.ndarray:
