@@ -34,8 +34,9 @@ class EvaluationDomain:
     """
 
     def __init__(self, k: int, d: int):
-        if not isinstance(k, int) or not isinstance(d, int):
+        if not isinstance(k, (int, np.integer)) or not isinstance(d, (int, np.integer)):
             raise InputError(f"domain k and degree must be integers, got k={k!r}, d={d!r}")
+        k, d = int(k), int(d)
         if d < 2:
             raise InputError(f"constraint-system degree must be at least 2, got {d}")
         if not 0 <= k <= ntt.MAX_K:
