@@ -1,0 +1,75 @@
+"""KZG commitments: commit (monomial or Lagrange basis), open at a point, verify by pairing.
+
+A commitment to f(X) = Σ f_i X^i is [f(τ)]G = Σ f_i·g[i]; the same point from the evaluations
+of f on ⟨ω⟩ is Σ f(ω^i)·g_lagrange[i]. An opening at z is the quotient commitment
+W = [(f(τ) − f(z)) / (τ − z)]G, checked by e(W, [τ]₂ − z·[1]₂) = e(C − f(z)·G, [1]₂).
+
+halo2 (and we) arrange every check as e(left, s_g2)·e(right, −g2) = 1 with
+right = C − v·G + z·W, left = W: G1 linear combinations only, two Miller loops, one final
+exponentiation (``pairing_check``). Points are affine (8,) arrays; scalars canonical ints.
+"""
+
+import numpy as np
+from py_ecc import optimized_bn128 as bn
+
+from halo2py.arith.field import Fr
+from halo2py.arith.ntt import intt
+from halo2py.commitment import pairing
+from halo2py.commitment.params import ParamsKZG
+from halo2py.curve.msm import msm
+from halo2py.curve.points import AFFINE, G1
+from halo2py.poly import ops
+
+
+def commit(params: ParamsKZG, poly: np.ndarray) -> np.ndarray:
+    """[f(τ)]G for f in coefficient form (at most n coefficients)."""
+    Fr.check(poly, "polynomial")
+    m = poly.shape[0]
+    if m > params.n:
+        raise ValueError(f"cannot commit to {m} coefficients with params for n = {params.n}")
+    return G1.to_affine(msm(params.g[:m], poly))
+
+
+def commit_lagrange(params: ParamsKZG, values: np.ndarray) -> np.ndarray:
+    """[f(τ)]G for f given by its n values on ⟨ω⟩.
+
+    Uses g_lagrange when the params hold it; otherwise interpolates with the field NTT and
+    commits in the monomial basis — the same point, without building g_lagrange (an inverse
+    FFT over G1) for downsized params.
+    """
+    Fr.check(values, "Lagrange values")
+    if values.shape[0] != params.n:
+        raise ValueError(f"a Lagrange-basis vector has n = {params.n} values, got {values.shape[0]}")
+    if params.g_lagrange is not None:
+        return G1.to_affine(msm(params.g_lagrange, values))
+    return commit(params, intt(values.copy()))
+
+
+def open_at(params: ParamsKZG, poly: np.ndarray, z: int) -> tuple:
+    """(f(z), W) with W the commitment to (f(X) − f(z)) / (X − z)."""
+    value = ops.evaluate(poly, z)
+    return value, commit(params, ops.divide_by_linear(poly, z))
+
+
+def linear_combination(terms) -> np.ndarray:
+    """Σ s·P over [(scalar int, affine point), …] as one affine point (one MSM)."""
+    terms = [(s % Fr.modulus, np.asarray(p, dtype=np.uint64).reshape(AFFINE)) for s, p in terms]
+    terms = [(s, p) for s, p in terms if s and p.any()]
+    if not terms:
+        return np.zeros(AFFINE, dtype=np.uint64)
+    bases = np.stack([p for _, p in terms])
+    scalars = Fr.from_ints([s for s, _ in terms])
+    return G1.to_affine(msm(bases, scalars))
+
+
+def pairing_check(params: ParamsKZG, left: np.ndarray, right: np.ndarray) -> bool:
+    """e(left, s_g2) · e(right, −g2) == 1: halo2's final check of every KZG opening argument."""
+    return pairing.multi_pairing_is_one(
+        [(G1.to_py_ecc(left), params.s_g2), (G1.to_py_ecc(right), bn.neg(params.g2))]
+    )
+
+
+def verify(params: ParamsKZG, commitment: np.ndarray, z: int, value: int, witness: np.ndarray) -> bool:
+    """Does W open C to ``value`` at z? (τ − z)·W = C − v·G  ⇔  e(W, s_g2)·e(C − v·G + z·W, −g2) = 1."""
+    right = linear_combination([(1, commitment), (-value, params.g[0]), (z, witness)])
+    return pairing_check(params, witness, right)

@@ -1,0 +1,316 @@
+"""KZG parameters (halo2's ``ParamsKZG``): the SRS in G1 (monomial and Lagrange bases) and G2.
+
+For n = 2^k and a secret τ: ``g[i] = τ^i·G`` and ``g_lagrange[i] = L_i(τ)·G`` for i < n, where
+L_i is the Lagrange polynomial of the i-th point of ⟨ω⟩, ω = ω_k the root of unity every
+EvaluationDomain of size n uses; ``g2`` is the G2 generator and ``s_g2 = τ·g2``.
+
+File format (halo2 ``SerdeFormat::RawBytes``, what ``ParamsKZG::write`` and ezkl produce):
+u32 little-endian k, n G1 ``g``, n G1 ``g_lagrange``, G2 ``g2``, G2 ``s_g2``; every coordinate is
+32 bytes of little-endian limbs in Montgomery form; G1 = x ‖ y (64 bytes), G2 = x.c0 ‖ x.c1 ‖
+y.c0 ‖ y.c1 (128 bytes); 4 + n·128 + 256 bytes in all. halo2's ``Processed`` format (compressed
+points: 32-byte G1, 64-byte G2, 4 + n·64 + 128 bytes) is read too; it is never written.
+"""
+
+import io
+import os
+import struct
+from pathlib import Path
+
+import numpy as np
+from py_ecc import optimized_bn128 as bn
+
+from halo2py.arith.constants import FQ, FR_MODULUS, FR_TWO_ADICITY
+from halo2py.arith.field import Fr
+from halo2py.arith.ntt import root_of_unity
+from halo2py.commitment import fixed_base, pairing
+from halo2py.commitment.lagrange_basis import lagrange_from_monomial
+from halo2py.curve import encoding
+from halo2py.curve.points import G1, PointError
+from halo2py.errors import InputError
+from halo2py.poly import ops
+
+_G1_RAW = 64
+_G2_RAW = 128
+_G1_COMPRESSED = 32
+_G2_COMPRESSED = 64
+MIN_K = 1  # the pairing check needs g[1]
+MAX_K = FR_TWO_ADICITY
+
+
+def raw_size(k: int) -> int:
+    return 4 + (1 << k) * 2 * _G1_RAW + 2 * _G2_RAW
+
+
+def processed_size(k: int) -> int:
+    return 4 + (1 << k) * 2 * _G1_COMPRESSED + 2 * _G2_COMPRESSED
+
+
+class ParamsKZG:
+    """The SRS for polynomials of up to n = 2^k coefficients.
+
+    ``g_lagrange`` may be ``None`` after ``downsize``/``read(k=…)``: computing it without τ is an
+    inverse FFT over G1 (see ``lagrange_basis``), so it is built only when something needs it
+    (``lagrange()``, ``write``); commitments to Lagrange-form vectors can interpolate with the
+    field NTT instead.
+    """
+
+    def __init__(self, k: int, g: np.ndarray, g_lagrange: np.ndarray | None, g2, s_g2):
+        self.k = k
+        self.g = g
+        self.g_lagrange = g_lagrange
+        self.g2 = g2
+        self.s_g2 = s_g2
+
+    @property
+    def n(self) -> int:
+        return 1 << self.k
+
+    def __repr__(self) -> str:
+        return f"ParamsKZG(k={self.k})"
+
+    # ---- trusted setup (unsafe: whoever runs it knows τ) ------------------------------------------
+    @classmethod
+    def setup(cls, k: int, rng=None) -> "ParamsKZG":
+        """Fresh params from τ = ``Fr.random(1, rng)`` (redrawn in the negligible case τ^n = 1 or
+        τ = 0). ``rng``: callable nbytes -> bytes (default: the OS CSPRNG). UNSAFE for production:
+        the process that runs this knows τ and could forge proofs.
+        """
+        _check_k(k)
+        n = 1 << k
+        while True:
+            tau = Fr.to_ints(Fr.random(1, rng))[0]
+            if tau != 0 and pow(tau, n, FR_MODULUS) != 1:
+                break
+        scalars = np.empty((2 * n, 4), dtype=np.uint64)
+        scalars[:n] = ops.powers(tau, n)
+        # L_i(τ) = ω^i·(τ^n − 1) / (n·(τ − ω^i)): one batch inversion for all i.
+        omegas = ops.powers(root_of_unity(k), n)
+        denominators = Fr.batch_inverse(Fr.sub(ops.constant(tau, n), omegas))
+        lagrange = Fr.mul(omegas, denominators, out=denominators)
+        Fr.scale(lagrange, (pow(tau, n, FR_MODULUS) - 1) * pow(n, -1, FR_MODULUS), out=scalars[n:])
+        points = fixed_base.multiples(G1.generator(), scalars)
+        s_g2 = bn.multiply(pairing.G2_GENERATOR, tau)
+        del tau
+        return cls(k, points[:n].copy(), points[n:].copy(), pairing.G2_GENERATOR, s_g2)
+
+    # ---- Lagrange basis and downsizing ------------------------------------------------------------
+    def lagrange(self) -> np.ndarray:
+        """``g_lagrange``, computed from ``g`` (inverse FFT over G1) if it was not loaded."""
+        if self.g_lagrange is None:
+            self.g_lagrange = lagrange_from_monomial(self.g)
+        return self.g_lagrange
+
+    def downsize(self, k: int) -> "ParamsKZG":
+        """Shrink to 2^k points in place (as halo2): ``g`` keeps its prefix; ``g_lagrange`` (a
+        different basis for the smaller domain) is dropped and rebuilt only on demand."""
+        if not MIN_K <= k <= self.k:
+            raise InputError(f"cannot downsize params from k = {self.k} to k = {k}")
+        if k < self.k:
+            self.g = self.g[: 1 << k].copy()
+            self.g_lagrange = None
+            self.k = k
+        return self
+
+    # ---- consistency ------------------------------------------------------------------------------
+    def check(self, what: str = "params") -> None:
+        """The checks a reader owes its caller: g[0] is the generator, no identity in G1, the
+        pairing identity e(g[1], g2) = e(g[0], s_g2), and Σ g_lagrange = g[0] (Σ_i L_i = 1)."""
+        if not G1.eq(self.g[0], G1.generator()):
+            raise InputError(f"{what}: g[0] is not the generator (1, 2)")
+        for name, pts in (("g", self.g), ("g_lagrange", self.g_lagrange)):
+            if pts is not None and G1.is_identity(pts).any():
+                i = int(np.flatnonzero(G1.is_identity(pts))[0])
+                raise InputError(f"{what}: {name}[{i}] is the point at infinity")
+        if pairing.g2_to_coords(self.g2) == (0, 0, 0, 0):
+            raise InputError(f"{what}: g2 is the point at infinity")
+        if not pairing.multi_pairing_is_one(
+            [(G1.to_py_ecc(self.g[1]), self.g2), (bn.neg(G1.to_py_ecc(self.g[0])), self.s_g2)]
+        ):
+            raise InputError(f"{what}: e(g[1], g2) != e(g[0], s_g2): g and s_g2 use different secrets")
+        if self.g_lagrange is not None and not G1.eq(_sum(self.g_lagrange), self.g[0]):
+            raise InputError(f"{what}: the Lagrange basis does not sum to g[0]")
+
+    # ---- files ------------------------------------------------------------------------------------
+    def to_bytes(self) -> bytes:
+        return b"".join(self._chunks())
+
+    def _chunks(self):
+        yield struct.pack("<I", self.k)
+        yield encoding.encode_raw(self.g)
+        yield encoding.encode_raw(self.lagrange())
+        yield _g2_to_raw(self.g2)
+        yield _g2_to_raw(self.s_g2)
+
+    def write(self, path) -> None:
+        """Write the halo2 RawBytes format (atomically: a temporary file, then a rename)."""
+        path = Path(path)
+        tmp = path.with_name(path.name + ".tmp")
+        with open(tmp, "wb") as f:
+            for chunk in self._chunks():
+                f.write(chunk)
+        os.replace(tmp, path)
+
+    @classmethod
+    def read(cls, path, k: int | None = None, *, check: bool = True) -> "ParamsKZG":
+        """Load a halo2 params file (RawBytes or Processed), optionally downsized to ``k``.
+
+        Only the first 2^k points of ``g`` are read when k is below the file's; every problem
+        (missing, truncated or corrupted file, a point off its curve, k too large, failed
+        consistency checks) is an ``InputError`` naming the file.
+        """
+        path = Path(path)
+        try:
+            with open(path, "rb") as f:
+                return cls._read(f, os.fstat(f.fileno()).st_size, str(path), k, check)
+        except OSError as exc:
+            raise InputError(f"cannot read params file {path}: {exc.strerror or exc}") from None
+
+    @classmethod
+    def from_bytes(cls, data: bytes, k: int | None = None, *, check: bool = True) -> "ParamsKZG":
+        return cls._read(io.BytesIO(data), len(data), "params", k, check)
+
+    @classmethod
+    def _read(cls, f, size: int, what: str, k: int | None, check: bool) -> "ParamsKZG":
+        header = f.read(4)
+        if len(header) < 4:
+            raise InputError(f"{what}: not a params file ({size} bytes, shorter than its header)")
+        file_k = struct.unpack("<I", header)[0]
+        if not MIN_K <= file_k <= MAX_K:
+            raise InputError(f"{what}: header says k = {file_k}, outside [{MIN_K}, {MAX_K}] (corrupted file?)")
+        if size == raw_size(file_k):
+            g1_size, g2_size, compressed = _G1_RAW, _G2_RAW, False
+        elif size == processed_size(file_k):
+            g1_size, g2_size, compressed = _G1_COMPRESSED, _G2_COMPRESSED, True
+        else:
+            raise InputError(
+                f"{what}: {size} bytes, but params with k = {file_k} take {raw_size(file_k)} bytes "
+                f"(or {processed_size(file_k)} compressed): truncated or corrupted file"
+            )
+        k = file_k if k is None else k
+        if not MIN_K <= k <= file_k:
+            raise InputError(f"{what} holds params for k ≤ {file_k}; k = {k} was requested")
+        big_n, n = 1 << file_k, 1 << k
+        decode = encoding.decode_compressed if compressed else encoding.decode_raw
+        g = _decode(decode, f.read(n * g1_size), f"{what}: g")
+        g_lagrange = None
+        if k == file_k:
+            g_lagrange = _decode(decode, f.read(n * g1_size), f"{what}: g_lagrange")
+        else:
+            f.seek(4 + 2 * big_n * g1_size)
+        g2_bytes, s_g2_bytes = f.read(g2_size), f.read(g2_size)
+        if compressed:
+            g2 = _g2_generator_from_compressed(g2_bytes, f"{what}: g2")
+            s_g2 = _s_g2_from_compressed(s_g2_bytes, g[:2], g2, f"{what}: s_g2")
+        else:
+            g2 = _g2_from_raw(g2_bytes, f"{what}: g2")
+            s_g2 = _g2_from_raw(s_g2_bytes, f"{what}: s_g2")
+        params = cls(k, g, g_lagrange, g2, s_g2)
+        if check:
+            params.check(what)
+        return params
+
+
+def _check_k(k: int) -> None:
+    if not isinstance(k, int) or not MIN_K <= k <= MAX_K:
+        raise InputError(f"k must be an integer in [{MIN_K}, {MAX_K}], got {k!r}")
+
+
+def _decode(decode, data: bytes, what: str) -> np.ndarray:
+    try:
+        return decode(data)
+    except PointError as exc:
+        raise InputError(f"{what}: {exc}") from None
+
+
+def _sum(points: np.ndarray) -> np.ndarray:
+    """Σ points as one Jacobian point, by pairwise halving (vectorised Jacobian additions)."""
+    acc = G1.to_jacobian(points)
+    while acc.shape[0] > 1:
+        if acc.shape[0] % 2:
+            acc = np.concatenate([acc, np.zeros((1, acc.shape[1]), dtype=np.uint64)])
+        half = acc.shape[0] // 2
+        acc = G1.add(acc[:half], acc[half:])
+    return acc[0]
+
+
+# ---- G2 encodings -------------------------------------------------------------------------------
+
+_Q = FQ.p
+
+
+def _g2_to_raw(point) -> bytes:
+    return b"".join((c * FQ.r % _Q).to_bytes(32, "little") for c in pairing.g2_to_coords(point))
+
+
+def _g2_from_raw(data: bytes, what: str):
+    if len(data) != _G2_RAW:
+        raise InputError(f"{what}: truncated G2 point")
+    coords = []
+    for j in range(4):
+        m = int.from_bytes(data[32 * j: 32 * (j + 1)], "little")
+        if m >= _Q:
+            raise InputError(f"{what}: coordinate {j} is not a canonical Fq element")
+        coords.append(m * FQ.r_inv % _Q)
+    return pairing.g2_from_coords(*coords, what=what)
+
+
+def _g2_x_from_compressed(data: bytes, what: str):
+    """x = (c0, c1) of a compressed G2 point (flags in the top bits of the last byte), or None
+    for the identity."""
+    if len(data) != _G2_COMPRESSED:
+        raise InputError(f"{what}: truncated G2 point")
+    flags = data[63] & 0xC0
+    body = data[:63] + bytes([data[63] & 0x3F])
+    c0 = int.from_bytes(body[:32], "little")
+    c1 = int.from_bytes(body[32:], "little")
+    if c0 >= _Q or c1 >= _Q:
+        raise InputError(f"{what}: x is not a canonical Fq2 element")
+    if flags & 0x40:
+        if c0 or c1 or flags & 0x80:
+            raise InputError(f"{what}: malformed identity encoding")
+        return None
+    return c0, c1
+
+
+def _g2_candidates(x, what: str):
+    """The two G2 points with this x (y and −y); InputError if x³ + b₂ has no square root."""
+    x2 = bn.FQ2(list(x))
+    y = _fq2_sqrt(x2 * x2 * x2 + bn.b2, what)
+    return [(x2, y, bn.FQ2.one()), (x2, -y, bn.FQ2.one())]
+
+
+def _fq2_sqrt(a, what: str):
+    """√a in Fq2 (q ≡ 3 mod 4: Adj & Rodríguez-Henríquez, Algorithm 9)."""
+    a1 = a ** ((_Q - 3) // 4)
+    alpha = a1 * a1 * a
+    x0 = a1 * a
+    if alpha == bn.FQ2([_Q - 1, 0]):
+        x = bn.FQ2([0, 1]) * x0
+    else:
+        x = (bn.FQ2.one() + alpha) ** ((_Q - 1) // 2) * x0
+    if x * x != a:
+        raise InputError(f"{what}: no G2 point has this x")
+    return x
+
+
+def _g2_generator_from_compressed(data: bytes, what: str):
+    """halo2 always writes the G2 generator as g2; a compressed file must carry its x."""
+    x = _g2_x_from_compressed(data, what)
+    if x is None or bn.FQ2(list(x)) != bn.normalize(pairing.G2_GENERATOR)[0]:
+        raise InputError(f"{what}: expected the G2 generator (halo2 params always use it)")
+    return pairing.G2_GENERATOR
+
+
+def _s_g2_from_compressed(data: bytes, g01: np.ndarray, g2, what: str):
+    """s_g2 from its x: of the two candidates ±y, the one with e(g[1], g2) = e(g[0], s_g2).
+
+    Choosing by the pairing identity avoids depending on how the writer encoded the sign of an
+    Fq2 coordinate; the wrong candidate gives the inverse pairing value and fails.
+    """
+    x = _g2_x_from_compressed(data, what)
+    if x is None:
+        raise InputError(f"{what}: s_g2 is the point at infinity")
+    for cand in _g2_candidates(x, what):
+        if pairing.multi_pairing_is_one([(G1.to_py_ecc(g01[1]), g2), (bn.neg(G1.to_py_ecc(g01[0])), cand)]):
+            return pairing.g2_from_coords(*pairing.g2_to_coords(cand), what=what)
+    raise InputError(f"{what}: e(g[1], g2) != e(g[0], s_g2) for either sign of s_g2")
