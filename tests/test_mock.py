@@ -51,11 +51,12 @@ def test_constraint_not_satisfied_names_gate_constraint_location_and_cells():
     assert (first.location.region, first.location.region_name, first.location.offset) == \
         (0, "fibonacci", 3)
     assert [f.location.offset for f in failures] == [3, 4, 5]
-    assert dict(first.cell_values) == {"s_fib": "1", "f[0]": "3", "f[+1]": "5", "f[+2]": "9"}
+    assert dict(first.cell_values) == {"s_fib": "1", "f[0]": "3 ('f3')",
+                                        "f[+1]": "5 ('f4')", "f[+2]": "9 ('f5')"}
     text = str(first)
     assert text.startswith("Constraint 0 ('f[i+2] = f[i+1] + f[i]') in gate 0 ('fibonacci') is "
                            "not satisfied in Region 0 ('fibonacci') at offset 3")
-    assert "- f[+2] = 9" in text
+    assert "- f[+2] = 9 ('f5')" in text
 
 
 class WrongOutput(Fibonacci):
@@ -70,7 +71,7 @@ def test_permutation_failure_on_a_wrong_public_output():
     assert failure.column.name == "f" and failure.location.offset == 9
     assert failure.other_column.name == "public" and failure.other_location.region is None
     assert failure.other_location.row == 2
-    assert (failure.value, failure.other_value) == ("55", "56")
+    assert (failure.value, failure.other_value) == ("55 ('f9')", "56")
     assert "outside any region, on row 2" in str(failure)
     json.dumps(failure.to_dict())
 
@@ -122,12 +123,10 @@ class Toy(Circuit):
                 region.enable_selector(s, i)
                 region.assign_advice("a", a, i, 2 + i)
                 region.assign_advice("c", c, i, (2 + i) * (10 + i))
-                if not (mode == "unassigned" and i == 2):
+                if not (mode in ("unassigned", "missing") and i == 2):
                     region.assign_advice("b", b, i + 1, 10 + i)
-            if mode == "unassigned":  # b[3] is written, but by another region
-                return
         layouter.assign_region("toy", fill)
-        if mode == "unassigned":
+        if mode == "unassigned":  # b[3] is written, but by another region
             layouter.assign_region("other", lambda r: r.assign_advice("b", b, 0, 12))
 
 
@@ -143,6 +142,13 @@ def test_cell_not_assigned():
     assert (failure.gate_offset, failure.column.name, failure.offset) == (2, "b", 3)
     assert str(failure) == ("Region 0 ('toy') uses gate 0 ('mul') at offset 2, which requires "
                             "cell in column 'b' (advice) at offset 3 to be assigned.")
+
+
+def test_cell_values_say_unassigned():
+    failures = verify(Toy(ToyParams(mode="missing")))
+    assert [type(f) for f in failures] == [CellNotAssigned, ConstraintNotSatisfied]
+    assert dict(failures[1].cell_values)["b[+1]"] == "0 (unassigned)"
+    assert dict(failures[1].cell_values)["c[0]"] == "48 ('c')"
 
 
 def test_constraint_poisoned_on_blinding_rows():
@@ -201,7 +207,7 @@ def test_constrain_constant_mismatch_is_a_permutation_failure():
     (failure,) = verify(Constants())
     assert isinstance(failure, PermutationNotSatisfied)
     assert failure.other_column.name == "k" and failure.other_location.region_name == "constants"
-    assert (failure.value, failure.other_value) == ("5", "6")
+    assert (failure.value, failure.other_value) == ("5 ('x')", "6")
 
 
 # --- vectorised evaluation against the per-row reference -----------------------------------------

@@ -203,14 +203,19 @@ class MockProver:
         return Location(row)
 
     def _cell_str(self, column, row: int) -> str:
+        """A cell's value as reported, with the name its region gave it (or why it has none)."""
         a = self.assignment
         row %= self.n
         text = format_field(a.value(column, row))
-        if column.kind == "advice" and row >= self.usable:
-            return text + " (unusable row)"
         if column.kind == "instance":
             return text if row < len(a.instance_values[column.index]) else text + " (unassigned)"
-        return text if a.assigned(column)[row] else text + " (unassigned)"
+        if column.kind == "advice" and row >= self.usable:
+            return text + " (unusable row)"
+        owner = (a.advice_owner if column.kind == "advice" else a.fixed_owner)[column.index][row]
+        if owner < 0:
+            return text + " (unassigned)"
+        name = a.regions[owner].annotations.get((column, row))
+        return f"{text} ('{name}')" if name else text
 
     def _values(self, column) -> np.ndarray:
         return self.assignment.values(column)
