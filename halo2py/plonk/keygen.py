@@ -17,6 +17,7 @@ from halo2py.arith.constants import FR_MODULUS
 from halo2py.arith.field import Fr
 from halo2py.commitment import kzg
 from halo2py.curve.encoding import encode_compressed
+from halo2py.errors import InputError
 from halo2py.plonk.layout import ProtocolLayout
 from halo2py.plonk.permutation import build_sigmas
 from halo2py.poly.domain import EvaluationDomain
@@ -102,33 +103,49 @@ def _lagrange_indicator(n: int, rows) -> np.ndarray:
     return col
 
 
+def _fixed_and_sigmas(layout: ProtocolLayout, assignment, domain: EvaluationDomain):
+    fixed_values = _fixed_values(layout, assignment)
+    sigma_values = build_sigmas(assignment.copies, len(layout.permutation_columns), assignment.n,
+                                layout.cs.usable_rows(assignment.k), domain.omega)
+    return fixed_values, sigma_values
+
+
+def _verifying_key(params, layout, domain, assignment, fixed_values, sigma_values) -> VerifyingKey:
+    if params.k != assignment.k:
+        raise InputError(f"params are for k = {params.k} but the circuit has k = {assignment.k}")
+    return VerifyingKey(assignment.k, layout, domain, _commit_all(params, fixed_values),
+                        _commit_all(params, sigma_values))
+
+
+def keygen_vk(params, synthesis) -> VerifyingKey:
+    """Only the verifying key (what a verifier recomputes from the circuit)."""
+    layout = ProtocolLayout(synthesis.cs)
+    domain = EvaluationDomain(synthesis.assignment.k, layout.degree)
+    fixed_values, sigma_values = _fixed_and_sigmas(layout, synthesis.assignment, domain)
+    return _verifying_key(params, layout, domain, synthesis.assignment, fixed_values, sigma_values)
+
+
 def keygen(params, synthesis) -> ProvingKey:
     """Both keys for a synthesised circuit (``halo2py.frontend.circuit.synthesize``)."""
     assignment = synthesis.assignment
     layout = ProtocolLayout(synthesis.cs)
-    k, n = assignment.k, assignment.n
-    domain = EvaluationDomain(k, layout.degree)
-    fixed_values = _fixed_values(layout, assignment)
-    usable = layout.cs.usable_rows(k)
-    sigma_values = build_sigmas(assignment.copies, len(layout.permutation_columns), n, usable, domain.omega)
-    fixed_commitments = _commit_all(params, fixed_values)
-    permutation_commitments = _commit_all(params, sigma_values)
-    vk = VerifyingKey(k, layout, domain, fixed_commitments, permutation_commitments)
-
-    l0 = domain.lagrange_to_coeff(_lagrange_indicator(n, [0]))
-    l_last = domain.lagrange_to_coeff(_lagrange_indicator(n, [usable]))
-    l_active = domain.lagrange_to_coeff(_lagrange_indicator(n, slice(0, usable)))
+    n, usable = assignment.n, layout.cs.usable_rows(assignment.k)
+    domain = EvaluationDomain(assignment.k, layout.degree)
+    fixed_values, sigma_values = _fixed_and_sigmas(layout, assignment, domain)
+    vk = _verifying_key(params, layout, domain, assignment, fixed_values, sigma_values)
     columns = layout.quotient_columns()
     slot = {c: i for i, c in enumerate(columns)}
-    program = compile_program(layout.quotient_constraints(), lambda c: slot[c])
     return ProvingKey(
         vk=vk,
         fixed_values=fixed_values,
         fixed_polys=[domain.lagrange_to_coeff(v) for v in fixed_values],
         sigma_values=sigma_values,
         sigma_polys=[domain.lagrange_to_coeff(v) for v in sigma_values],
-        l0=l0, l_last=l_last, l_active=l_active,
-        quotient_columns=columns, program=program,
+        l0=domain.lagrange_to_coeff(_lagrange_indicator(n, [0])),
+        l_last=domain.lagrange_to_coeff(_lagrange_indicator(n, [usable])),
+        l_active=domain.lagrange_to_coeff(_lagrange_indicator(n, slice(0, usable))),
+        quotient_columns=columns,
+        program=compile_program(layout.quotient_constraints(), lambda c: slot[c]),
     )
 
 

@@ -1,0 +1,171 @@
+"""``halo2py prove``, ``verify``, ``keygen`` and ``strategies``: wiring to ``halo2py.pipeline``.
+
+Exit codes: 0 success / valid proof; 1 an unsatisfied witness or a proof that does not verify;
+2 bad usage or input (unknown circuit or strategy, unreadable or malformed files, k mismatch).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.table import Table
+
+from halo2py.cli.console import emit_json, err
+
+CIRCUIT = typer.Argument(..., help="A registered circuit name or path/to/file.py[:Class].")
+K = typer.Option(None, "--k", help="log2 of the rows (default: the circuit's k).")
+PARAM = typer.Option([], "--param", help="Circuit parameter name=value (repeatable).")
+INPUTS = typer.Option(None, "--inputs", help="Private inputs as a JSON object.")
+PARAMS_FILE = typer.Option(None, "--params", help="halo2 KZG params file (default: cached dev params, unsafe).")
+
+
+def _warn(text: str) -> None:
+    err.print(f"[bold yellow]{text}[/]", highlight=False, soft_wrap=True)
+
+
+def phase_table(title: str, timer) -> Table:
+    table = Table(title=title)
+    table.add_column("phase")
+    table.add_column("seconds", justify="right")
+    for name in timer.order:
+        table.add_row(name, f"{timer.seconds[name]:.3f}")
+    table.add_row("[bold]total[/]", f"[bold]{timer.total:.3f}[/]")
+    return table
+
+
+class _ProgressListener:
+    """Prints each phase as it starts, so a long proof shows where it is."""
+
+    def enter(self, name: str) -> None:
+        err.print(f"[dim]… {name}[/]", highlight=False)
+
+    def leave(self, name: str) -> None:
+        pass
+
+
+def prove(
+    circuit: str = CIRCUIT, k: Optional[int] = K, param: List[str] = PARAM, inputs: Optional[str] = INPUTS,
+    params: Optional[str] = PARAMS_FILE,
+    strategy: str = typer.Option("chunked", "--strategy", help="Quotient strategy name or file.py:Class."),
+    multiopen: str = typer.Option("shplonk", "--multiopen", help="Multiopen scheme: gwc or shplonk."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="UNSAFE: deterministic randomness (tests, comparisons)."),
+    out: Path = typer.Option(Path("proof.bin"), "--out", help="Where to write the proof file."),
+    no_check: bool = typer.Option(False, "--no-check", help="Skip the MockProver check of the witness."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON summary on stdout."),
+):
+    """Prove CIRCUIT and write a proof file."""
+    from halo2py import pipeline
+    from halo2py.profiling.phases import PhaseTimer
+    from halo2py.randomness import UNSAFE_SEED_WARNING
+
+    if seed is not None:
+        _warn(UNSAFE_SEED_WARNING)
+    instance = pipeline.build_circuit(circuit, k, param, inputs)
+    kk = instance.params.k
+    setup_params = pipeline.obtain_params(kk, params, warn=_warn)
+    timer = PhaseTimer([_ProgressListener()] if not as_json else [])
+    try:
+        outcome = pipeline.prove(instance, setup_params, strategy, multiopen, seed, not no_check, timer)
+    except pipeline.UnsatisfiedWitness as exc:
+        for failure in exc.failures[:20]:
+            err.print(str(failure), highlight=False, markup=False, soft_wrap=True)
+        raise
+    data = outcome.proof.to_bytes()
+    out.write_bytes(data)
+    if as_json:
+        emit_json({"circuit": instance.circuit_name(), "k": kk, "strategy": strategy, "multiopen": multiopen,
+                   "proof": str(out), "proof_bytes": len(data), "transcript_bytes": len(outcome.proof.transcript),
+                   "proof_sha256": hashlib.sha256(data).hexdigest(), "seconds": outcome.timer.total,
+                   "phases": {p: {"seconds": outcome.timer.seconds[p]} for p in outcome.timer.order},
+                   "quotient_peak_bytes": outcome.quotient_peak_bytes})
+    else:
+        err.print(phase_table(f"{instance.circuit_name()} k={kk} strategy={strategy} multiopen={multiopen}",
+                              outcome.timer))
+        err.print(f"[green]proof written[/] to {out} ({len(data)} bytes)", highlight=False)
+
+
+def verify(
+    circuit: str = CIRCUIT,
+    proof: Path = typer.Option(..., "--proof", help="The proof file to check."),
+    k: Optional[int] = K, param: List[str] = PARAM, inputs: Optional[str] = INPUTS,
+    params: Optional[str] = PARAMS_FILE,
+    vk: Optional[str] = typer.Option(None, "--vk", help="Verifying key file (default: recompute from the circuit)."),
+    instances: Optional[str] = typer.Option(None, "--instances", help="Public inputs JSON (default: those in the proof file)."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON verdict on stdout."),
+):
+    """Verify a proof file for CIRCUIT. Exit 0 valid, 1 invalid, 2 bad input."""
+    from halo2py import pipeline
+    from halo2py.errors import Halo2pyError
+
+    proof_file = pipeline.read_proof(str(proof))
+    if k is not None and k != proof_file.k:
+        from halo2py.errors import InputError
+
+        raise InputError(f"--k {k} does not match the proof's k = {proof_file.k}")
+    instance = pipeline.build_circuit(circuit, proof_file.k, param, inputs)
+    setup_params = pipeline.obtain_params(proof_file.k, params, warn=_warn if params is None and not as_json else None)
+    t0 = time.perf_counter()
+    try:
+        pipeline.verify(instance, proof_file, setup_params, vk, pipeline.load_instances(instances))
+    except Halo2pyError as exc:
+        if exc.exit_code != 1:
+            raise
+        if as_json:
+            emit_json({"valid": False, "reason": str(exc)})
+        err.print(f"[bold red]invalid proof:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
+    seconds = time.perf_counter() - t0
+    if as_json:
+        emit_json({"valid": True, "seconds": seconds})
+    else:
+        err.print(f"[green]valid proof[/] for {instance.circuit_name()} (k={proof_file.k}, "
+                  f"{proof_file.multiopen}), verified in {seconds:.2f} s", highlight=False)
+
+
+def keygen(
+    circuit: str = CIRCUIT, k: Optional[int] = K, param: List[str] = PARAM, inputs: Optional[str] = INPUTS,
+    params: Optional[str] = PARAMS_FILE,
+    out_vk: Path = typer.Option(..., "--out-vk", help="Where to write the verifying key."),
+):
+    """Compute CIRCUIT's verifying key and write it to a file."""
+    from halo2py import pipeline
+    from halo2py.frontend.circuit import synthesize
+    from halo2py.plonk.keygen import keygen_vk
+    from halo2py.plonk.vkfile import vk_to_bytes
+
+    instance = pipeline.build_circuit(circuit, k, param, inputs)
+    setup_params = pipeline.obtain_params(instance.params.k, params, warn=_warn)
+    vk = keygen_vk(setup_params, synthesize(instance))
+    out_vk.write_bytes(vk_to_bytes(vk))
+    err.print(f"verifying key written to {out_vk} (digest {vk.transcript_repr:#066x})", highlight=False)
+
+
+def strategies(as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout.")):
+    """List the installed quotient strategies."""
+    from halo2py.errors import InputError
+    from halo2py.quotient.registry import available, load
+
+    rows = []
+    for name in sorted(available()):
+        try:
+            cls = load(name)
+            rows.append({"name": name, "description": cls.description})
+        except InputError as exc:
+            rows.append({"name": name, "error": str(exc)})
+    if as_json:
+        emit_json({"strategies": rows})
+        return
+    for row in rows:
+        text = row.get("description") or f"[red]cannot load:[/] {row['error']}"
+        err.print(f"[bold]{row['name']}[/]: {text}", highlight=False, soft_wrap=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("prove")(prove)
+    app.command("verify")(verify)
+    app.command("keygen")(keygen)
+    app.command("strategies")(strategies)

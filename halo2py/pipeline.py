@@ -1,0 +1,170 @@
+"""The application layer: from a circuit and options to a proof file, and from a proof file to a
+verdict. The CLI commands (prove, verify, keygen, compare, regress, profile) are thin wrappers
+around these functions, so every command proves and verifies the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from halo2py._cachedir import user_cache_dir
+from halo2py.errors import Halo2pyError, InputError
+from halo2py.profiling.phases import PhaseTimer
+from halo2py.randomness import os_rng, seeded_rng
+
+UNSAFE_PARAMS_WARNING = ("UNSAFE: development params from a locally generated secret; "
+                         "anyone with this machine's cache could forge proofs. Not for production.")
+
+
+class UnsatisfiedWitness(Halo2pyError):
+    """MockProver found failures; ``failures`` holds them for the report."""
+
+    exit_code = 1
+
+    def __init__(self, failures: list):
+        super().__init__(f"the witness does not satisfy the circuit ({len(failures)} failure(s)); "
+                         "run `halo2py check` for the report, or pass --no-check to prove anyway")
+        self.failures = failures
+
+
+def build_circuit(spec: str, k: int | None = None, params=(), inputs: str | None = None):
+    """Instantiate a circuit from a name or path, ``name=value`` parameters and an inputs file."""
+    from halo2py.frontend.circuit import load_circuit_class, load_inputs
+
+    cls = load_circuit_class(spec)
+    return cls(cls.parse_params(list(params), k=k), load_inputs(inputs))
+
+
+def dev_params_path(k: int) -> Path:
+    return user_cache_dir() / "params" / f"dev-k{k}.params"
+
+
+def obtain_params(k: int, path: str | None = None, warn=None):
+    """Params for 2^k rows: from ``path`` (halo2 format, downsized if larger; fully checked), or
+    development params generated once per k and cached (``warn`` receives the unsafe notice)."""
+    from halo2py.commitment.params import ParamsKZG
+
+    if path is not None:
+        return ParamsKZG.read(path, k=k)
+    cached = dev_params_path(k)
+    if warn:
+        warn(UNSAFE_PARAMS_WARNING)
+    if cached.is_file():
+        try:
+            return ParamsKZG.read(cached, k=k, check=False)
+        except InputError:
+            pass  # a damaged cache entry is regenerated below
+    params = ParamsKZG.setup(k, os_rng())
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    params.write(cached)
+    return params
+
+
+def proving_rng(seed: int | None):
+    return os_rng() if seed is None else seeded_rng(seed, "prove")
+
+
+@dataclass
+class ProveOutcome:
+    proof: object          # halo2py.plonk.container.ProofFile
+    timer: PhaseTimer
+    quotient_peak_bytes: int
+
+
+def prove(circuit, params, strategy: str = "chunked", multiopen: str = "shplonk",
+          seed: int | None = None, check: bool = True, timer: PhaseTimer | None = None) -> ProveOutcome:
+    """Synthesise, optionally MockProver-check, keygen and prove ``circuit``."""
+    from halo2py.frontend.circuit import synthesize
+    from halo2py.frontend.mock import MockProver
+    from halo2py.plonk.container import SCHEMES, ProofFile
+    from halo2py.plonk.keygen import keygen
+    from halo2py.plonk.prover import create_proof
+    from halo2py.quotient.registry import create
+
+    if multiopen not in SCHEMES:
+        raise InputError(f"unknown multiopen scheme {multiopen!r}; choose one of {', '.join(SCHEMES)}")
+    quotient = _RecordingStrategy(create(strategy))
+    timer = timer or PhaseTimer()
+    with timer.phase("witness"):
+        synthesis = synthesize(circuit)
+        if check:
+            failures = MockProver(synthesis.assignment).verify()
+            if failures:
+                raise UnsatisfiedWitness(failures)
+    with timer.phase("keygen"):
+        pk = keygen(params, synthesis)
+    transcript = create_proof(params, pk, synthesis, quotient, multiopen, proving_rng(seed), timer)
+    proof = ProofFile(synthesis.assignment.k, multiopen, pk.vk.transcript_repr,
+                      [list(v) for v in synthesis.assignment.instance_values], transcript)
+    return ProveOutcome(proof, timer, quotient.peak_bytes)
+
+
+class _RecordingStrategy:
+    """Wraps a strategy to keep the peak it reports (the prover only needs the pieces)."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.peak_bytes = 0
+
+    def compute(self, task):
+        result = self.inner.compute(task)
+        self.peak_bytes = result.peak_bytes
+        return result
+
+
+def load_instances(path: str | None):
+    """Public inputs from a JSON file: a list of lists of ints (or decimal/0x strings)."""
+    if path is None:
+        return None
+    from halo2py.frontend.circuit import parse_field
+
+    try:
+        data = json.loads(Path(path).read_text())
+    except OSError as exc:
+        raise InputError(f"cannot read instances file {path}: {exc.strerror or exc}") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"instances file {path} is not valid JSON: {exc.msg} (line {exc.lineno})") from None
+    if not isinstance(data, list) or not all(isinstance(col, list) for col in data):
+        raise InputError(f"instances file {path} must hold a list of lists (one per instance column)")
+    return [[parse_field(v, f"instances[{i}][{j}]") for j, v in enumerate(col)] for i, col in enumerate(data)]
+
+
+def read_proof(path: str):
+    from halo2py.plonk.container import ProofFile
+
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read proof file {path}: {exc.strerror or exc}") from None
+    return ProofFile.from_bytes(data)
+
+
+def verify(circuit, proof, params, vk_path: str | None = None, instances=None) -> None:
+    """Check ``proof`` (a ProofFile) for ``circuit``; raises VerificationError/TranscriptError
+    (exit 1) for an invalid proof and InputError (exit 2) for unusable inputs."""
+    from halo2py.frontend.circuit import synthesize
+    from halo2py.plonk.keygen import keygen_vk
+    from halo2py.plonk.layout import ProtocolLayout
+    from halo2py.plonk.verifier import VerificationError, verify_proof
+    from halo2py.plonk.vkfile import vk_from_bytes
+
+    if circuit.params.k != proof.k:
+        raise InputError(f"the proof is for k = {proof.k} but the circuit is configured with k = {circuit.params.k}")
+    if vk_path is not None:
+        from halo2py.frontend.circuit import configure
+
+        cs, _ = configure(circuit)
+        try:
+            data = Path(vk_path).read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read vk file {vk_path}: {exc.strerror or exc}") from None
+        vk = vk_from_bytes(data, ProtocolLayout(cs), f"vk file {vk_path}")
+        if vk.k != proof.k:
+            raise InputError(f"the vk is for k = {vk.k} but the proof is for k = {proof.k}")
+    else:
+        vk = keygen_vk(params, synthesize(circuit))
+    if vk.transcript_repr != proof.vk_digest:
+        raise VerificationError("the proof was made for a different verifying key (circuit, k or params)")
+    verify_proof(params, vk, proof.instances if instances is None else instances, proof.transcript, proof.multiopen)
