@@ -145,10 +145,14 @@ class ParamsKZG:
         """Write the halo2 RawBytes format (atomically: a temporary file, then a rename)."""
         path = Path(path)
         tmp = path.with_name(path.name + ".tmp")
-        with open(tmp, "wb") as f:
-            for chunk in self._chunks():
-                f.write(chunk)
-        os.replace(tmp, path)
+        try:
+            with open(tmp, "wb") as f:
+                for chunk in self._chunks():
+                    f.write(chunk)
+            os.replace(tmp, path)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise InputError(f"cannot write params file {path}: {exc.strerror or exc}") from None
 
     @classmethod
     def read(cls, path, k: int | None = None, *, check: bool = True) -> "ParamsKZG":

@@ -1,0 +1,54 @@
+"""``halo2py setup``: generate KZG params in halo2's file format from a local secret.
+
+Exit codes: 0 written; 2 bad input (k out of range, unwritable output path).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from halo2py.cli.console import emit_json, err
+
+UNSAFE_SETUP_WARNING = (
+    "UNSAFE: these params come from a secret generated in this process; whoever ran it could "
+    "forge proofs. For production, use params from a public ceremony (e.g. perpetual powers of tau)."
+)
+
+
+def _warn(text: str) -> None:
+    err.print(f"[bold yellow]{text}[/]", highlight=False, soft_wrap=True)
+
+
+def setup(
+    k: int = typer.Option(..., "--k", help="log2 of the number of points (params serve circuits up to 2^k rows)."),
+    out: Path = typer.Option(..., "--out", help="Where to write the params file (halo2 RawBytes format)."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="UNSAFE: derive the secret from this seed (reproducible)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
+):
+    """Generate KZG params for 2^k rows (a toxic-waste setup: for development only)."""
+    from halo2py.commitment.params import ParamsKZG, raw_size
+    from halo2py.randomness import UNSAFE_SEED_WARNING, os_rng, seeded_rng
+
+    _warn(UNSAFE_SETUP_WARNING)
+    if seed is not None:
+        _warn(UNSAFE_SEED_WARNING)
+    rng = os_rng() if seed is None else seeded_rng(seed, "setup")
+    t0 = time.perf_counter()
+    params = ParamsKZG.setup(k, rng)
+    t1 = time.perf_counter()
+    params.write(out)
+    t2 = time.perf_counter()
+    if as_json:
+        emit_json({"k": k, "out": str(out), "bytes": raw_size(k), "seeded": seed is not None,
+                   "setup_seconds": round(t1 - t0, 3), "write_seconds": round(t2 - t1, 3)})
+    else:
+        err.print(f"wrote {out}: k = {k}, {raw_size(k):,} bytes; setup {t1 - t0:.2f} s, "
+                  f"write {t2 - t1:.2f} s", highlight=False, soft_wrap=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("setup")(setup)

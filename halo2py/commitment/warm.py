@@ -1,0 +1,23 @@
+"""Compile the commitment-layer kernels (and the polynomial helpers they use) with production
+argument types: a tiny setup, the G1 inverse FFT, commitments and both multiopen provers."""
+
+from halo2py.arith.field import Fr
+from halo2py.commitment import kzg
+from halo2py.commitment.lagrange_basis import lagrange_from_monomial
+from halo2py.commitment.multiopen import ProverQuery, create_proof
+from halo2py.commitment.params import ParamsKZG
+from halo2py.poly import ops
+from halo2py.randomness import seeded_rng
+from halo2py.transcript import Blake2bWrite
+
+
+def warm() -> None:
+    params = ParamsKZG.setup(2, seeded_rng(0, "warm"))
+    lagrange_from_monomial(params.g)
+    poly = Fr.random(params.n)
+    ops.evaluate(poly, 5)
+    ops.linear_combination([poly, poly], [2, 3])
+    kzg.commit_lagrange(params, poly)
+    kzg.open_at(params, poly, 7)
+    for scheme in ("gwc", "shplonk"):
+        create_proof(params, Blake2bWrite(), [ProverQuery(3, poly), ProverQuery(4, poly)], scheme)
