@@ -47,5 +47,5 @@ def main() -> None:
     try:
         app()
     except Halo2pyError as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
