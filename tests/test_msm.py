@@ -136,3 +136,15 @@ def test_msm_input_errors():
         msm(np.zeros((2, 12), dtype=np.uint64), Fr.random(2))
     with pytest.raises(InputError, match="window"):
         msm(G1.random(2), Fr.random(2), window=1)
+
+
+@pytest.mark.parametrize("c,batch", [(5, 0), (13, 64)])
+def test_points_split_into_chunks(c, batch):
+    """Windows × chunks tasks (for thread balance) sum to the same point as one chunk."""
+    bases, logs = known_log_bases(1000)
+    ks = scalars_with_edges(1000)
+    expect = py_ecc_affine(bn.multiply(bn.G1, sum(k * t for k, t in zip(ks, logs)) % R))
+    canonical = Fr.from_montgomery(Fr.from_ints(ks))
+    out = np.zeros((1, 12), dtype=np.uint64)
+    msm_mod.pippenger(bases, canonical, c, batch, 3, out)
+    assert G1.eq(out[0], expect)

@@ -90,3 +90,35 @@ def ntt_cmd(
         table.add_column(col, justify="right")
     table.add_row(str(k), str(used), str(runs), f"{timing.median * 1e3:.2f}", f"{timing.best * 1e3:.2f}")
     err.print(table)
+
+
+@app.command("msm")
+def msm_cmd(
+    k: int = typer.Option(16, "--k", help="log2 of the number of points (0..24)."),
+    threads: int | None = _THREADS,
+    runs: int = typer.Option(3, "--runs", help="Timed runs; the median is reported."),
+    json_out: bool = _JSON,
+):
+    """Milliseconds per G1 multi-scalar multiplication of 2^k random points and Fr scalars."""
+    if not 0 <= k <= 24:
+        raise InputError(f"--k must be between 0 and 24, got {k}")
+    used = use_threads(threads)
+    from halo2py.arith.field import Fr
+    from halo2py.curve import G1, msm
+    from halo2py.curve.msm import window_bits
+
+    bases, scalars = G1.random(1 << k), Fr.random(1 << k)
+    timing = measure(lambda: msm(bases, scalars), runs)
+    window = window_bits(1 << k)
+    if json_out:
+        emit_json({"op": "msm", "k": k, "threads": used, "runs": runs, "window": window,
+                   "median_ms": timing.median * 1e3, "min_ms": timing.best * 1e3})
+        return
+    from rich.table import Table
+
+    err.print(f"msm of 2^{k} G1 points (Pippenger window c = {window})")
+    table = Table()
+    for col in ("k", "threads", "runs", "median ms", "min ms"):
+        table.add_column(col, justify="right")
+    table.add_row(str(k), str(used), str(runs), f"{timing.median * 1e3:.2f}", f"{timing.best * 1e3:.2f}")
+    err.print(table)

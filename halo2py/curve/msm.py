@@ -21,6 +21,9 @@ Bucket accumulation, where nearly all time goes, has two forms:
   (7M + 4S) into Jacobian buckets.
 """
 
+import math
+
+import numba
 import numpy as np
 from numba import njit, prange
 
@@ -75,10 +78,10 @@ def _signed_base(bases, i, d):
 
 
 @njit(cache=True)
-def _window_jacobian(bases, scalars, w, c):
+def _window_jacobian(bases, scalars, lo, hi, w, c):
     nb = 1 << (c - 1)
     buckets = np.zeros((nb, JACOBIAN), dtype=np.uint64)
-    for i in range(bases.shape[0]):
+    for i in range(lo, hi):
         d = booth_digit(scalars, i, w, c)
         if d == 0:
             continue
@@ -97,15 +100,32 @@ def _window_jacobian(bases, scalars, w, c):
 
 @njit(cache=True)
 def _apply_batch(buckets, busy, op_b, op_p, op_d, op_pre, nops):
-    """Finish ``nops`` pending affine additions bucket[op_b[k]] += op_p[k] with one inversion."""
-    acc = g1.ONE
-    for k in range(nops):
-        limbs.store(op_pre, k, acc)
-        acc = fq.mul(acc, limbs.load(op_d, k))
-    inv = g1.inverse(acc)
+    """Finish ``nops`` pending affine additions bucket[op_b[k]] += op_p[k] with one inversion.
+
+    Montgomery's trick runs as two interleaved chains (even and odd k): each step of a prefix
+    product waits for the previous multiplication, and two independent chains let the CPU
+    overlap them.
+    """
+    a0 = g1.ONE
+    a1 = g1.ONE
+    for k in range(0, nops - 1, 2):
+        limbs.store(op_pre, k, a0)
+        limbs.store(op_pre, k + 1, a1)
+        a0 = fq.mul(a0, limbs.load(op_d, k))
+        a1 = fq.mul(a1, limbs.load(op_d, k + 1))
+    if nops & 1:
+        limbs.store(op_pre, nops - 1, a0)
+        a0 = fq.mul(a0, limbs.load(op_d, nops - 1))
+    inv = g1.inverse(fq.mul(a0, a1))
+    i0 = fq.mul(inv, a1)  # a0⁻¹
+    i1 = fq.mul(inv, a0)  # a1⁻¹
     for k in range(nops - 1, -1, -1):
-        dinv = fq.mul(inv, limbs.load(op_pre, k))
-        inv = fq.mul(inv, limbs.load(op_d, k))
+        if k & 1:
+            dinv = fq.mul(i1, limbs.load(op_pre, k))
+            i1 = fq.mul(i1, limbs.load(op_d, k))
+        else:
+            dinv = fq.mul(i0, limbs.load(op_pre, k))
+            i0 = fq.mul(i0, limbs.load(op_d, k))
         b = op_b[k]
         bx, by = g1.load_aff(buckets, b)
         px, py = g1.load_aff(op_p, k)
@@ -121,7 +141,48 @@ def _apply_batch(buckets, busy, op_b, op_p, op_d, op_pre, nops):
 
 
 @njit(cache=True)
-def _window_batch_affine(bases, scalars, w, c, batch):
+def _schedule(buckets, busy, op_b, op_p, op_d, nops, b, x, y):
+    """Queue bucket[b] += (x, y) into the batch (bucket b not busy); returns the new op count.
+
+    Cases needing no inversion finish at once: an empty bucket takes the point, and P + (−P)
+    empties the bucket. Doubling (same point) joins the batch with denominator 2y.
+    """
+    bx, by = g1.load_aff(buckets, b)
+    if limbs.is_zero(bx) and limbs.is_zero(by):
+        g1.store_aff(buckets, b, x, y)
+        return nops
+    if limbs.equal(bx, x):
+        if not limbs.equal(by, y):
+            g1.store_aff(buckets, b, g1.ZERO, g1.ZERO)
+            return nops
+        den = fq.add(y, y)
+    else:
+        den = fq.sub(x, bx)
+    op_b[nops] = b
+    g1.store_aff(op_p, nops, x, y)
+    limbs.store(op_d, nops, den)
+    busy[b] = True
+    return nops + 1
+
+
+@njit(cache=True)
+def _drain(buckets, busy, op_b, op_p, op_d, nops, q_b, q_p, nq):
+    """Move waiting points whose bucket is free into the batch; keep the rest, in order."""
+    kept = 0
+    for j in range(nq):
+        b = q_b[j]
+        x, y = g1.load_aff(q_p, j)
+        if busy[b]:
+            q_b[kept] = b
+            g1.store_aff(q_p, kept, x, y)
+            kept += 1
+        else:
+            nops = _schedule(buckets, busy, op_b, op_p, op_d, nops, b, x, y)
+    return nops, kept
+
+
+@njit(cache=True)
+def _window_batch_affine(bases, scalars, lo, hi, w, c, batch):
     nb = 1 << (c - 1)
     buckets = np.zeros((nb, AFFINE), dtype=np.uint64)  # (0, 0) = empty
     spill = np.zeros((nb, JACOBIAN), dtype=np.uint64)
@@ -130,8 +191,12 @@ def _window_batch_affine(bases, scalars, w, c, batch):
     op_p = np.empty((batch, AFFINE), dtype=np.uint64)
     op_d = np.empty((batch, 4), dtype=np.uint64)
     op_pre = np.empty((batch, 4), dtype=np.uint64)
+    qcap = max(1, batch // 4)  # ≤ batch, so a drain never overflows the batch
+    q_b = np.empty(qcap, dtype=np.int64)
+    q_p = np.empty((qcap, AFFINE), dtype=np.uint64)
     nops = 0
-    for i in range(bases.shape[0]):
+    nq = 0
+    for i in range(lo, hi):
         d = booth_digit(scalars, i, w, c)
         if d == 0:
             continue
@@ -139,30 +204,22 @@ def _window_batch_affine(bases, scalars, w, c, batch):
         if limbs.is_zero(x) and limbs.is_zero(y):
             continue
         if busy[b]:
-            sx, sy, sz = g1.load_jac(spill, b)
-            sx, sy, sz = g1.add_mixed(sx, sy, sz, x, y)
-            g1.store_jac(spill, b, sx, sy, sz)
+            if nq < qcap:  # wait for the next batch
+                q_b[nq] = b
+                g1.store_aff(q_p, nq, x, y)
+                nq += 1
+            else:  # many points for one bucket (repeated bases): Jacobian fallback
+                sx, sy, sz = g1.load_jac(spill, b)
+                sx, sy, sz = g1.add_mixed(sx, sy, sz, x, y)
+                g1.store_jac(spill, b, sx, sy, sz)
             continue
-        bx, by = g1.load_aff(buckets, b)
-        if limbs.is_zero(bx) and limbs.is_zero(by):
-            g1.store_aff(buckets, b, x, y)
-            continue
-        if limbs.equal(bx, x):
-            if not limbs.equal(by, y):  # P + (−P): the bucket empties
-                g1.store_aff(buckets, b, g1.ZERO, g1.ZERO)
-                continue
-            den = fq.add(y, y)
-        else:
-            den = fq.sub(x, bx)
-        op_b[nops] = b
-        g1.store_aff(op_p, nops, x, y)
-        limbs.store(op_d, nops, den)
-        busy[b] = True
-        nops += 1
+        nops = _schedule(buckets, busy, op_b, op_p, op_d, nops, b, x, y)
         if nops == batch:
             _apply_batch(buckets, busy, op_b, op_p, op_d, op_pre, nops)
-            nops = 0
-    _apply_batch(buckets, busy, op_b, op_p, op_d, op_pre, nops)
+            nops, nq = _drain(buckets, busy, op_b, op_p, op_d, 0, q_b, q_p, nq)
+    while nops > 0 or nq > 0:
+        _apply_batch(buckets, busy, op_b, op_p, op_d, op_pre, nops)
+        nops, nq = _drain(buckets, busy, op_b, op_p, op_d, 0, q_b, q_p, nq)
 
     rx, ry, rz = _ZERO3
     ax, ay, az = _ZERO3
@@ -177,21 +234,31 @@ def _window_batch_affine(bases, scalars, w, c, batch):
 
 
 @njit(parallel=True, cache=True)
-def pippenger(bases, scalars, c, batch, out):
-    """out[0] = Σ scalars[i]·bases[i] (Jacobian); ``batch`` = 0 selects Jacobian buckets."""
+def pippenger(bases, scalars, c, batch, chunks, out):
+    """out[0] = Σ scalars[i]·bases[i] (Jacobian), scalars canonical.
+
+    Tasks are (window, chunk of points) pairs run in parallel; ``chunks`` > 1 splits the points
+    so the task count divides evenly among threads. ``batch`` = 0 selects Jacobian buckets.
+    """
+    n = bases.shape[0]
     nwin = (SCALAR_BITS + c - 1) // c
-    sums = np.empty((nwin, JACOBIAN), dtype=np.uint64)
-    for w in prange(nwin):
+    step = (n + chunks - 1) // chunks
+    sums = np.empty((nwin * chunks, JACOBIAN), dtype=np.uint64)
+    for t in prange(nwin * chunks):
+        w = t // chunks
+        lo = (t % chunks) * step
+        hi = min(n, lo + step)
         if batch > 0:
-            x, y, z = _window_batch_affine(bases, scalars, w, c, batch)
+            x, y, z = _window_batch_affine(bases, scalars, lo, hi, w, c, batch)
         else:
-            x, y, z = _window_jacobian(bases, scalars, w, c)
-        g1.store_jac(sums, w, x, y, z)
+            x, y, z = _window_jacobian(bases, scalars, lo, hi, w, c)
+        g1.store_jac(sums, t, x, y, z)
     rx, ry, rz = _ZERO3
-    for w in range(nwin - 1, -1, -1):
-        for _ in range(c):
-            rx, ry, rz = g1.double(rx, ry, rz)
-        sx, sy, sz = g1.load_jac(sums, w)
+    for t in range(nwin * chunks - 1, -1, -1):
+        if t % chunks == chunks - 1:  # entering window t // chunks from the one above
+            for _ in range(c):
+                rx, ry, rz = g1.double(rx, ry, rz)
+        sx, sy, sz = g1.load_jac(sums, t)
         rx, ry, rz = g1.add(rx, ry, rz, sx, sy, sz)
     g1.store_jac(out, 0, rx, ry, rz)
 
@@ -209,6 +276,14 @@ def batch_size(c: int) -> int:
     if nb < 4096:
         return 0
     return min(2048, nb // 16)
+
+
+def _chunks(n: int, c: int) -> int:
+    """Point chunks per window so that windows × chunks divides evenly among the threads,
+    unless chunks would be too small to repay their extra bucket reduction."""
+    threads = numba.get_num_threads()
+    chunks = threads // math.gcd((SCALAR_BITS + c - 1) // c, threads)
+    return chunks if n >= chunks * (4 << c) else 1
 
 
 def msm(bases: np.ndarray, scalars: np.ndarray, *, window: int | None = None) -> np.ndarray:
@@ -230,7 +305,7 @@ def msm(bases: np.ndarray, scalars: np.ndarray, *, window: int | None = None) ->
     if not 2 <= c <= 20:
         raise PointError(f"msm window must be in [2, 20], got {c}")
     canonical = Fr.from_montgomery(np.ascontiguousarray(scalars))
-    pippenger(np.ascontiguousarray(bases), canonical, c, batch_size(c), out)
+    pippenger(np.ascontiguousarray(bases), canonical, c, batch_size(c), _chunks(n, c), out)
     return out[0]
 
 
