@@ -10,6 +10,7 @@ import time
 # Modules with a ``warm()`` function, bottom layer first.
 WARM_MODULES = [
     "halo2py.arith.warm",
+    "halo2py.curve.warm",
     "halo2py.commitment.warm",
     "halo2py.quotient.warm",
 ]
