@@ -91,7 +91,7 @@ class ParamsKZG:
         points = fixed_base.multiples(G1.generator(), scalars)
         s_g2 = bn.multiply(pairing.G2_GENERATOR, tau)
         del tau
-        return cls(k, points[:n].copy(), points[n:].copy(), pairing.G2_GENERATOR, s_g2)
+        return cls(k, points[:n], points[n:], pairing.G2_GENERATOR, s_g2)  # two halves, no copy
 
     # ---- Lagrange basis and downsizing ------------------------------------------------------------
     def lagrange(self) -> np.ndarray:
@@ -118,9 +118,9 @@ class ParamsKZG:
         if not G1.eq(self.g[0], G1.generator()):
             raise InputError(f"{what}: g[0] is not the generator (1, 2)")
         for name, pts in (("g", self.g), ("g_lagrange", self.g_lagrange)):
-            if pts is not None and G1.is_identity(pts).any():
-                i = int(np.flatnonzero(G1.is_identity(pts))[0])
-                raise InputError(f"{what}: {name}[{i}] is the point at infinity")
+            at_infinity = np.flatnonzero(G1.is_identity(pts)) if pts is not None else []
+            if len(at_infinity):
+                raise InputError(f"{what}: {name}[{at_infinity[0]}] is the point at infinity")
         if pairing.g2_to_coords(self.g2) == (0, 0, 0, 0):
             raise InputError(f"{what}: g2 is the point at infinity")
         if not pairing.multi_pairing_is_one(
