@@ -71,6 +71,7 @@ class ProveOutcome:
     proof: object          # halo2py.plonk.container.ProofFile
     timer: PhaseTimer
     quotient_peak_bytes: int
+    shape: object          # halo2py.profiling.model.ProofShape, for the memory model
 
 
 def prove(circuit, params, strategy: str = "chunked", multiopen: str = "shplonk",
@@ -81,6 +82,7 @@ def prove(circuit, params, strategy: str = "chunked", multiopen: str = "shplonk"
     from halo2py.plonk.container import SCHEMES, ProofFile
     from halo2py.plonk.keygen import keygen
     from halo2py.plonk.prover import create_proof
+    from halo2py.profiling.model import ProofShape
     from halo2py.quotient.registry import create
 
     if multiopen not in SCHEMES:
@@ -98,7 +100,7 @@ def prove(circuit, params, strategy: str = "chunked", multiopen: str = "shplonk"
     transcript = create_proof(params, pk, synthesis, quotient, multiopen, proving_rng(seed), timer)
     proof = ProofFile(synthesis.assignment.k, multiopen, pk.vk.transcript_repr,
                       [list(v) for v in synthesis.assignment.instance_values], transcript)
-    return ProveOutcome(proof, timer, quotient.peak_bytes)
+    return ProveOutcome(proof, timer, quotient.peak_bytes, ProofShape.from_layout(pk.vk.layout, pk.vk.k))
 
 
 class _RecordingStrategy:
@@ -168,3 +170,20 @@ def verify(circuit, proof, params, vk_path: str | None = None, instances=None) -
     if vk.transcript_repr != proof.vk_digest:
         raise VerificationError("the proof was made for a different verifying key (circuit, k or params)")
     verify_proof(params, vk, proof.instances if instances is None else instances, proof.transcript, proof.multiopen)
+
+
+def warm(strategies=None, verify_proofs: bool = True) -> None:
+    """Compile (or load from cache) every kernel a proof touches, by proving a tiny circuit with
+    each given strategy (default: all installed) under each multiopen scheme, and verifying it.
+    ``python -m halo2py.warm`` calls this last; the profiler calls it before tracking."""
+    from halo2py.commitment.params import ParamsKZG
+    from halo2py.plonk.container import SCHEMES
+    from halo2py.quotient.registry import available
+
+    circuit = build_circuit("fibonacci")
+    params = ParamsKZG.setup(circuit.params.k, seeded_rng(0, "warm"))
+    for strategy in strategies or sorted(available()):
+        for scheme in SCHEMES:
+            outcome = prove(circuit, params, strategy, scheme, seed=0)
+            if verify_proofs:
+                verify(circuit, outcome.proof, params)

@@ -88,7 +88,7 @@ def vk_digest(vk: VerifyingKey) -> int:
 
 def _fixed_values(layout: ProtocolLayout, assignment) -> list:
     """The circuit's fixed columns, then one 0/1 column per selector, in Lagrange form."""
-    values = [np.array(col) for col in assignment.fixed]
+    values = list(assignment.fixed)  # shared with the assignment, never written
     one = np.array(Fr.one_limbs, dtype=np.uint64)
     for enabled in assignment.selectors:
         col = np.zeros((assignment.n, 4), dtype=np.uint64)

@@ -1,8 +1,13 @@
-"""``create_proof``: halo2's prover, round by round, with the quotient delegated to a strategy.
+"""``create_proof``: halo2's prover, one method per protocol round, with the quotient delegated
+to a strategy.
 
-The transcript order is halo2's (see docs and ../shared/design/protocol.md): vk digest and
-instances; advice commitments; θ; lookup A′, S′; β, γ; permutation products; lookup products;
-the vanishing argument's random polynomial; y; the quotient pieces; x; evaluations; multiopen.
+The transcript order is halo2's (../shared/design/protocol.md): vk digest and instances; advice
+commitments; θ; lookup A′, S′; β, γ; permutation products; lookup products; the vanishing
+argument's random polynomial; y; the quotient pieces; x; evaluations; multiopen.
+
+Memory: the prover *consumes* the synthesis — advice and instance columns are blinded and then
+turned into coefficient form in place — so each witness column exists once, in one basis at a
+time. Fixed columns and σ belong to the proving key and are only read.
 """
 
 from __future__ import annotations
@@ -24,134 +29,144 @@ from halo2py.randomness import os_rng
 from halo2py.transcript import Blake2bWrite
 
 
-class _Witness:
-    """The prover's polynomials, by column, in Lagrange (``values``) and coefficient form."""
-
-    def __init__(self):
-        self.values: dict = {}
-        self.polys: dict = {}
-
-
-def _lagrange_stack(columns: list, values: dict) -> np.ndarray:
-    stack = np.empty((len(columns),) + next(iter(values.values())).shape, dtype=np.uint64)
-    for i, c in enumerate(columns):
-        stack[i] = values[c]
-    return stack
-
-
-def _evaluate_rows(expression, values: dict, n: int, challenges: list) -> np.ndarray:
-    """One expression over all n rows of Lagrange-form columns (rotations wrap mod n)."""
-    columns = sorted({q.column for q in expression.queries()}, key=lambda c: (c.kind, c.index))
-    slot = {c: i for i, c in enumerate(columns)}
-    program = compile_program([expression], lambda c: slot[c])
-    stack = _lagrange_stack(columns, values) if columns else np.zeros((1, n, 4), dtype=np.uint64)
-    out = np.empty((n, 4), dtype=np.uint64)
-    return run_program(program, stack, 1, 0, n, 0, 1, challenges, 0, out)
-
-
 def create_proof(params, pk, synthesis, strategy, multiopen: str = "shplonk", rng=None,
                  timer: PhaseTimer | None = None) -> bytes:
-    """Prove the synthesised circuit; returns the transcript bytes."""
-    rng = rng or os_rng()
-    timer = timer or PhaseTimer()
-    vk = pk.vk
-    layout, domain = vk.layout, vk.domain
-    n, bf = domain.n, layout.blinding_factors
-    usable = n - bf - 1
-    assignment = synthesis.assignment
-    tr = Blake2bWrite()
-    w = _Witness()
+    """Prove the synthesised circuit (consuming its advice and instance columns); returns the
+    transcript bytes."""
+    return _Prover(params, pk, synthesis, rng or os_rng(), timer or PhaseTimer()).run(strategy, multiopen)
 
-    def random_values(count: int) -> np.ndarray:
-        return Fr.random(count, rng)
 
-    def commit_values(column, values: np.ndarray) -> None:
-        w.values[column] = values
-        tr.write_point(kzg.commit_lagrange(params, values))
+class _Prover:
+    def __init__(self, params, pk, synthesis, rng, timer: PhaseTimer):
+        self.params, self.pk, self.rng, self.timer = params, pk, rng, timer
+        self.layout, self.domain = pk.vk.layout, pk.vk.domain
+        self.n, self.bf = self.domain.n, self.layout.blinding_factors
+        self.usable = self.n - self.bf - 1
+        self.assignment = synthesis.assignment
+        self.tr = Blake2bWrite()
+        self.values: dict = {}  # column -> Lagrange form (until the quotient round)
+        self.polys: dict = {}   # column -> coefficient form
 
-    with timer.phase("witness"):
-        tr.common_scalar(vk.transcript_repr)
-        for column_values in assignment.instance_values:
+    def random_values(self, count: int) -> np.ndarray:
+        return Fr.random(count, self.rng)
+
+    def commit(self, column, values: np.ndarray) -> None:
+        self.values[column] = values
+        self.tr.write_point(kzg.commit_lagrange(self.params, values))
+
+    def blind_and_commit(self, column, values: np.ndarray) -> None:
+        """Rows usable .. n − 1 (bf + 1 of them) become random, then commit."""
+        values[self.usable:] = self.random_values(self.n - self.usable)
+        self.commit(column, values)
+
+    def run(self, strategy, multiopen: str) -> bytes:
+        t, tr = self.timer, self.tr
+        with t.phase("witness"):
+            self.absorb_instances()
+        with t.phase("advice commit"):
+            for column, values in zip(self.layout.advice_columns, self.assignment.advice):
+                self.blind_and_commit(column, values)
+            theta = tr.squeeze_challenge()
+        with t.phase("lookups"):
+            compressed = [self.commit_permuted(i, theta) for i in range(len(self.layout.lookups))]
+            beta, gamma = tr.squeeze_challenge(), tr.squeeze_challenge()
+        with t.phase("permutation"):
+            self.commit_permutation_products(beta, gamma)
+        with t.phase("lookups"):
+            self.commit_lookup_products(compressed, beta, gamma)
+            del compressed
+        with t.phase("quotient"):
+            random_poly = self.random_values(self.n)
+            tr.write_point(kzg.commit(self.params, random_poly))
+            y = tr.squeeze_challenge()
+            pieces = self.quotient(strategy, [theta, beta, gamma], y)
+            x = tr.squeeze_challenge()
+        with t.phase("evaluations"):
+            self.write_evaluations(x, random_poly)
+        with t.phase("multiopen"):
+            self.open(x, pieces, random_poly, multiopen)
+        return tr.finalize()
+
+    # --- rounds ----------------------------------------------------------------------------
+    def absorb_instances(self) -> None:
+        self.tr.common_scalar(self.pk.vk.transcript_repr)
+        for column_values in self.assignment.instance_values:
             for v in column_values:
-                tr.common_scalar(v)
-        for column, values in zip(layout.instance_columns, assignment.instance):
-            w.values[column] = values
-        for column, values in zip(layout.fixed_columns, pk.fixed_values):
-            w.values[column] = values
+                self.tr.common_scalar(v)
+        self.values.update(zip(self.layout.instance_columns, self.assignment.instance))
+        self.values.update(zip(self.layout.fixed_columns, self.pk.fixed_values))
 
-    with timer.phase("advice commit"):
-        for column, values in zip(layout.advice_columns, assignment.advice):
-            blinded = np.array(values)
-            blinded[usable:] = random_values(n - usable)
-            commit_values(column, blinded)
-        theta = tr.squeeze_challenge()
+    def commit_permuted(self, i: int, theta: int):
+        """θ-compress lookup i's input and table over all rows, commit A′ and S′; return (A, S)."""
+        cols, lk = self.layout.lookups[i], self.layout.cs.lookups[i]
+        a = self.rows_of(self.layout.lookup_inputs[i], [theta, 0, 0])
+        s = self.rows_of(self.layout.lookup_tables[i], [theta, 0, 0])
+        a_perm, s_perm = lookup.permute_expression_pair(a[:self.usable], s[:self.usable], lk.name)
+        for column, permuted in ((cols.permuted_input, a_perm), (cols.permuted_table, s_perm)):
+            full = np.empty((self.n, 4), dtype=np.uint64)
+            full[:self.usable] = permuted
+            self.blind_and_commit(column, full)
+        return a, s
 
-    with timer.phase("lookups"):
-        compressed = []
-        for cols, inp, tab, lk in zip(layout.lookups, layout.lookup_inputs, layout.lookup_tables, layout.cs.lookups):
-            a = _evaluate_rows(inp, w.values, n, [theta, 0, 0])
-            s = _evaluate_rows(tab, w.values, n, [theta, 0, 0])
-            a_perm, s_perm = lookup.permute_expression_pair(a[:usable], s[:usable], lk.name)
-            for column, permuted in ((cols.permuted_input, a_perm), (cols.permuted_table, s_perm)):
-                full = np.empty((n, 4), dtype=np.uint64)
-                full[:usable] = permuted
-                full[usable:] = random_values(n - usable)
-                commit_values(column, full)
-            compressed.append((a, s))
-        beta = tr.squeeze_challenge()
-        gamma = tr.squeeze_challenge()
+    def commit_permutation_products(self, beta: int, gamma: int) -> None:
+        sets = [[self.values[c] for c in chunk] for chunk in self.layout.permutation_sets]
+        products = permutation.commit_products(sets, self.pk.sigma_values, self.layout.chunk_len, beta, gamma,
+                                               self.domain.omega, self.n, self.bf, self.random_values)
+        for column, z in zip(self.layout.permutation_products, products):
+            self.commit(column, z)
 
-    with timer.phase("permutation"):
-        sets = [[w.values[c] for c in chunk] for chunk in layout.permutation_sets]
-        products = permutation.commit_products(sets, pk.sigma_values, layout.chunk_len, beta, gamma,
-                                               domain.omega, n, bf, random_values)
-        for column, z in zip(layout.permutation_products, products):
-            commit_values(column, z)
-        del sets, products
+    def commit_lookup_products(self, compressed: list, beta: int, gamma: int) -> None:
+        for cols, (a, s) in zip(self.layout.lookups, compressed):
+            z = lookup.commit_product(a, s, self.values[cols.permuted_input], self.values[cols.permuted_table],
+                                      beta, gamma, self.n, self.bf, self.random_values)
+            self.commit(cols.product, z)
 
-    with timer.phase("lookups"):
-        for cols, (a, s) in zip(layout.lookups, compressed):
-            z = lookup.commit_product(a, s, w.values[cols.permuted_input], w.values[cols.permuted_table],
-                                      beta, gamma, n, bf, random_values)
-            commit_values(cols.product, z)
-        del compressed
+    def quotient(self, strategy, challenges: list, y: int) -> list:
+        """Everything the constraints query, in coefficient form, handed to the strategy."""
+        layout, pk = self.layout, self.pk
+        for column in layout.fixed_columns:
+            del self.values[column]
+        for column, values in self.values.items():  # advice, instance, products, A′, S′
+            self.polys[column] = self.domain.lagrange_to_coeff(values, out=values)
+        self.values.clear()
+        self.polys.update(zip(layout.fixed_columns, pk.fixed_polys))
+        self.polys.update(zip(layout.sigmas, pk.sigma_polys))
+        self.polys.update({layout.l0: pk.l0, layout.l_last: pk.l_last, layout.l_active: pk.l_active})
+        task = QuotientTask(self.domain, pk.program, [self.polys[c] for c in pk.quotient_columns], challenges, y)
+        pieces = strategy.compute(task).pieces
+        for piece in pieces:
+            self.tr.write_point(kzg.commit(self.params, piece))
+        return pieces
 
-    with timer.phase("quotient"):
-        random_poly = random_values(n)
-        tr.write_point(kzg.commit(params, random_poly))
-        y = tr.squeeze_challenge()
-        for column, poly in zip(layout.fixed_columns, pk.fixed_polys):
-            w.polys[column] = poly
-            del w.values[column]
-        for column in list(w.values):  # advice, instance, products, permuted columns
-            w.polys[column] = domain.lagrange_to_coeff(w.values.pop(column))
-        for column, poly in zip(layout.sigmas, pk.sigma_polys):
-            w.polys[column] = poly
-        w.polys[layout.l0], w.polys[layout.l_last], w.polys[layout.l_active] = pk.l0, pk.l_last, pk.l_active
-        task = QuotientTask(domain, pk.program, [w.polys[c] for c in pk.quotient_columns],
-                            [theta, beta, gamma], y)
-        h_pieces = strategy.compute(task).pieces
-        for piece in h_pieces:
-            tr.write_point(kzg.commit(params, piece))
-        x = tr.squeeze_challenge()
+    def write_evaluations(self, x: int, random_poly) -> None:
+        for column, rotation in evaluations_before_random(self.layout):
+            self.tr.write_scalar(self.evaluate(column, x, rotation))
+        self.tr.write_scalar(poly_eval(random_poly, x))
+        for column, rotation in evaluations_after_random(self.layout):
+            self.tr.write_scalar(self.evaluate(column, x, rotation))
 
-    with timer.phase("evaluations"):
-        def evaluate_at(column, rotation: int) -> int:
-            return poly_eval(w.polys[column], domain.rotate_omega(x, rotation))
-
-        for column, rotation in evaluations_before_random(layout):
-            tr.write_scalar(evaluate_at(column, rotation))
-        tr.write_scalar(poly_eval(random_poly, x))
-        for column, rotation in evaluations_after_random(layout):
-            tr.write_scalar(evaluate_at(column, rotation))
-
-    with timer.phase("multiopen"):
-        xn = pow(x, n, FR_MODULUS)
-        h_poly = np.array(h_pieces[-1])
-        for piece in reversed(h_pieces[:-1]):  # h = Σ x^{n·i}·h_i, by Horner in x^n
+    def open(self, x: int, pieces: list, random_poly, scheme: str) -> None:
+        xn = pow(x, self.n, FR_MODULUS)
+        h_poly = np.array(pieces[-1])
+        for piece in reversed(pieces[:-1]):  # h = Σ x^{n·i}·h_i, by Horner in x^n
             Fr.add(Fr.scale(h_poly, xn, out=h_poly), piece, out=h_poly)
-        queries = [ProverQuery(domain.rotate_omega(x, rotation), w.polys[column])
-                   for column, rotation in opening_queries(layout)]
+        del pieces[:]
+        queries = [ProverQuery(self.domain.rotate_omega(x, rotation), self.polys[column])
+                   for column, rotation in opening_queries(self.layout)]
         queries += [ProverQuery(x, h_poly), ProverQuery(x, random_poly)]
-        multiopen_proof(params, tr, queries, multiopen)
-    return tr.finalize()
+        multiopen_proof(self.params, self.tr, queries, scheme)
+
+    # --- helpers ---------------------------------------------------------------------------
+    def evaluate(self, column, x: int, rotation: int) -> int:
+        return poly_eval(self.polys[column], self.domain.rotate_omega(x, rotation))
+
+    def rows_of(self, expression, challenges: list) -> np.ndarray:
+        """One expression over all n rows of the Lagrange-form columns (rotations wrap mod n)."""
+        columns = sorted({q.column for q in expression.queries()}, key=lambda c: (c.kind, c.index))
+        slot = {c: i for i, c in enumerate(columns)}
+        program = compile_program([expression], lambda c: slot[c])
+        stack = np.empty((max(1, len(columns)), self.n, 4), dtype=np.uint64)
+        for i, c in enumerate(columns):
+            stack[i] = self.values[c]
+        out = np.empty((self.n, 4), dtype=np.uint64)
+        return run_program(program, stack, 1, 0, self.n, 0, 1, challenges, 0, out)

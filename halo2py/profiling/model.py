@@ -1,0 +1,105 @@
+"""The analytic memory model: predicted heap peak of each phase of a proof, for any circuit shape
+and any strategy.
+
+Units: V = one column of n field elements = 32·n bytes. Every term below names the arrays it
+counts (see docs/memory.md for the derivation and the measured agreement). What the quotient
+strategy holds is the strategy's own ``model_bytes`` term, so a new strategy brings its model.
+Circuit-specific transients of synthesis (how a circuit builds its witness) are not modelled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from halo2py.quotient.strategy import ELEMENT_BYTES, QuotientShape
+
+G1_AFFINE_BYTES = 64
+
+
+@dataclass(frozen=True)
+class ProofShape:
+    """The column counts and sizes that fix a proof's memory."""
+
+    k: int
+    e: int
+    d: int
+    advice: int
+    fixed: int        # the circuit's fixed columns (selectors not included)
+    selectors: int
+    instance: int
+    permutation: int  # equality-enabled columns (σ polynomials)
+    permutation_sets: int
+    lookups: int
+    quotient_polys: int  # polynomials the quotient program reads
+
+    @property
+    def n(self) -> int:
+        return 1 << self.k
+
+    @classmethod
+    def from_layout(cls, layout, k: int) -> ProofShape:
+        cs = layout.cs
+        return cls(k=k, e=cs.quotient_extension(), d=layout.degree, advice=len(cs.advice_columns),
+                   fixed=len(cs.fixed_columns), selectors=len(cs.selectors),
+                   instance=len(cs.instance_columns), permutation=len(layout.permutation_columns),
+                   permutation_sets=len(layout.permutation_sets), lookups=len(cs.lookups),
+                   quotient_polys=len(layout.quotient_columns()))
+
+    def quotient_shape(self) -> QuotientShape:
+        return QuotientShape(n=self.n, e=self.e, pieces=self.d - 1, polys=self.quotient_polys)
+
+
+@dataclass
+class MemoryModel:
+    """Predicted peak bytes per phase; ``total`` is the whole proof's predicted peak."""
+
+    phases: dict = field(default_factory=dict)
+    terms: dict = field(default_factory=dict)  # named persistent terms, in bytes
+
+    @property
+    def total(self) -> int:
+        return max(self.phases.values())
+
+
+def predict(shape: ProofShape, strategy) -> MemoryModel:
+    """Model of a proof of ``shape`` with ``strategy`` (a class or a registered name)."""
+    if isinstance(strategy, str):
+        from halo2py.quotient.registry import load
+
+        strategy = load(strategy)
+    s = shape
+    V = ELEMENT_BYTES * s.n
+    terms = {
+        # g and g_lagrange: n affine G1 points each.
+        "srs": 2 * G1_AFFINE_BYTES * s.n,
+        # ω^j twiddles for size-n transforms: n/2 elements.
+        "twiddles": V // 2,
+        # The synthesised table: advice, fixed, instance values; int32 owner per advice/fixed
+        # cell and per selector cell; one byte per selector cell.
+        "assignment": V * (s.advice + s.fixed + s.instance) + (s.n * 4) * (s.advice + s.fixed + s.selectors)
+        + s.n * s.selectors,
+        # Proving key: selector columns' values, fixed polynomials (coefficients; fixed values are
+        # shared with the assignment), σ values and polynomials, l0, l_last, l_active.
+        "proving_key": V * (s.selectors + (s.fixed + s.selectors) + 2 * s.permutation + 3),
+    }
+    base = terms["srs"] + terms["twiddles"] + terms["assignment"]
+    held = base + terms["proving_key"]
+    L, pg = s.lookups, s.permutation_sets
+    phases = {
+        "witness": base,
+        "keygen": held + V,  # one column of ω^j while σ is built
+        "advice commit": held,
+        # A′, S′ committed and the compressed A, S kept for Z; transient: the sort's keys
+        "lookups": held + V * (4 * L + (2 if L else 0)),
+        # running products, plus ω^j and the ratio column while one is built
+        "permutation": held + V * (4 * L + pg + 2),
+    }
+    before_quotient = held + V * (3 * L + pg)
+    extended_twiddles = V * s.e // 2
+    strategy_bytes = strategy.model_bytes(s.quotient_shape())
+    phases["quotient"] = before_quotient + V + extended_twiddles + strategy_bytes
+    after_quotient = before_quotient + V * (1 + s.d - 1) + extended_twiddles
+    phases["evaluations"] = after_quotient
+    phases["multiopen"] = after_quotient + 2 * V  # h = Σ x^{ni} h_i and the opening's quotient
+    terms["quotient_strategy"] = strategy_bytes
+    return MemoryModel(phases, terms)
