@@ -5,8 +5,9 @@ trees per row is out of the question. As halo2's ``GraphEvaluator`` does, we fla
 circuit's constraints once (at keygen) into a deduplicated list of field operations; the Numba
 kernel (``evaluate.py``) then replays that list over blocks of rows. Two departures from halo2:
 
-- Registers are reused by liveness (halo2 keeps one intermediate per calculation), so a block of
-  rows × registers of scratch stays in L1 however many constraints there are.
+- Registers are reused by liveness (halo2 keeps one intermediate per calculation), and a query
+  is re-loaded from its column rather than held across distant uses, so a block of rows ×
+  registers of scratch stays in L1 however many constraints there are.
 - Row-independent sub-expressions (constants, challenges and their combinations) are split off
   into a *scalar program*, run once per evaluation over Python ints. The program therefore
   compiles once per circuit and is reused across proofs with fresh challenges.
@@ -37,6 +38,7 @@ from halo2py.frontend.expression import (
     Selector,
     Sum,
     VariableX,
+    format_field,
 )
 
 # ---- instruction set --------------------------------------------------------------------------
@@ -125,7 +127,7 @@ class Program:
                  f"{len(self.queries)} queries, {self.n_scalars} scalars ({n_const} constants), "
                  f"{self.n_outputs} outputs"]
         for i, row in enumerate(self.constants):
-            lines.append(f"  s{i} = {_format_field(Fr.from_mont(row))}")
+            lines.append(f"  s{i} = {format_field(Fr.from_mont(row))}")
         for op, dst, a, b in self.scalar_ops.tolist():
             if op == CHALLENGE:
                 rhs = f"challenge[{a}]"
@@ -156,18 +158,13 @@ class Program:
         return f"r{dst} = {rhs}"
 
 
-def _format_field(value: int) -> str:
-    if FR_MODULUS - value < 1 << 64:
-        return f"-{FR_MODULUS - value}"
-    return str(value) if value < 1 << 64 else hex(value)
-
-
 def compile_program(expressions: list, slot_of: Callable) -> Program:
     """Compile constraint expressions (in halo2's order) into one ``Program``.
 
     ``slot_of(column)`` is the index of the column's values in the stack the kernel reads.
-    Selectors must already be replaced by fixed-column queries. Identical subexpressions and
-    queries are computed once; trivial constant cases (x·1, x+0, x·0, x−x, …) are folded away.
+    Selectors must already be replaced by fixed-column queries. Identical subexpressions are
+    computed once and identical queries share one entry of the query table; trivial constant
+    cases (x·1, x+0, x·0, x−x, −(−x), …) are folded away.
     """
     graph = _Graph(slot_of)
     roots = [graph.lower(expr, j) for j, expr in enumerate(expressions)]
