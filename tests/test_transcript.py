@@ -29,8 +29,9 @@ def ref_challenge(state) -> int:
 
 def py_point(k: int):
     """k·G as (py_ecc affine ints, our affine array)."""
-    x, y = bn.normalize(bn.multiply(bn.G1, k))
-    return (int(x), int(y)), G1.from_py_ecc(bn.multiply(bn.G1, k))
+    point = bn.multiply(bn.G1, k)
+    x, y = bn.normalize(point)
+    return (int(x), int(y)), G1.from_py_ecc(point)
 
 
 def ref_compressed(x: int, y: int) -> bytes:
