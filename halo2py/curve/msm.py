@@ -15,10 +15,14 @@ Bucket accumulation, where nearly all time goes, has two forms:
   distinct buckets share one field inversion (Montgomery's trick). An affine addition then costs
   6 multiplications (1 to accumulate the product of denominators, 2 to peel its inverse, 1 for
   λ, 1 square for x₃, 1 for y₃) plus 1/batch of an inversion, against 11 for a Jacobian mixed
-  addition. A point whose bucket already waits in the batch goes to a Jacobian "spill" bucket
-  instead (rare: ~batch/2^(c−1) of points), as do repeated bases, so no case stalls the batch.
+  addition. A point whose bucket already waits in the batch waits in a small queue for the next
+  batch; when the queue is full (many points for one bucket, e.g. repeated bases) it goes to a
+  Jacobian "spill" bucket instead, so no input stalls the batch.
 - **Jacobian** (small windows, where a batch could not amortise its inversion): mixed additions
   (7M + 4S) into Jacobian buckets.
+
+Buckets are visited in data-dependent order and, at c ≈ 15, no longer fit in L2; the bucket of a
+point (and of a batch entry) is prefetched ``_AHEAD`` iterations before its use.
 """
 
 import math
@@ -30,10 +34,12 @@ from numba import njit, prange
 from halo2py.arith import fq, limbs
 from halo2py.arith.field import Fr
 from halo2py.curve import g1
+from halo2py.curve._prefetch import prefetch_row
 from halo2py.curve.points import AFFINE, JACOBIAN, G1, PointError
 
 SCALAR_BITS = 255  # r < 2^254, plus one zero bit so the top Booth digit needs no carry out
 _U1 = np.uint64(1)
+_AHEAD = 16  # points (or batch entries) between a bucket's prefetch and its use
 _ZERO3 = (g1.ZERO, g1.ZERO, g1.ZERO)
 
 
@@ -120,6 +126,8 @@ def _apply_batch(buckets, busy, op_b, op_p, op_d, op_pre, nops):
     i0 = fq.mul(inv, a1)  # a0⁻¹
     i1 = fq.mul(inv, a0)  # a1⁻¹
     for k in range(nops - 1, -1, -1):
+        if k >= _AHEAD:
+            prefetch_row(buckets, op_b[k - _AHEAD])
         if k & 1:
             dinv = fq.mul(i1, limbs.load(op_pre, k))
             i1 = fq.mul(i1, limbs.load(op_d, k))
@@ -194,10 +202,18 @@ def _window_batch_affine(bases, scalars, lo, hi, w, c, batch):
     qcap = max(1, batch // 4)  # ≤ batch, so a drain never overflows the batch
     q_b = np.empty(qcap, dtype=np.int64)
     q_p = np.empty((qcap, AFFINE), dtype=np.uint64)
+    ahead = np.zeros(_AHEAD, dtype=np.int64)  # digits of the next points, whose buckets we prefetch
+    for i in range(lo, min(hi, lo + _AHEAD)):
+        ahead[i % _AHEAD] = booth_digit(scalars, i, w, c)
     nops = 0
     nq = 0
     for i in range(lo, hi):
-        d = booth_digit(scalars, i, w, c)
+        d = ahead[i % _AHEAD]
+        if i + _AHEAD < hi:
+            dn = booth_digit(scalars, i + _AHEAD, w, c)
+            ahead[i % _AHEAD] = dn
+            if dn != 0:
+                prefetch_row(buckets, abs(dn) - 1)
         if d == 0:
             continue
         b, x, y = _signed_base(bases, i, d)
@@ -264,18 +280,25 @@ def pippenger(bases, scalars, c, batch, chunks, out):
 
 
 def window_bits(n: int) -> int:
-    """Pippenger window c for n points (measured on this code; see docs/benchmarks.md)."""
-    if n < 32:
-        return 3
-    return max(3, n.bit_length() - 4)
+    """Pippenger window c for n points, from a sweep on this code (docs/benchmarks.md).
+
+    More bits mean fewer windows (⌈255/c⌉ additions per point) but 2^(c−1) buckets per window to
+    sum and to keep in cache; from c ≈ 15 the buckets outgrow L2 and the gain stops.
+    """
+    k = max(n, 1).bit_length() - 1
+    if k <= 14:
+        return max(3, k - 2)
+    if k <= 18:
+        return k - 3
+    return 15 if k <= 21 else 16
 
 
 def batch_size(c: int) -> int:
-    """Additions sharing one inversion, or 0 for Jacobian buckets when buckets are too few."""
-    nb = 1 << (c - 1)
-    if nb < 4096:
+    """Additions sharing one inversion, or 0 (Jacobian buckets) when the buckets are too few for
+    a batch to amortise its inversion (≈ 380 multiplications) without constant collisions."""
+    if c < 10:
         return 0
-    return min(2048, nb // 16)
+    return min(2048, (1 << (c - 1)) // 4)
 
 
 def _chunks(n: int, c: int) -> int:
