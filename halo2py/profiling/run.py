@@ -7,6 +7,7 @@ the SRS is part of what a prover holds.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import time
 from pathlib import Path
@@ -17,12 +18,24 @@ from halo2py.profiling.phases import PhaseTimer
 CAPTURE = "capture.bin"
 
 
-def load_kernels(strategy: str) -> None:
-    """Load every kernel a proof with ``strategy`` runs into this process, by proving a tiny
-    circuit first (cheap with a warm cache; otherwise the JIT's memory would pollute the capture)."""
-    from halo2py import pipeline
+WARM_K = 13  # above the NTT's 2^12 block size, so the streaming stages are compiled too
 
-    pipeline.warm([strategy], verify_proofs=False)
+
+def load_kernels(circuit, strategy: str, multiopen: str) -> None:
+    """Run every kernel the profiled proof will run, by proving the same circuit at a small k
+    first (with a warm cache this only loads machine code; without it, the JIT's own memory
+    would otherwise land in the capture and blur the measurement)."""
+    from halo2py import pipeline
+    from halo2py.commitment.params import ParamsKZG
+    from halo2py.errors import InputError
+    from halo2py.randomness import seeded_rng
+
+    k = min(circuit.params.k, WARM_K)
+    try:
+        small = type(circuit)(dataclasses.replace(circuit.params, k=k), circuit.inputs)
+        pipeline.prove(small, ParamsKZG.setup(k, seeded_rng(0, "warm")), strategy, multiopen, seed=0, check=False)
+    except InputError:  # the circuit does not fit a small table: warm on the default circuit
+        pipeline.warm([strategy], verify_proofs=False)
 
 
 def profile_proof(circuit, params_path: str | None, strategy: str, multiopen: str, seed: int,
@@ -34,7 +47,7 @@ def profile_proof(circuit, params_path: str | None, strategy: str, multiopen: st
     out_dir.mkdir(parents=True, exist_ok=True)
     capture = out_dir / CAPTURE
     capture.unlink(missing_ok=True)
-    load_kernels(strategy)
+    load_kernels(circuit, strategy, multiopen)
     markers = MemrayPhases()
     timer = PhaseTimer([markers])
     t0 = time.perf_counter()
@@ -45,6 +58,7 @@ def profile_proof(circuit, params_path: str | None, strategy: str, multiopen: st
     seconds = time.perf_counter() - t0
     heap = replay(capture, markers.codes)
     proof = outcome.proof.to_bytes()
+    (out_dir / "proof.bin").write_bytes(proof)
     model = predict(outcome.shape, strategy)
     return {
         "strategy": strategy,
@@ -63,4 +77,5 @@ def profile_proof(circuit, params_path: str | None, strategy: str, multiopen: st
                    for name in timer.order},
         "boundaries": markers.boundaries,
         "capture": str(capture),
+        "proof": str(out_dir / "proof.bin"),
     }

@@ -1,0 +1,44 @@
+"""``halo2py regress``: the CI regression check against benchmarks/baseline.json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from halo2py.cli.console import err
+
+
+def regress(
+    baseline: Path = typer.Option(Path("benchmarks/baseline.json"), "--baseline", help="Baseline JSON file."),
+    update: bool = typer.Option(False, "--update", help="Record this run as the new baseline."),
+):
+    """Prove a fixed set of circuits with every built-in strategy; fail on any regression."""
+    from halo2py.errors import InputError
+    from halo2py.profiling.regress import check_against, run_cases, write_baseline
+    from halo2py.quotient.registry import available
+
+    previous = None
+    if baseline.exists():
+        try:
+            previous = json.loads(baseline.read_text())
+        except json.JSONDecodeError as exc:
+            raise InputError(f"baseline {baseline} is not valid JSON: {exc.msg}") from None
+    elif not update:
+        raise InputError(f"baseline {baseline} does not exist (create it with --update)")
+    runs, problems = run_cases(sorted(available()), progress=lambda t: err.print(f"[dim]… {t}[/]", highlight=False))
+    if update:
+        write_baseline(baseline, runs, previous)
+        err.print(f"baseline written to {baseline} ({len(runs)} runs)", highlight=False)
+    else:
+        problems += check_against(previous, runs)
+    for problem in problems:
+        err.print(f"[red]regression:[/] {problem}", highlight=False, soft_wrap=True)
+    if problems:
+        raise typer.Exit(1)
+    err.print(f"[green]no regressions[/] in {len(runs)} runs", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("regress")(regress)
