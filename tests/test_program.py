@@ -1,4 +1,4 @@
-"""The constraint-program compiler and its kernel, against direct evaluation of the trees over ints."""
+"""The constraint-program compiler and its kernel, against direct evaluation of the trees."""
 
 import pickle
 import random

@@ -42,8 +42,8 @@ from halo2py.frontend.expression import (
 )
 
 # ---- instruction set --------------------------------------------------------------------------
-# A kernel instruction is a row (opcode, dst, a, b) of ``Program.ops``; r[i] is register i (one value
-# per row of the block), s[i] is scalar-table entry i (one value for all rows).
+# A kernel instruction is a row (opcode, dst, a, b) of ``Program.ops``; r[i] is register i (one
+# value per row of the block), s[i] is scalar-table entry i (one value for all rows).
 LOAD = 0      # r[dst] = the query a (``Program.queries[a]``: column slot, rotation) at this row
 LOAD_X = 1    # r[dst] = X at this row
 ADD = 2       # r[dst] = r[a] + r[b]

@@ -1,4 +1,4 @@
-"""Compile the constraint-evaluation kernel with production argument types (see ``halo2py.warm``)."""
+"""Compile the constraint-evaluation kernel with production argument types (``halo2py.warm``)."""
 
 import numpy as np
 
