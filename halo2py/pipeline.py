@@ -108,6 +108,7 @@ class _RecordingStrategy:
 
     def __init__(self, inner):
         self.inner = inner
+        self.name = inner.name
         self.peak_bytes = 0
 
     def compute(self, task):

@@ -24,7 +24,7 @@ from halo2py.poly.ops import evaluate as poly_eval
 from halo2py.profiling.phases import PhaseTimer
 from halo2py.quotient.evaluate import evaluate as run_program
 from halo2py.quotient.program import compile_program
-from halo2py.quotient.strategy import QuotientTask
+from halo2py.quotient.strategy import QuotientTask, validate_result
 from halo2py.randomness import os_rng
 from halo2py.transcript import Blake2bWrite
 
@@ -133,7 +133,7 @@ class _Prover:
         self.polys.update(zip(layout.sigmas, pk.sigma_polys))
         self.polys.update({layout.l0: pk.l0, layout.l_last: pk.l_last, layout.l_active: pk.l_active})
         task = QuotientTask(self.domain, pk.program, [self.polys[c] for c in pk.quotient_columns], challenges, y)
-        pieces = strategy.compute(task).pieces
+        pieces = validate_result(strategy.compute(task), task, getattr(strategy, "name", type(strategy).__name__))
         for piece in pieces:
             self.tr.write_point(kzg.commit(self.params, piece))
         return pieces

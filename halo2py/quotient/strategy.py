@@ -19,6 +19,8 @@ from typing import ClassVar, Sequence
 
 import numpy as np
 
+from halo2py.errors import InputError
+
 ELEMENT_BYTES = 32
 
 
@@ -110,3 +112,23 @@ class QuotientStrategy(ABC):
 def split_pieces(coeffs: np.ndarray, n: int, pieces: int) -> list:
     """The first pieces·n coefficients of h as ``pieces`` independent (n, 4) arrays."""
     return [np.array(coeffs[i * n:(i + 1) * n]) for i in range(pieces)]
+
+
+class StrategyContractError(InputError):
+    """A strategy returned something that is not d − 1 pieces of n coefficients."""
+
+
+def validate_result(result, task: QuotientTask, name: str) -> list:
+    """The pieces of ``result``, or a one-line StrategyContractError naming what is wrong."""
+    if not isinstance(result, QuotientResult):
+        raise StrategyContractError(f"strategy {name!r} returned {type(result).__name__}, not a QuotientResult")
+    want = task.domain.quotient_poly_degree
+    pieces = list(result.pieces)
+    if len(pieces) != want:
+        raise StrategyContractError(f"strategy {name!r} returned {len(pieces)} quotient pieces, expected {want}")
+    n = task.domain.n
+    for i, piece in enumerate(pieces):
+        if not isinstance(piece, np.ndarray) or piece.dtype != np.uint64 or piece.shape != (n, 4):
+            got = getattr(piece, "shape", type(piece).__name__)
+            raise StrategyContractError(f"strategy {name!r}: piece {i} has shape {got}, expected ({n}, 4) uint64")
+    return pieces
