@@ -4,9 +4,11 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 H2      = $(VENV)/bin/halo2py
 STAMP   = $(VENV)/.installed
+OUT     = out
+DEMO_CIRCUIT ?= stress
 
 .DEFAULT_GOAL := help
-.PHONY: help install warm test test-slow bench demo clean
+.PHONY: help install warm test test-slow bench demo regress compare clean
 
 help: ## List the targets with one line each
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
@@ -28,13 +30,23 @@ test: install ## Run the test suite (default: everything but slow-marked tests)
 test-slow: install ## Run only the slow-marked tests
 	$(PY) -m pytest -q -m slow
 
+regress: install ## Prove the regression set with every strategy; compare with benchmarks/baseline.json
+	$(H2) regress --baseline benchmarks/baseline.json
+
 bench: install ## Run the kernel benchmarks (medians; see docs/benchmarks.md)
 	$(H2) bench field
 	$(H2) bench ntt --k 16 --threads 1
 	$(H2) bench ntt --k 16 --threads 2
+	$(H2) bench msm --k 16 --threads 2
 
-demo: install ## Set up, then run the main job on the default circuit
-	$(H2) bench ntt --k 16
+compare: install ## Legacy vs chunked on stress (plonk_api shape) at k = 16, with a heap-over-time plot
+	mkdir -p $(OUT)
+	$(H2) compare stress --k 16 --strategies legacy,chunked --plot $(OUT)/compare-stress-k16.png
+
+demo: install ## Set up, prove and verify the default circuit (stress, plonk_api shape), print the phases
+	mkdir -p $(OUT)
+	$(H2) prove $(DEMO_CIRCUIT) --out $(OUT)/demo.proof
+	$(H2) verify $(DEMO_CIRCUIT) --proof $(OUT)/demo.proof
 
 clean: ## Remove the virtualenv and build debris (the user Numba cache stays)
-	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) $(OUT) build *.egg-info .pytest_cache .hypothesis
