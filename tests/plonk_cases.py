@@ -1,0 +1,60 @@
+"""Proving material shared by the plonk test modules: params per k, circuits and proofs per case.
+
+Each helper is cached for the whole pytest process, so a proof made for a round-trip test is
+reused by the soundness, container and CLI tests instead of being proved again (a verify costs a
+~1 s multi-pairing and a proof a second or two; the default run must stay lean). Params come from
+a fixed seed and are passed explicitly: tests never touch the user's params cache.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from halo2py import pipeline
+from halo2py.commitment.params import ParamsKZG
+from halo2py.frontend.circuit import configure
+from halo2py.plonk.layout import ProtocolLayout
+from halo2py.randomness import seeded_rng
+
+PROVE_SEED = 7
+
+# name → (circuit, k, --param assignments). Small k everywhere; together they cover e = 2, 4, 8,
+# lookups, and permutations split into several chunks (stress: 12 equality columns in chunks of
+# d − 2 = 2, or of 1 with degree 3 and no lookup).
+CASES = {
+    "fibonacci": ("fibonacci", 4, ()),
+    "range_check": ("range_check", 5, ("bits=4", "count=8")),
+    "poseidon": ("poseidon", 7, ("length=2",)),
+    "stress": ("stress", 5, ()),
+    "stress_d3_nolookup": ("stress", 5, ("degree=3", "lookups=0")),
+}
+LIBRARY = ("fibonacci", "range_check", "poseidon", "stress")
+
+
+@cache
+def params(k: int) -> ParamsKZG:
+    return ParamsKZG.setup(k, seeded_rng(1000 + k, "setup"))
+
+
+@cache
+def build(spec: str, k: int, assignments: tuple = ()):
+    return pipeline.build_circuit(spec, k, list(assignments))
+
+
+def circuit(case: str):
+    return build(*CASES[case])
+
+
+def k_of(case: str) -> int:
+    return CASES[case][1]
+
+
+@cache
+def layout(case: str) -> ProtocolLayout:
+    return ProtocolLayout(configure(circuit(case))[0])
+
+
+@cache
+def proof(case: str, strategy: str = "chunked", multiopen: str = "shplonk", seed: int = PROVE_SEED):
+    """The ProofFile of ``case`` (treat as read-only: it is shared)."""
+    return pipeline.prove(circuit(case), params(k_of(case)), strategy, multiopen, seed).proof

@@ -1,0 +1,72 @@
+"""The lookup argument's permuted columns and product: the invariants halo2's constraints rely on,
+checked on random inputs over small and full-size field values."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from halo2py.arith.constants import FR_MODULUS as R
+from halo2py.arith.field import Fr
+from halo2py.plonk.lookup import LookupInputNotInTable, commit_product, permute_expression_pair
+from halo2py.randomness import seeded_rng
+
+# Values the tables draw from: small ones (many repeats) and large ones near the modulus, so
+# ordering by limbs and by integer value differ.
+POOL = [0, 1, 2, 3, 5, 8, 13, 2**64 - 1, 2**64, 2**200 + 7, R - 2, R - 1]
+
+
+@st.composite
+def lookup_columns(draw, max_rows: int = 24):
+    """(inputs, table) as int lists of equal length with every input value in the table."""
+    rows = draw(st.integers(1, max_rows))
+    table = draw(st.lists(st.sampled_from(POOL), min_size=rows, max_size=rows))
+    inputs = draw(st.lists(st.sampled_from(sorted(set(table))), min_size=rows, max_size=rows))
+    return inputs, table
+
+
+@given(lookup_columns())
+def test_permuted_columns_satisfy_the_lookup_constraints(columns):
+    inputs, table = columns
+    a_perm, s_perm = permute_expression_pair(Fr.from_ints(inputs), Fr.from_ints(table), "t")
+    a, s = Fr.to_ints(a_perm), Fr.to_ints(s_perm)
+    assert sorted(a) == sorted(inputs), "A′ is a permutation of A"
+    assert sorted(s) == sorted(table), "S′ is a permutation of S"
+    runs = [v for i, v in enumerate(a) if i == 0 or a[i - 1] != v]
+    assert len(runs) == len(set(runs)), "equal values of A′ are adjacent"
+    assert a[0] == s[0]  # l0·(A′ − S′)
+    for i in range(1, len(a)):  # (A′ − S′)·(A′ − A′(ω⁻¹X))
+        assert a[i] == s[i] or a[i] == a[i - 1], f"row {i}"
+
+
+@given(lookup_columns(), st.sampled_from([4, 6, 9, 11]))
+def test_an_input_missing_from_the_table_is_named(columns, extra):
+    inputs, table = columns
+    missing = 10**6 + extra
+    inputs = inputs[:-1] + [missing]
+    with pytest.raises(LookupInputNotInTable, match=f"lookup 'range': input value {missing} is not in the table") as exc:
+        permute_expression_pair(Fr.from_ints(inputs), Fr.from_ints(table), "range")
+    assert exc.value.exit_code == 1
+
+
+@given(lookup_columns(max_rows=10), st.integers(0, 2**32))
+@settings(max_examples=25)
+def test_product_matches_naive_and_closes(columns, seed):
+    inputs, table = columns
+    usable = len(inputs)
+    blinding = 5
+    n = usable + blinding + 1
+    rng = seeded_rng(seed, "lookup-test")
+    extra = lambda count: Fr.to_ints(Fr.random(count, rng))  # noqa: E731 - rows past the usable ones
+    a_perm, s_perm = (Fr.to_ints(v) for v in permute_expression_pair(Fr.from_ints(inputs), Fr.from_ints(table), "t"))
+    a_full, s_full = inputs + extra(n - usable), table + extra(n - usable)
+    a_perm_full, s_perm_full = a_perm + extra(n - usable), s_perm + extra(n - usable)
+    beta, gamma = (int.from_bytes(rng(32), "little") % R for _ in range(2))
+    z = commit_product(*(Fr.from_ints(v) for v in (a_full, s_full, a_perm_full, s_perm_full)),
+                       beta, gamma, n, blinding, lambda count: Fr.random(count, rng))
+    expected = [1]
+    for i in range(usable):
+        num = (a_full[i] + beta) * (s_full[i] + gamma) % R
+        den = (a_perm_full[i] + beta) * (s_perm_full[i] + gamma) % R
+        expected.append(expected[-1] * num * pow(den, -1, R) % R)
+    assert Fr.to_ints(z)[:usable + 1] == expected
+    assert expected[usable] == 1
