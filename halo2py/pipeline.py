@@ -66,6 +66,17 @@ def proving_rng(seed: int | None):
     return os_rng() if seed is None else seeded_rng(seed, "prove")
 
 
+def check_options(strategy: str, multiopen: str) -> type:
+    """The strategy class, after rejecting an unknown strategy or multiopen scheme; the CLI calls
+    this before slow work (reading or generating params) so that a typo fails at once."""
+    from halo2py.plonk.container import SCHEMES
+    from halo2py.quotient.registry import load
+
+    if multiopen not in SCHEMES:
+        raise InputError(f"unknown multiopen scheme {multiopen!r}; choose one of {', '.join(SCHEMES)}")
+    return load(strategy)
+
+
 @dataclass
 class ProveOutcome:
     proof: object          # halo2py.plonk.container.ProofFile
@@ -79,15 +90,12 @@ def prove(circuit, params, strategy: str = "chunked", multiopen: str = "shplonk"
     """Synthesise, optionally MockProver-check, keygen and prove ``circuit``."""
     from halo2py.frontend.circuit import synthesize
     from halo2py.frontend.mock import MockProver
-    from halo2py.plonk.container import SCHEMES, ProofFile
+    from halo2py.plonk.container import ProofFile
     from halo2py.plonk.keygen import keygen
     from halo2py.plonk.prover import create_proof
     from halo2py.profiling.model import ProofShape
-    from halo2py.quotient.registry import create
 
-    if multiopen not in SCHEMES:
-        raise InputError(f"unknown multiopen scheme {multiopen!r}; choose one of {', '.join(SCHEMES)}")
-    quotient = _RecordingStrategy(create(strategy))
+    quotient = _RecordingStrategy(check_options(strategy, multiopen)())
     timer = timer or PhaseTimer()
     with timer.phase("witness"):
         synthesis = synthesize(circuit)

@@ -64,6 +64,7 @@ def prove(
 
     if seed is not None:
         _warn(UNSAFE_SEED_WARNING)
+    pipeline.check_options(strategy, multiopen)
     instance = pipeline.build_circuit(circuit, k, param, inputs)
     kk = instance.params.k
     setup_params = pipeline.obtain_params(kk, params, warn=_warn)

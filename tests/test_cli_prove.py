@@ -1,0 +1,172 @@
+"""``halo2py prove``, ``verify``, ``keygen`` and ``strategies`` through the console script:
+outputs, determinism across processes and thread counts, and one-line errors for bad input.
+
+Params are written to a temporary directory and passed with ``--params``, so the user's cache of
+development params is never touched.
+"""
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+import plonk_cases as cases
+from halo2py.cli.app import main
+from halo2py.plonk.vkfile import MAGIC as VK_MAGIC
+
+
+def run_main(monkeypatch, capsys, *args):
+    """(exit code, stdout, stderr) of the console script, in process."""
+    monkeypatch.setattr(sys, "argv", ["halo2py", *args])
+    with pytest.raises(SystemExit) as exc:
+        main()
+    out = capsys.readouterr()
+    return exc.value.code, out.out, out.err
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    """Params for k = 4 and 5, a fibonacci proof (k = 4, GWC), its vk, and corrupt variants."""
+    root = tmp_path_factory.mktemp("cli-prove")
+    paths = {name: root / name for name in (
+        "k4_params", "k5_params", "fib_proof", "fib_vk", "truncated_params", "bad_point_params",
+        "bad_magic_proof", "bad_magic_vk", "bad_point_vk", "range_vk", "bad_json")}
+    cases.params(4).write(paths["k4_params"])
+    cases.params(5).write(paths["k5_params"])
+    paths["fib_proof"].write_bytes(cases.proof("fibonacci", "chunked", "gwc").to_bytes())
+    raw = paths["k4_params"].read_bytes()
+    paths["truncated_params"].write_bytes(raw[:-1])
+    paths["bad_point_params"].write_bytes(raw[:4] + bytes([raw[4] ^ 1]) + raw[5:])
+    paths["bad_magic_proof"].write_bytes(b"NOTAPROOF" + bytes(100))
+    paths["bad_json"].write_text("[[1, 1, 55]")
+    return {name: str(path) for name, path in paths.items()}
+
+
+@pytest.fixture(scope="module")
+def vk_files(files, tmp_path_factory):
+    """keygen's vk for the fibonacci proof, and corrupt / other-circuit variants."""
+    mp = pytest.MonkeyPatch()
+    try:
+        for spec, extra, out in (("fibonacci", [], "fib_vk"),
+                                 ("range_check", ["--param", "bits=3", "--param", "count=4"], "range_vk")):
+            mp.setattr(sys, "argv", ["halo2py", "keygen", spec, "--k", "4", *extra, "--params", files["k4_params"],
+                                     "--out-vk", files[out]])
+            with pytest.raises(SystemExit) as exc:
+                main()
+            assert exc.value.code == 0
+    finally:
+        mp.undo()
+    data = open(files["fib_vk"], "rb").read()
+    with open(files["bad_magic_vk"], "wb") as f:
+        f.write(b"X" + data[1:])
+    with open(files["bad_point_vk"], "wb") as f:
+        f.write(data[:-40] + bytes([data[-40] ^ 4]) + data[-39:])
+    return files
+
+
+def test_prove_json_matches_the_api_proof(monkeypatch, capsys, files, tmp_path):
+    out = tmp_path / "p.bin"
+    code, stdout, err = run_main(monkeypatch, capsys, "prove", "fibonacci", "--k", "4", "--params", files["k4_params"],
+                                 "--seed", str(cases.PROVE_SEED), "--multiopen", "gwc", "--out", str(out), "--json")
+    assert code == 0, err
+    summary = json.loads(stdout)
+    data = out.read_bytes()
+    assert data == cases.proof("fibonacci", "chunked", "gwc").to_bytes()
+    assert summary["proof_sha256"] == hashlib.sha256(data).hexdigest() and summary["proof_bytes"] == len(data)
+    assert (summary["circuit"], summary["k"], summary["strategy"], summary["multiopen"]) == ("fibonacci", 4, "chunked", "gwc")
+    assert summary["quotient_peak_bytes"] > 0 and "quotient" in summary["phases"]
+    assert "--seed makes randomness predictable" in err
+
+
+def test_verify_json_valid_and_invalid(monkeypatch, capsys, files, tmp_path):
+    base = ["verify", "fibonacci", "--params", files["k4_params"], "--proof", files["fib_proof"], "--json"]
+    code, stdout, err = run_main(monkeypatch, capsys, *base)
+    assert code == 0, err
+    assert json.loads(stdout)["valid"] is True
+    instances = tmp_path / "instances.json"
+    instances.write_text('[[1, 1, "0x38"]]')  # 56: a wrong public output
+    code, stdout, err = run_main(monkeypatch, capsys, *base, "--instances", str(instances))
+    assert code == 1
+    verdict = json.loads(stdout)
+    assert verdict["valid"] is False and "opening proof does not verify" in verdict["reason"]
+
+
+def test_keygen_then_verify_with_the_vk_file(monkeypatch, capsys, vk_files):
+    assert open(vk_files["fib_vk"], "rb").read().startswith(VK_MAGIC)
+    code, stdout, err = run_main(monkeypatch, capsys, "verify", "fibonacci", "--params", vk_files["k4_params"],
+                                 "--proof", vk_files["fib_proof"], "--vk", vk_files["fib_vk"])
+    assert code == 0 and stdout == ""
+    assert "valid proof for fibonacci (k=4, gwc)" in err
+
+
+def test_strategies_lists_the_builtins(monkeypatch, capsys):
+    code, stdout, _ = run_main(monkeypatch, capsys, "strategies", "--json")
+    rows = {row["name"]: row for row in json.loads(stdout)["strategies"]}
+    assert code == 0 and {"legacy", "chunked"} <= set(rows)
+    assert all(rows[name].get("description") for name in ("legacy", "chunked"))
+
+
+def test_same_seed_same_proof_across_processes_and_thread_counts(files, tmp_path):
+    """The proof depends on the seed only: not on the process, nor on how Numba splits work."""
+    proofs = []
+    for threads in (1, 2):
+        out = tmp_path / f"stress-{threads}.bin"
+        env = dict(os.environ, NUMBA_NUM_THREADS=str(threads))
+        run = subprocess.run([sys.executable, "-m", "halo2py", "prove", "stress", "--k", "5",
+                              "--params", files["k5_params"], "--seed", str(cases.PROVE_SEED), "--out", str(out)],
+                             env=env, capture_output=True, text=True, timeout=600)
+        assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+        proofs.append(out.read_bytes())
+    assert proofs[0] == proofs[1] == cases.proof("stress", "chunked", "shplonk").to_bytes()
+
+
+def bad_input_cases():
+    fib = ["fibonacci", "--k", "4"]
+    return {
+        "missing proof": (["verify", *fib, "--params", "{k4_params}", "--proof", "{fib_proof}.missing"],
+                          "cannot read proof file"),
+        "corrupt proof": (["verify", *fib, "--params", "{k4_params}", "--proof", "{bad_magic_proof}"],
+                          "not a halo2py proof file (bad magic)"),
+        "truncated params": (["verify", *fib, "--params", "{truncated_params}", "--proof", "{fib_proof}"],
+                             "truncated or corrupted file"),
+        "corrupt params point": (["verify", *fib, "--params", "{bad_point_params}", "--proof", "{fib_proof}"],
+                                 "is not on the curve"),
+        "params too small": (["prove", "fibonacci", "--k", "5", "--params", "{k4_params}"],
+                             "holds params for k ≤ 4; k = 5 was requested"),
+        "vk bad magic": (["verify", *fib, "--params", "{k4_params}", "--proof", "{fib_proof}", "--vk", "{bad_magic_vk}"],
+                         "not a halo2py verifying key"),
+        "vk corrupt point": (["verify", *fib, "--params", "{k4_params}", "--proof", "{fib_proof}", "--vk", "{bad_point_vk}"],
+                             "vk file"),
+        "vk of another circuit": (["verify", *fib, "--params", "{k4_params}", "--proof", "{fib_proof}",
+                                   "--vk", "{range_vk}"], "made for a different constraint system"),
+        "k mismatch": (["verify", "fibonacci", "--k", "5", "--params", "{k4_params}", "--proof", "{fib_proof}"],
+                       "--k 5 does not match the proof's k = 4"),
+        "bad instances file": (["verify", *fib, "--params", "{k4_params}", "--proof", "{fib_proof}",
+                                "--instances", "{bad_json}"], "is not valid JSON"),
+        "unknown strategy": (["prove", *fib, "--params", "{k4_params}", "--strategy", "quantum"],
+                             "unknown strategy 'quantum' (available: "),
+        "unknown multiopen": (["prove", *fib, "--params", "{k4_params}", "--multiopen", "ipa"],
+                              "unknown multiopen scheme 'ipa'; choose one of gwc, shplonk"),
+        "strategy checked before params": (["prove", *fib, "--params", "{truncated_params}", "--strategy", "quantum"],
+                                           "unknown strategy 'quantum'"),
+    }
+
+
+BAD_INPUT = bad_input_cases()
+
+
+@pytest.mark.parametrize("name", list(BAD_INPUT))
+def test_bad_input_is_one_line_exit_2(monkeypatch, capsys, vk_files, tmp_path, name):
+    args, message = BAD_INPUT[name]
+    args = [a.format_map(vk_files) for a in args]
+    if args[0] == "prove":
+        args += ["--out", str(tmp_path / "never.bin")]
+    code, stdout, err = run_main(monkeypatch, capsys, *args)
+    assert code == 2, err
+    assert stdout == "" and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1, err
+    assert err.startswith("error: ") and message in err
+    assert not (tmp_path / "never.bin").exists()
