@@ -26,6 +26,7 @@ def plot_timeline(comparison: dict, path: Path) -> None:
                              sharex=True, squeeze=False)
     for ax, result in zip(axes[:, 0], comparison["results"]):
         times, heap, start = _heap_series(result["capture"])
+        heap = [h + result["srs_bytes"] / MIB for h in heap]  # the SRS was allocated before tracking
         ax.plot(times, heap, color="tab:blue", lw=1.2)
         ax.fill_between(times, heap, alpha=0.15, color="tab:blue")
         for wall, name, edge in result["boundaries"]:

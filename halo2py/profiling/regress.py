@@ -18,10 +18,12 @@ CASES = [
     ("fibonacci", 6, ()),
     ("range_check", 10, ()),
     ("poseidon", 8, ()),
-    ("stress", 10, ()),
-    ("stress", 10, ("degree=5", "lookups=0")),
+    ("stress", 12, ()),
+    ("stress", 11, ("degree=5", "lookups=0")),
 ]
-DEFAULT_TOLERANCES = {"peak_rel": 0.10, "model_error_abs": 0.05}
+# Peaks may move by 10 % or by 2 MiB, whichever is larger: at these small sizes one pymalloc arena
+# (1 MiB) more or less is interpreter noise, not a regression.
+DEFAULT_TOLERANCES = {"peak_rel": 0.10, "peak_abs_bytes": 2 << 20, "model_error_abs": 0.05}
 PARAMS_SEED = 20261128
 
 
@@ -75,14 +77,17 @@ def check_against(baseline: dict, runs: dict) -> list:
         if run["proof_sha256"] != base["proof_sha256"]:
             problems.append(f"{key}: proof bytes changed (sha256 {run['proof_sha256'][:12]}… "
                             f"vs baseline {base['proof_sha256'][:12]}…)")
-        rel = (run["peak_bytes"] - base["peak_bytes"]) / base["peak_bytes"]
-        if abs(rel) > tol["peak_rel"]:
-            problems.append(f"{key}: peak heap {run['peak_bytes']:,} B moved {rel:+.1%} from baseline "
-                            f"{base['peak_bytes']:,} B (tolerance ±{tol['peak_rel']:.0%})")
-        drift = run["model_error"] - base["model_error"]
-        if abs(drift) > tol["model_error_abs"]:
-            problems.append(f"{key}: model error {run['model_error']:+.1%} moved {drift:+.1%} from baseline "
-                            f"{base['model_error']:+.1%} (tolerance ±{tol['model_error_abs']:.0%})")
+        moved = run["peak_bytes"] - base["peak_bytes"]
+        if abs(moved) > max(tol["peak_rel"] * base["peak_bytes"], tol["peak_abs_bytes"]):
+            problems.append(f"{key}: peak heap {run['peak_bytes']:,} B moved {moved / base['peak_bytes']:+.1%} "
+                            f"from baseline {base['peak_bytes']:,} B (tolerance ±{tol['peak_rel']:.0%} "
+                            f"or {tol['peak_abs_bytes']:,} B)")
+        gap_now = run["model_error"] * run["peak_bytes"]  # model − measured, in bytes
+        gap_base = base["model_error"] * base["peak_bytes"]
+        if abs(gap_now - gap_base) > max(tol["model_error_abs"] * run["peak_bytes"], tol["peak_abs_bytes"]):
+            problems.append(f"{key}: model error {run['model_error']:+.1%} moved from baseline "
+                            f"{base['model_error']:+.1%} (tolerance ±{tol['model_error_abs']:.0%} "
+                            f"or {tol['peak_abs_bytes']:,} B)")
     return problems
 
 
