@@ -1,0 +1,130 @@
+"""Per-phase heap measurement (memray replay), the memory model, compare and regress."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from halo2py.profiling.memory import MemrayPhases, replay, tracking
+from halo2py.profiling.model import ProofShape, predict
+from halo2py.profiling.phases import PhaseTimer
+from halo2py.profiling.regress import check_against
+from halo2py.quotient.registry import load
+
+MB = 1_000_000
+
+
+def test_replay_gives_exact_peaks_per_phase(tmp_path):
+    capture = tmp_path / "capture.bin"
+    markers = MemrayPhases()
+    timer = PhaseTimer([markers])
+    with tracking(capture):
+        base = np.ones(MB // 8)              # 1 MB held throughout
+        with timer.phase("a"):
+            tmp = np.ones(2 * MB // 8)       # +2 MB, freed inside the phase
+            del tmp
+        with timer.phase("b"):
+            kept = np.ones(MB // 2 // 8)     # +0.5 MB, kept
+        with timer.phase("a"):              # a phase may occur twice: peaks combine
+            tmp = np.ones(3 * MB // 8)
+            del tmp
+    profile = replay(capture, markers.codes)
+    slack = 64 * 1024  # interpreter bookkeeping around the arrays
+    assert 4.5 * MB <= profile.phase_peak["a"] <= 4.5 * MB + slack  # base + kept + the 3 MB temporary
+    assert 1.5 * MB <= profile.phase_peak["b"] <= 1.5 * MB + slack
+    assert profile.peak_bytes == profile.phase_peak["a"]
+    assert 1 * MB <= profile.phase_start["a"] <= 1 * MB + slack
+    import memray
+    with memray.FileReader(str(capture)) as reader:
+        assert reader.metadata.peak_memory >= profile.peak_bytes - 2 * slack
+    del base, kept
+
+
+def _shape(**kw):
+    base = dict(k=16, e=4, d=4, advice=5, fixed=7, selectors=0, instance=1, permutation=12,
+                permutation_sets=6, lookups=1, quotient_polys=37)
+    base.update(kw)
+    return ProofShape(**base)
+
+
+def test_model_quotient_terms_follow_the_strategies():
+    shape = _shape()
+    legacy, chunked = predict(shape, "legacy"), predict(shape, "chunked")
+    V = 32 * shape.n
+    assert legacy.terms["quotient_strategy"] == V * shape.e * (shape.quotient_polys + 1)
+    assert chunked.terms["quotient_strategy"] == V * (shape.e + shape.quotient_polys + 1)
+    assert legacy.phases["quotient"] - chunked.phases["quotient"] == \
+        legacy.terms["quotient_strategy"] - chunked.terms["quotient_strategy"]
+    assert legacy.total == legacy.phases["quotient"]
+    # the width term loses its factor e: more polynomials widen legacy e times faster
+    wider = _shape(quotient_polys=47)
+    assert (predict(wider, "legacy").total - legacy.total) == shape.e * \
+        (predict(wider, "chunked").total - chunked.total)
+
+
+def test_model_accepts_a_third_party_strategy_class():
+    toy = load("docs/examples/toy_strategy.py:ReversedParts")
+    assert predict(_shape(), toy).terms["quotient_strategy"] == toy.model_bytes(_shape().quotient_shape())
+
+
+def test_regress_flags_changed_proofs_and_moved_peaks():
+    base = {"runs": {"c-k8-s": {"peak_bytes": 100 * MB, "model_error": 0.01, "proof_sha256": "aa"}}}
+    same = {"c-k8-s": {"peak_bytes": 101 * MB, "model_error": 0.0, "proof_sha256": "aa"}}
+    assert check_against(base, same) == []
+    changed = {"c-k8-s": {"peak_bytes": 130 * MB, "model_error": 0.01, "proof_sha256": "bb"}}
+    problems = check_against(base, changed)
+    assert any("proof bytes changed" in p for p in problems)
+    assert any("peak heap" in p for p in problems)
+    assert check_against(base, {"new-k8-s": same["c-k8-s"]})[0].startswith("new-k8-s: not in the baseline")
+
+
+def _cli(*args):
+    return subprocess.run([sys.executable, "-m", "halo2py", *args], capture_output=True, text=True)
+
+
+def test_compare_json_reports_identical_proofs_and_the_model(tmp_path):
+    done = _cli("compare", "stress", "--k", "10", "--strategies", "legacy,chunked", "--json",
+                "--plot", str(tmp_path / "cmp.png"))
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["circuit"] == "stress" and data["k"] == 10 and data["identical"] is True
+    names = [r["strategy"] for r in data["results"]]
+    assert names == ["legacy", "chunked"]
+    for r in data["results"]:
+        assert set(r["phases"]) >= {"keygen", "witness", "advice commit", "lookups", "permutation",
+                                    "quotient", "evaluations", "multiopen"}
+        q = r["phases"]["quotient"]
+        assert q["peak_bytes"] > 0 and q["model_bytes"] > 0 and r["model_peak_bytes"] > 0
+        assert len(r["proof_sha256"]) == 64
+    legacy, chunked = data["results"]
+    assert chunked["phases"]["quotient"]["peak_bytes"] < legacy["phases"]["quotient"]["peak_bytes"]
+    assert (tmp_path / "cmp.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_profile_quotient_phase_matches_the_model(tmp_path):
+    """At k = 12 the n-proportional terms dominate: the model is within 15 % in the quotient."""
+    for strategy in ("legacy", "chunked"):
+        done = _cli("profile", "stress", "--k", "12", "--strategy", strategy, "--out", str(tmp_path / strategy),
+                    "--json", "--no-flamegraph")
+        assert done.returncode == 0, done.stderr
+        q = json.loads(done.stdout)["phases"]["quotient"]
+        assert abs(q["model_bytes"] - q["peak_bytes"]) <= 0.15 * q["peak_bytes"], q
+
+
+def test_profile_writes_a_flamegraph(tmp_path):
+    done = _cli("profile", "fibonacci", "--strategy", "chunked", "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "capture.bin").stat().st_size > 0
+    html = (tmp_path / "flamegraph.html").read_text()
+    assert "memray" in html.lower()
+    assert json.loads((tmp_path / "profile.json").read_text())["strategy"] == "chunked"
+
+
+@pytest.mark.parametrize("args", [["compare", "fibonacci", "--strategies", "nope"],
+                                  ["profile", "fibonacci", "--strategy", "nope", "--out", "x"]])
+def test_unknown_strategy_is_one_line_exit_2(args):
+    done = _cli(*args)
+    assert done.returncode == 2
+    assert "unknown strategy" in done.stderr and "Traceback" not in done.stderr
