@@ -139,7 +139,17 @@ def load_instances(path: str | None):
         raise InputError(f"instances file {path} is not valid JSON: {exc.msg} (line {exc.lineno})") from None
     if not isinstance(data, list) or not all(isinstance(col, list) for col in data):
         raise InputError(f"instances file {path} must hold a list of lists (one per instance column)")
-    return [[parse_field(v, f"instances[{i}][{j}]") for j, v in enumerate(col)] for i, col in enumerate(data)]
+
+    def canonical(value, name: str) -> int:
+        # A public input is a field element: accepting r + v (or −v) would report a proof of v as
+        # valid for another number, so unlike private inputs these are not reduced mod r.
+        reduced = parse_field(value, name)
+        if (int(value.strip(), 0) if isinstance(value, str) else value) != reduced:
+            raise InputError(f"instances file {path}: {name} = {value} is not a canonical field element "
+                             "(0 <= v < r)")
+        return reduced
+
+    return [[canonical(v, f"instances[{i}][{j}]") for j, v in enumerate(col)] for i, col in enumerate(data)]
 
 
 def read_proof(path: str):

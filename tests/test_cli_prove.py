@@ -14,6 +14,7 @@ import sys
 import pytest
 
 import plonk_cases as cases
+from halo2py.arith.constants import FR_MODULUS
 from halo2py.cli.app import main
 from halo2py.plonk.vkfile import MAGIC as VK_MAGIC
 
@@ -33,7 +34,7 @@ def files(tmp_path_factory):
     root = tmp_path_factory.mktemp("cli-prove")
     paths = {name: root / name for name in (
         "k4_params", "k5_params", "fib_proof", "fib_vk", "truncated_params", "bad_point_params",
-        "bad_magic_proof", "bad_magic_vk", "bad_point_vk", "range_vk", "bad_json")}
+        "bad_magic_proof", "bad_magic_vk", "bad_point_vk", "range_vk", "bad_json", "big_json")}
     cases.params(4).write(paths["k4_params"])
     cases.params(5).write(paths["k5_params"])
     paths["fib_proof"].write_bytes(cases.proof("fibonacci", "chunked", "gwc").to_bytes())
@@ -42,6 +43,7 @@ def files(tmp_path_factory):
     paths["bad_point_params"].write_bytes(raw[:4] + bytes([raw[4] ^ 1]) + raw[5:])
     paths["bad_magic_proof"].write_bytes(b"NOTAPROOF" + bytes(100))
     paths["bad_json"].write_text("[[1, 1, 55]")
+    paths["big_json"].write_text(f"[[1, 1, {55 + FR_MODULUS}]]")
     return {name: str(path) for name, path in paths.items()}
 
 
@@ -146,6 +148,8 @@ def bad_input_cases():
                        "--k 5 does not match the proof's k = 4"),
         "bad instances file": (["verify", *fib, "--params", "{k4_params}", "--proof", "{fib_proof}",
                                 "--instances", "{bad_json}"], "is not valid JSON"),
+        "non-canonical instance": (["verify", *fib, "--params", "{k4_params}", "--proof", "{fib_proof}",
+                                    "--instances", "{big_json}"], "is not a canonical field element"),
         "unknown strategy": (["prove", *fib, "--params", "{k4_params}", "--strategy", "quantum"],
                              "unknown strategy 'quantum' (available: "),
         "unknown multiopen": (["prove", *fib, "--params", "{k4_params}", "--multiopen", "ipa"],

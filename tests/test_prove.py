@@ -5,7 +5,7 @@ import pytest
 
 import plonk_cases as cases
 from halo2py import pipeline
-from halo2py.frontend.circuit import configure
+from halo2py.frontend.circuit import Circuit, CircuitParams, configure
 from halo2py.plonk.container import SCHEMES
 from halo2py.plonk.layout import ProtocolLayout, evaluations_after_random, evaluations_before_random, opening_queries
 from halo2py.poly.domain import EvaluationDomain
@@ -83,3 +83,88 @@ def test_legacy_and_chunked_agree_for_each_extension(degree, lookups, e):
     assert legacy.transcript == chunked.transcript
     if (degree, lookups) == (9, 1):  # the one shape the round trips do not cover
         pipeline.verify(circuit, chunked, params)
+
+
+class Corners(Circuit):
+    """The protocol paths the library circuits leave out: a tuple lookup (θ-compression) and a
+    lookup input at a rotation, fixed and instance columns queried at ±1, an advice query at −2,
+    two instance columns, and a constants column in the permutation (d = 5, e = 4).
+
+    Rows 0..10 hold a = x, b = x²; the gate on rows 2..9 says
+    c = a·f[+1] + b[−1]·f[−1] + p[+1] + a[−2]; the lookups say (a, b) ∈ {(t, t²)} and a[+1] ∈ {t}
+    on rows 0..9; a[0] is pinned to the constant 3 and c[9] is copied to the second instance column.
+    """
+
+    name = "corners"
+    Params = CircuitParams
+    XS = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5]
+
+    def public(self) -> list:
+        return [5 * r + 1 for r in range(len(self.XS))]
+
+    def c_values(self) -> list:
+        xs, p = self.XS, self.public()
+        f = [r + 3 for r in range(len(xs))]
+        return [0, 0] + [xs[r] * f[r + 1] + xs[r - 1] ** 2 * f[r - 1] + p[r + 1] + xs[r - 2] for r in range(2, 10)]
+
+    def instances(self) -> list:
+        return [self.public(), [self.c_values()[9]]]
+
+    def configure(self, cs):
+        a, b, c = (cs.advice_column(n) for n in "abc")
+        f, constants = cs.fixed_column("f"), cs.fixed_column("constants")
+        p, out = cs.instance_column("p"), cs.instance_column("out")
+        tx, tsq = cs.lookup_table_column("tx"), cs.lookup_table_column("tsq")
+        q_gate, q_lookup = cs.selector("q_gate"), cs.selector("q_lookup")
+        cs.enable_constant(constants)
+        cs.enable_equality(c)
+        cs.enable_equality(out)
+        cs.enable_equality(a)
+        cs.create_gate("mix", lambda m: [m.query_selector(q_gate) * (
+            m.query_advice(c) - m.query_advice(a) * m.query_fixed(f, 1)
+            - m.query_advice(b, -1) * m.query_fixed(f, -1) - m.query_instance(p, 1) - m.query_advice(a, -2))])
+        cs.lookup("square", lambda m: [(m.query_selector(q_lookup) * m.query_advice(a), tx),
+                                       (m.query_selector(q_lookup) * m.query_advice(b), tsq)])
+        cs.lookup("next", lambda m: [(m.query_selector(q_lookup) * m.query_advice(a, 1), tx)])
+        return a, b, c, f, out, tx, tsq, q_gate, q_lookup
+
+    def synthesize(self, config, layouter):
+        a, b, c, f, out, tx, tsq, q_gate, q_lookup = config
+        cs_values = self.c_values()
+
+        def fill(region):
+            for r, x in enumerate(self.XS):
+                cell = region.assign_advice(f"a{r}", a, r, x)
+                if r == 0:
+                    region.constrain_constant(cell, 3)
+                region.assign_advice(f"b{r}", b, r, x * x)
+                region.assign_fixed(f"f{r}", f, r, r + 3)
+                if r < 10:
+                    region.enable_selector(q_lookup, r)
+            last = None
+            for r, value in enumerate(cs_values):
+                last = region.assign_advice(f"c{r}", c, r, value)
+                if r >= 2:
+                    region.enable_selector(q_gate, r)
+            return last
+
+        last = layouter.assign_region("main", fill)
+        layouter.constrain_instance(last, out, 0)
+
+        def table(t):
+            t.assign_column("x", tx, range(16))
+            t.assign_column("x^2", tsq, [x * x for x in range(16)])
+
+        layouter.assign_table("squares", table)
+
+
+@pytest.mark.parametrize("multiopen", SCHEMES)
+def test_corner_case_circuit_round_trip(multiopen):
+    circuit = Corners(CircuitParams(k=5), {})
+    cs = configure(circuit)[0]
+    assert (cs.degree(), len(cs.instance_columns), len(cs.lookups[0].inputs)) == (5, 2, 2)
+    params = cases.params(5)
+    chunked = pipeline.prove(circuit, params, "chunked", multiopen, seed=5).proof
+    legacy = pipeline.prove(circuit, params, "legacy", multiopen, seed=5).proof
+    assert legacy.transcript == chunked.transcript
+    pipeline.verify(circuit, chunked, params)

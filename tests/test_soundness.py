@@ -20,9 +20,14 @@ from halo2py import pipeline
 from halo2py.cli.app import main
 from halo2py.errors import Halo2pyError
 from halo2py.frontend.circuit import load_inputs, synthesize
-from halo2py.plonk.keygen import keygen_vk
+from halo2py.arith.constants import FR_MODULUS as R
+from halo2py.arith.field import Fr
+from halo2py.plonk.keygen import keygen, keygen_vk
 from halo2py.plonk.lookup import LookupInputNotInTable
-from halo2py.plonk.verifier import VerificationError
+from halo2py.plonk.prover import create_proof
+from halo2py.plonk.verifier import VerificationError, verify_proof
+from halo2py.quotient.registry import create as create_strategy
+from halo2py.randomness import seeded_rng
 
 # (case, multiopen, bits): ≥ 200 flips in all, over both schemes, lookups, e = 4 and e = 8.
 FLIP_SAMPLES = [("stress", "shplonk", 112), ("range_check", "gwc", 48), ("poseidon", "gwc", 48)]
@@ -81,6 +86,27 @@ def test_proof_for_another_circuit_is_rejected():
             pipeline.verify(other, proof, params)
         other_digest = keygen_vk(params, synthesize(other)).transcript_repr
         assert_invalid(other, dataclasses.replace(proof, vk_digest=other_digest), params, where=str(other))
+
+
+def test_instances_must_fit_the_usable_rows_and_be_canonical():
+    """Proofs made honestly for doctored public inputs that the instance polynomial cannot tell
+    apart from the true ones: 56 at row 2 cancelled by −1 at row n + 2 (aliasing past n), and a
+    value on a blinding row that no constraint covers. halo2 rejects both (InstanceTooLarge)."""
+    circuit, params = cases.circuit("fibonacci"), cases.params(4)
+    pk = keygen(params, synthesize(circuit))
+    n, usable = 16, 16 - pk.vk.layout.blinding_factors - 1
+    aliased = [1, 1, 56] + [0] * (n - 1) + [R - 1]
+    on_blinding_row = [1, 1, 55] + [0] * (usable - 1) + [777]
+    for claimed in (aliased, on_blinding_row):
+        synthesis = synthesize(circuit)
+        synthesis.assignment.instance_values = [claimed]
+        if len(claimed) <= n:
+            synthesis.assignment.instance[0][len(claimed) - 1] = Fr.from_ints([claimed[-1]])[0]
+        transcript = create_proof(params, pk, synthesis, create_strategy("chunked"), "shplonk", seeded_rng(1, "t"))
+        with pytest.raises(VerificationError, match=f"has {len(claimed)} values, more than the {usable} usable rows"):
+            verify_proof(params, pk.vk, [claimed], transcript, "shplonk")
+    with pytest.raises(VerificationError, match="not a canonical field element"):
+        pipeline.verify(circuit, cases.proof("fibonacci"), params, instances=[[1, 1, 55 + R]])
 
 
 class WrongMiddleTerm(Fibonacci):

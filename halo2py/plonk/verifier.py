@@ -44,13 +44,32 @@ def instance_evaluation(domain, values: list, point: int) -> int:
     return sum(v * ls[i] for i, v in enumerate(values)) % R
 
 
+def _check_instance_column(column, values: list, usable: int) -> None:
+    """Public inputs must be canonical and fit in the usable rows (halo2's InstanceTooLarge).
+
+    The instance polynomial is evaluated from the values, so without the bound a value past row n
+    would alias row i − n (a claimed output cancelled by a compensating value), and values on
+    blinding rows are claims no constraint covers; a non-canonical int would alias v mod r.
+    """
+    if len(values) > usable:
+        raise VerificationError(f"instance column '{column.name}' has {len(values)} values, more than "
+                                f"the {usable} usable rows")
+    for row, value in enumerate(values):
+        if not 0 <= value < R:
+            raise VerificationError(f"instance column '{column.name}' row {row}: {value} is not a "
+                                    "canonical field element")
+
+
 def verify_proof(params, vk, instances: list, proof: bytes, multiopen: str = "shplonk") -> None:
     """Return if the proof is valid; raise VerificationError or TranscriptError (exit 1) if not."""
     layout, domain = vk.layout, vk.domain
     n, bf = domain.n, layout.blinding_factors
+    usable = n - bf - 1
     if len(instances) != len(layout.instance_columns):
         raise VerificationError(f"expected {len(layout.instance_columns)} instance column(s), "
                                 f"got {len(instances)}")
+    for column, values in zip(layout.instance_columns, instances):
+        _check_instance_column(column, values, usable)
     tr = Blake2bRead(proof)
     tr.common_scalar(vk.transcript_repr)
     for column_values in instances:
@@ -85,7 +104,6 @@ def verify_proof(params, vk, instances: list, proof: bytes, multiopen: str = "sh
         commitments[column] = point
 
     xn = pow(x, n, R)
-    usable = n - bf - 1
     ls = lagrange_evals(domain, x, [0] + list(range(usable, n)))
     l_blind = sum(ls[i] for i in range(usable + 1, n)) % R
     special = {layout.l0: ls[0], layout.l_last: ls[usable],
