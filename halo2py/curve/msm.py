@@ -315,7 +315,10 @@ def msm(bases: np.ndarray, scalars: np.ndarray, *, window: int | None = None) ->
     if not 2 <= c <= 20:
         raise PointError(f"msm window must be in [2, 20], got {c}")
     canonical = Fr.from_montgomery(np.ascontiguousarray(scalars))
-    pippenger(np.ascontiguousarray(bases), canonical, c, batch_size(c), _chunks(n, c), out)
+    # Hand out tasks one at a time: a thread that loses its core to another process then
+    # delays only its current window, not a fixed half of them.
+    with numba.parallel_chunksize(1):
+        pippenger(np.ascontiguousarray(bases), canonical, c, batch_size(c), _chunks(n, c), out)
     return out[0]
 
 
