@@ -44,7 +44,7 @@ def files(tmp_path_factory):
     paths["bad_magic_proof"].write_bytes(b"NOTAPROOF" + bytes(100))
     paths["bad_json"].write_text("[[1, 1, 55]")
     paths["big_json"].write_text(f"[[1, 1, {55 + FR_MODULUS}]]")
-    return {name: str(path) for name, path in paths.items()}
+    return {"root": str(root)} | {name: str(path) for name, path in paths.items()}
 
 
 @pytest.fixture(scope="module")
@@ -154,6 +154,10 @@ def bad_input_cases():
                              "unknown strategy 'quantum' (available: "),
         "unknown multiopen": (["prove", *fib, "--params", "{k4_params}", "--multiopen", "ipa"],
                               "unknown multiopen scheme 'ipa'; choose one of gwc, shplonk"),
+        "proof output directory missing": (["prove", *fib, "--params", "{k4_params}", "--out", "{k4_params}.d/p.bin"],
+                                           "cannot write proof file"),
+        "vk output is a directory": (["keygen", *fib, "--params", "{k4_params}", "--out-vk", "{root}"],
+                                     "cannot write vk file"),
         "strategy checked before params": (["prove", *fib, "--params", "{truncated_params}", "--strategy", "quantum"],
                                            "unknown strategy 'quantum'"),
     }
@@ -166,7 +170,7 @@ BAD_INPUT = bad_input_cases()
 def test_bad_input_is_one_line_exit_2(monkeypatch, capsys, vk_files, tmp_path, name):
     args, message = BAD_INPUT[name]
     args = [a.format_map(vk_files) for a in args]
-    if args[0] == "prove":
+    if args[0] == "prove" and "--out" not in args:
         args += ["--out", str(tmp_path / "never.bin")]
     code, stdout, err = run_main(monkeypatch, capsys, *args)
     assert code == 2, err

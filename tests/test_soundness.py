@@ -12,6 +12,7 @@ import json
 import random
 import sys
 
+import numpy as np
 import pytest
 
 import plonk_cases as cases
@@ -22,6 +23,7 @@ from halo2py.errors import Halo2pyError
 from halo2py.frontend.circuit import load_inputs, synthesize
 from halo2py.arith.constants import FR_MODULUS as R
 from halo2py.arith.field import Fr
+from halo2py.plonk import lookup
 from halo2py.plonk.keygen import keygen, keygen_vk
 from halo2py.plonk.lookup import LookupInputNotInTable
 from halo2py.plonk.prover import create_proof
@@ -130,16 +132,35 @@ def test_unsatisfied_gate_forced_through_gives_an_invalid_proof():
     assert_invalid(circuit, proof, params)
 
 
-def test_lookup_input_outside_the_table_cannot_be_proved(tmp_path):
+def out_of_range(tmp_path):
+    """range_check over 0..15 with a private value of 16."""
     inputs = tmp_path / "inputs.json"
     inputs.write_text(json.dumps({"values": [1, 2, 3, 16]}))
-    circuit = pipeline.build_circuit("range_check", 5, ["bits=4", "count=4"], str(inputs))
+    return pipeline.build_circuit("range_check", 5, ["bits=4", "count=4"], str(inputs))
+
+
+def test_lookup_input_outside_the_table_cannot_be_proved(tmp_path):
+    circuit = out_of_range(tmp_path)
     with pytest.raises(pipeline.UnsatisfiedWitness) as exc:
         pipeline.prove(circuit, cases.params(5), seed=1)
     assert "Lookup 0 ('range')" in str(exc.value.failures[0])
     with pytest.raises(LookupInputNotInTable, match="input value 16 is not in the table") as exc:
         pipeline.prove(circuit, cases.params(5), seed=1, check=False)
     assert exc.value.exit_code == 1
+
+
+def test_a_prover_cheating_on_the_lookup_is_caught(monkeypatch, tmp_path):
+    """A prover that sets S′ = A′ passes both per-row lookup constraints (A′ = S′ everywhere)
+    with 16 in A′; only the product argument sees that S′ is not a rearrangement of the table."""
+    def cheat(inputs, table, name):
+        _, ids = np.unique(inputs, axis=0, return_inverse=True)
+        grouped = inputs[np.argsort(ids.reshape(-1), kind="stable")]
+        return grouped, grouped.copy()
+
+    monkeypatch.setattr(lookup, "permute_expression_pair", cheat)
+    circuit = out_of_range(tmp_path)
+    proof = pipeline.prove(circuit, cases.params(5), seed=1, check=False).proof
+    assert_invalid(circuit, proof, cases.params(5))
 
 
 # --- the same verdicts through the console script ---------------------------------------------

@@ -37,6 +37,23 @@ def phase_table(title: str, timer) -> Table:
     return table
 
 
+def _check_output(path: Path, what: str) -> None:
+    """Fail before the slow work when the output's directory is missing, not after it."""
+    from halo2py.errors import InputError
+
+    if not path.parent.is_dir():
+        raise InputError(f"cannot write {what} {path}: no such directory {path.parent}")
+
+
+def _write(path: Path, data: bytes, what: str) -> None:
+    from halo2py.errors import InputError
+
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise InputError(f"cannot write {what} {path}: {exc.strerror or exc}") from None
+
+
 class _ProgressListener:
     """Prints each phase as it starts, so a long proof shows where it is."""
 
@@ -65,6 +82,7 @@ def prove(
     if seed is not None:
         _warn(UNSAFE_SEED_WARNING)
     pipeline.check_options(strategy, multiopen)
+    _check_output(out, "proof file")
     instance = pipeline.build_circuit(circuit, k, param, inputs)
     kk = instance.params.k
     setup_params = pipeline.obtain_params(kk, params, warn=_warn)
@@ -76,7 +94,7 @@ def prove(
             err.print(str(failure), highlight=False, markup=False, soft_wrap=True)
         raise
     data = outcome.proof.to_bytes()
-    out.write_bytes(data)
+    _write(out, data, "proof file")
     if as_json:
         emit_json({"circuit": instance.circuit_name(), "k": kk, "strategy": strategy, "multiopen": multiopen,
                    "proof": str(out), "proof_bytes": len(data), "transcript_bytes": len(outcome.proof.transcript),
@@ -138,10 +156,11 @@ def keygen(
     from halo2py.plonk.keygen import keygen_vk
     from halo2py.plonk.vkfile import vk_to_bytes
 
+    _check_output(out_vk, "vk file")
     instance = pipeline.build_circuit(circuit, k, param, inputs)
     setup_params = pipeline.obtain_params(instance.params.k, params, warn=_warn)
     vk = keygen_vk(setup_params, synthesize(instance))
-    out_vk.write_bytes(vk_to_bytes(vk))
+    _write(out_vk, vk_to_bytes(vk), "vk file")
     err.print(f"verifying key written to {out_vk} (digest {vk.transcript_repr:#066x})", highlight=False)
 
 
