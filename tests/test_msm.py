@@ -148,3 +148,29 @@ def test_points_split_into_chunks(c, batch):
     out = np.zeros((1, 12), dtype=np.uint64)
     msm_mod.pippenger(bases, canonical, c, batch, 3, out)
     assert G1.eq(out[0], expect)
+
+
+def test_bench_msm_cli(monkeypatch, capsys):
+    import json
+
+    import numba
+    from typer.testing import CliRunner
+
+    from halo2py.cli.app import app, main
+
+    before = numba.get_num_threads()
+    try:
+        result = CliRunner().invoke(app, ["bench", "msm", "--k", "5", "--runs", "2", "--threads", "1", "--json"])
+        assert result.exit_code == 0, result.output
+        obj = json.loads(result.stdout)
+        assert obj["op"] == "msm" and obj["k"] == 5 and obj["threads"] == 1 and obj["runs"] == 2
+        assert 0 < obj["min_ms"] <= obj["median_ms"]
+        table = CliRunner().invoke(app, ["bench", "msm", "--k", "2", "--runs", "1"])
+        assert table.exit_code == 0 and table.stdout == "" and "median ms" in table.stderr
+    finally:
+        numba.set_num_threads(before)
+    monkeypatch.setattr(sys, "argv", ["halo2py", "bench", "msm", "--k", "25"])
+    with pytest.raises(SystemExit) as exc:
+        main()
+    assert exc.value.code == 2
+    assert capsys.readouterr().err.strip() == "error: --k must be between 0 and 24, got 25"
