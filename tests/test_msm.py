@@ -138,7 +138,7 @@ def test_msm_input_errors():
         msm(G1.random(2), Fr.random(2), window=1)
 
 
-@pytest.mark.parametrize("c,batch", [(5, 0), (13, 64)])
+@pytest.mark.parametrize("c,batch", [(5, 0), (13, 64), (6, 1)])
 def test_points_split_into_chunks(c, batch):
     """Windows × chunks tasks (for thread balance) sum to the same point as one chunk."""
     bases, logs = known_log_bases(1000)

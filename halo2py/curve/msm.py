@@ -162,12 +162,13 @@ def _schedule(buckets, busy, op_b, op_p, op_d, nops, b, x, y):
 
 @njit(cache=True)
 def _drain(buckets, busy, op_b, op_p, op_d, nops, q_b, q_p, nq):
-    """Move waiting points whose bucket is free into the batch; keep the rest, in order."""
+    """Move waiting points whose bucket is free into the batch (while it has room); keep the
+    rest, in order."""
     kept = 0
     for j in range(nq):
         b = q_b[j]
         x, y = g1.load_aff(q_p, j)
-        if busy[b]:
+        if busy[b] or nops == op_b.shape[0]:
             q_b[kept] = b
             g1.store_aff(q_p, kept, x, y)
             kept += 1
@@ -186,7 +187,7 @@ def _window_batch_affine(bases, scalars, lo, hi, w, c, batch):
     op_p = np.empty((batch, AFFINE), dtype=np.uint64)
     op_d = np.empty((batch, 4), dtype=np.uint64)
     op_pre = np.empty((batch, 4), dtype=np.uint64)
-    qcap = max(1, batch // 4)  # ≤ batch, so a drain never overflows the batch
+    qcap = max(1, batch // 4)
     q_b = np.empty(qcap, dtype=np.int64)
     q_p = np.empty((qcap, AFFINE), dtype=np.uint64)
     ahead = np.zeros(_AHEAD, dtype=np.int64)  # digits of the next points, whose buckets we prefetch
@@ -217,7 +218,7 @@ def _window_batch_affine(bases, scalars, lo, hi, w, c, batch):
                 g1.store_jac(spill, b, sx, sy, sz)
             continue
         nops = _schedule(buckets, busy, op_b, op_p, op_d, nops, b, x, y)
-        if nops == batch:
+        while nops == batch:
             _apply_batch(buckets, busy, op_b, op_p, op_d, op_pre, nops)
             nops, nq = _drain(buckets, busy, op_b, op_p, op_d, 0, q_b, q_p, nq)
     while nops > 0 or nq > 0:
