@@ -104,6 +104,18 @@ def test_keygen_then_verify_with_the_vk_file(monkeypatch, capsys, vk_files):
     assert "valid proof for fibonacci (k=4, gwc)" in err
 
 
+def test_params_for_a_larger_k_are_downsized(monkeypatch, capsys, files, tmp_path):
+    """Ceremony files are usually larger than the circuit: the first 2^k points serve (halo2's
+    downsize), and prover and verifier agree on the Lagrange basis they recompute."""
+    out = tmp_path / "fib-k4-from-k5.bin"
+    code, _, err = run_main(monkeypatch, capsys, "prove", "fibonacci", "--k", "4", "--params", files["k5_params"],
+                            "--out", str(out))
+    assert code == 0, err
+    code, _, err = run_main(monkeypatch, capsys, "verify", "fibonacci", "--params", files["k5_params"],
+                            "--proof", str(out))
+    assert code == 0 and "valid proof for fibonacci (k=4, shplonk)" in err
+
+
 def test_strategies_lists_the_builtins(monkeypatch, capsys):
     code, stdout, _ = run_main(monkeypatch, capsys, "strategies", "--json")
     rows = {row["name"]: row for row in json.loads(stdout)["strategies"]}
