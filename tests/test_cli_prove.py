@@ -116,6 +116,38 @@ def test_params_for_a_larger_k_are_downsized(monkeypatch, capsys, files, tmp_pat
     assert code == 0 and "valid proof for fibonacci (k=4, shplonk)" in err
 
 
+NO_COPIES = '''
+from halo2py.frontend.circuit import Circuit, CircuitParams
+
+
+class NoCopies(Circuit):
+    """One active degree-2 gate and nothing else (the system's degree is 3)."""
+
+    Params = CircuitParams
+
+    def configure(self, cs):
+        a, q = cs.advice_column("a"), cs.selector("q")
+        cs.create_gate("seven", lambda m: [m.query_selector(q) * (m.query_advice(a) - 7)])
+        return a, q
+
+    def synthesize(self, config, layouter):
+        def fill(region):
+            region.enable_selector(config[1], 0)
+            region.assign_advice("a", config[0], 0, 7)
+
+        layouter.assign_region("seven", fill)
+'''
+
+
+def test_a_circuit_halo2_cannot_prove_is_one_line(monkeypatch, capsys, files, tmp_path):
+    circuit = tmp_path / "no_copies.py"
+    circuit.write_text(NO_COPIES)
+    code, _, err = run_main(monkeypatch, capsys, "prove", str(circuit), "--k", "4", "--params", files["k4_params"],
+                            "--out", str(tmp_path / "p.bin"), "--json")
+    assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert "point at infinity" in err and "degree 3" in err
+
+
 def test_strategies_lists_the_builtins(monkeypatch, capsys):
     code, stdout, _ = run_main(monkeypatch, capsys, "strategies", "--json")
     rows = {row["name"]: row for row in json.loads(stdout)["strategies"]}

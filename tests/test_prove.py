@@ -8,6 +8,7 @@ from halo2py import pipeline
 from halo2py.frontend.circuit import Circuit, CircuitParams, configure
 from halo2py.plonk.container import SCHEMES
 from halo2py.plonk.layout import ProtocolLayout, evaluations_after_random, evaluations_before_random, opening_queries
+from halo2py.plonk.prover import QuotientPieceAtInfinity
 from halo2py.poly.domain import EvaluationDomain
 
 
@@ -168,3 +169,32 @@ def test_corner_case_circuit_round_trip(multiopen):
     legacy = pipeline.prove(circuit, params, "legacy", multiopen, seed=5).proof
     assert legacy.transcript == chunked.transcript
     pipeline.verify(circuit, chunked, params)
+
+
+class DegreeTwo(Circuit):
+    """a = 7 on row 0 under a degree-2 gate, and nothing else: the system still has degree 3."""
+
+    name = "degree_two"
+    Params = CircuitParams
+
+    def configure(self, cs):
+        a, q = cs.advice_column("a"), cs.selector("q")
+        cs.create_gate("seven", lambda m: [m.query_selector(q) * (m.query_advice(a) - 7)])
+        return a, q
+
+    def synthesize(self, config, layouter):
+        a, q = config
+
+        def fill(region):
+            region.enable_selector(q, 0)
+            region.assign_advice("a", a, 0, 7)
+
+        layouter.assign_region("seven", fill)
+
+
+def test_constraints_below_the_system_degree_are_a_clear_error():
+    """The top quotient piece is then zero and commits to the identity, which halo2's transcript
+    refuses: a one-line input error, not a crash inside the transcript."""
+    with pytest.raises(QuotientPieceAtInfinity, match="piece 1 of 2 is zero") as exc:
+        pipeline.prove(DegreeTwo(CircuitParams(k=4), {}), cases.params(4), seed=1)
+    assert exc.value.exit_code == 2

@@ -18,6 +18,7 @@ from halo2py.arith.constants import FR_MODULUS
 from halo2py.arith.field import Fr
 from halo2py.commitment import kzg
 from halo2py.commitment.multiopen import ProverQuery, create_proof as multiopen_proof
+from halo2py.errors import InputError
 from halo2py.plonk import lookup, permutation
 from halo2py.plonk.layout import evaluations_after_random, evaluations_before_random, opening_queries
 from halo2py.poly.ops import evaluate as poly_eval
@@ -27,6 +28,19 @@ from halo2py.quotient.program import compile_program
 from halo2py.quotient.strategy import QuotientTask, validate_result
 from halo2py.randomness import os_rng
 from halo2py.transcript import Blake2bWrite
+
+
+class QuotientPieceAtInfinity(InputError):
+    """A quotient piece that commits to the identity, which a halo2 transcript cannot hold (halo2
+    fails the same way). It happens when every constraint has lower degree than the system's
+    degree d — e.g. degree-2 gates with no copy constraint or lookup — so the top pieces of h
+    vanish; blinded columns make any other cause negligible."""
+
+    def __init__(self, index: int, count: int, degree: int):
+        super().__init__(f"quotient piece {index} of {count} is zero, so its commitment would be the point "
+                         f"at infinity, which a halo2 transcript cannot hold: no active constraint reaches "
+                         f"the constraint system's degree {degree}; use a gate of degree {degree}, or add a "
+                         "copy constraint or a lookup")
 
 
 def create_proof(params, pk, synthesis, strategy, multiopen: str = "shplonk", rng=None,
@@ -134,8 +148,11 @@ class _Prover:
         self.polys.update({layout.l0: pk.l0, layout.l_last: pk.l_last, layout.l_active: pk.l_active})
         task = QuotientTask(self.domain, pk.program, [self.polys[c] for c in pk.quotient_columns], challenges, y)
         pieces = validate_result(strategy.compute(task), task, getattr(strategy, "name", type(strategy).__name__))
-        for piece in pieces:
-            self.tr.write_point(kzg.commit(self.params, piece))
+        for i, piece in enumerate(pieces):
+            commitment = kzg.commit(self.params, piece)
+            if not commitment.any():
+                raise QuotientPieceAtInfinity(i, len(pieces), self.layout.degree)
+            self.tr.write_point(commitment)
         return pieces
 
     def write_evaluations(self, x: int, random_poly) -> None:
