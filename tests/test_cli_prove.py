@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -48,7 +49,7 @@ def files(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def vk_files(files, tmp_path_factory):
+def vk_files(files):
     """keygen's vk for the fibonacci proof, and corrupt / other-circuit variants."""
     mp = pytest.MonkeyPatch()
     try:
@@ -61,11 +62,9 @@ def vk_files(files, tmp_path_factory):
             assert exc.value.code == 0
     finally:
         mp.undo()
-    data = open(files["fib_vk"], "rb").read()
-    with open(files["bad_magic_vk"], "wb") as f:
-        f.write(b"X" + data[1:])
-    with open(files["bad_point_vk"], "wb") as f:
-        f.write(data[:-40] + bytes([data[-40] ^ 4]) + data[-39:])
+    data = Path(files["fib_vk"]).read_bytes()
+    Path(files["bad_magic_vk"]).write_bytes(b"X" + data[1:])
+    Path(files["bad_point_vk"]).write_bytes(data[:-40] + bytes([data[-40] ^ 4]) + data[-39:])
     return files
 
 
@@ -97,7 +96,7 @@ def test_verify_json_valid_and_invalid(monkeypatch, capsys, files, tmp_path):
 
 
 def test_keygen_then_verify_with_the_vk_file(monkeypatch, capsys, vk_files):
-    assert open(vk_files["fib_vk"], "rb").read().startswith(VK_MAGIC)
+    assert Path(vk_files["fib_vk"]).read_bytes().startswith(VK_MAGIC)
     code, stdout, err = run_main(monkeypatch, capsys, "verify", "fibonacci", "--params", vk_files["k4_params"],
                                  "--proof", vk_files["fib_proof"], "--vk", vk_files["fib_vk"])
     assert code == 0 and stdout == ""
