@@ -1,17 +1,21 @@
 """MSM against py_ecc: naive Σ kᵢ·Pᵢ for small n, and bases of known discrete log for large n."""
 
+import json
 import random
 import sys
 
+import numba
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from py_ecc import optimized_bn128 as bn
+from typer.testing import CliRunner
 
 import halo2py.curve.msm  # noqa: F401  (the module, shadowed by the re-exported function)
 from halo2py.arith.constants import FR_MODULUS
 from halo2py.arith.field import Fr
+from halo2py.cli.app import app, main
 from halo2py.curve import G1, msm, msm_affine, vector
 from halo2py.errors import InputError
 
@@ -151,16 +155,10 @@ def test_points_split_into_chunks(c, batch):
 
 
 def test_bench_msm_cli(monkeypatch, capsys):
-    import json
-
-    import numba
-    from typer.testing import CliRunner
-
-    from halo2py.cli.app import app, main
-
     before = numba.get_num_threads()
     try:
-        result = CliRunner().invoke(app, ["bench", "msm", "--k", "5", "--runs", "2", "--threads", "1", "--json"])
+        args = ["bench", "msm", "--k", "5", "--runs", "2", "--threads", "1", "--json"]
+        result = CliRunner().invoke(app, args)
         assert result.exit_code == 0, result.output
         obj = json.loads(result.stdout)
         assert obj["op"] == "msm" and obj["k"] == 5 and obj["threads"] == 1 and obj["runs"] == 2

@@ -35,7 +35,7 @@ from halo2py.arith import fq, limbs
 from halo2py.arith.field import Fr
 from halo2py.curve import g1
 from halo2py.curve._prefetch import prefetch_row
-from halo2py.curve.points import AFFINE, JACOBIAN, G1, PointError
+from halo2py.curve.points import AFFINE, JACOBIAN, G1, PointError, _rows
 
 SCALAR_BITS = 255  # r < 2^254, plus one zero bit so the top Booth digit needs no carry out
 _U1 = np.uint64(1)
@@ -303,8 +303,9 @@ def msm(bases: np.ndarray, scalars: np.ndarray, *, window: int | None = None) ->
     ``bases``: (n, 8) affine points; ``scalars``: (n, 4) Fr in Montgomery form (as every Fr
     vector). ``window`` overrides the Pippenger window size c (tuning and tests only).
     """
-    if not isinstance(bases, np.ndarray) or bases.dtype != np.uint64 or bases.ndim != 2 or bases.shape[1] != AFFINE:
-        raise PointError(f"msm bases must be uint64 affine points (n, 8), got {getattr(bases, 'shape', bases)}")
+    if getattr(bases, "ndim", None) != 2:
+        raise PointError(f"msm bases must be affine points (n, 8), got {getattr(bases, 'shape', bases)}")
+    _rows(bases, AFFINE, "msm bases")
     Fr.check(scalars, "msm scalars")
     if scalars.shape[0] != bases.shape[0]:
         raise PointError(f"msm: {bases.shape[0]} bases but {scalars.shape[0]} scalars")

@@ -33,7 +33,8 @@ def _rows(a, width: int, what: str):
     if not isinstance(a, np.ndarray) or a.dtype != np.uint64 or a.shape[-1:] != (width,) or a.ndim > 2:
         kind = "affine" if width == AFFINE else "Jacobian"
         got = getattr(a, "shape", type(a).__name__)
-        raise PointError(f"{what} must be uint64 {kind} points of shape ({width},) or (n, {width}), got {got}")
+        raise PointError(
+            f"{what} must be uint64 {kind} points of shape ({width},) or (n, {width}), got {got}")
     if a.ndim == 1:
         return a.reshape(1, width), True
     return a, False
@@ -46,7 +47,8 @@ def _back(out, single: bool):
 def _kind(a) -> int:
     width = getattr(a, "shape", (None,))[-1]
     if width not in (AFFINE, JACOBIAN):
-        raise PointError(f"expected affine (…, 8) or Jacobian (…, 12) points, got shape {getattr(a, 'shape', None)}")
+        got = getattr(a, "shape", type(a).__name__)
+        raise PointError(f"expected affine (…, 8) or Jacobian (…, 12) points, got {got}")
     return width
 
 
