@@ -44,7 +44,7 @@ def test_replay_gives_exact_peaks_per_phase(tmp_path):
 
 def _shape(**kw):
     base = dict(k=16, e=4, d=4, advice=5, fixed=7, selectors=0, instance=1, permutation=12,
-                permutation_sets=6, lookups=1, quotient_polys=37)
+                permutation_sets=6, lookups=1, quotient_polys=37, quotient_queries=45)
     base.update(kw)
     return ProofShape(**base)
 

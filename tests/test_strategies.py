@@ -15,14 +15,15 @@ TOY = ROOT / "docs" / "examples" / "toy_strategy.py"
 
 
 def test_builtin_strategies_are_registered_by_entry_point():
-    assert {"legacy", "chunked"} <= set(available())
-    for name in ("legacy", "chunked"):
+    assert {"legacy", "chunked", "subcoset"} <= set(available())
+    for name in ("legacy", "chunked", "subcoset"):
         cls = load(name)
         assert cls.name == name and cls.description
 
 
-def test_chunked_conforms():
-    check_strategy(load("chunked"))
+@pytest.mark.parametrize("name", ["chunked", "subcoset"])
+def test_builtin_strategy_conforms(name):
+    check_strategy(load(name))
 
 
 def test_toy_strategy_from_a_file_conforms():

@@ -35,6 +35,7 @@ class ProofShape:
     permutation_sets: int
     lookups: int
     quotient_polys: int  # polynomials the quotient program reads
+    quotient_queries: int  # distinct (polynomial, rotation) pairs it reads
 
     @property
     def n(self) -> int:
@@ -47,10 +48,13 @@ class ProofShape:
                    fixed=len(cs.fixed_columns), selectors=len(cs.selectors),
                    instance=len(cs.instance_columns), permutation=len(layout.permutation_columns),
                    permutation_sets=len(layout.permutation_sets), lookups=len(cs.lookups),
-                   quotient_polys=len(layout.quotient_columns()))
+                   quotient_polys=len(layout.quotient_columns()),
+                   quotient_queries=len({(q.column, q.rotation) for c in layout.quotient_constraints()
+                                         for q in c.queries()}))
 
     def quotient_shape(self) -> QuotientShape:
-        return QuotientShape(n=self.n, e=self.e, pieces=self.d - 1, polys=self.quotient_polys)
+        return QuotientShape(n=self.n, e=self.e, pieces=self.d - 1, polys=self.quotient_polys,
+                             queries=self.quotient_queries)
 
 
 @dataclass

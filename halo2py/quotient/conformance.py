@@ -69,7 +69,7 @@ def check_strategy(strategy_cls, cases=CASES, seed: int = 0) -> None:
                 row = int(np.flatnonzero((a != b).any(axis=1))[0])
                 raise ConformanceError(f"strategy {name!r} differs from legacy on {where}: piece {i}, "
                                        f"coefficient {row}")
-    model = strategy_cls.model_bytes(QuotientShape(n=1 << 16, e=4, pieces=3, polys=30))
+    model = strategy_cls.model_bytes(QuotientShape(n=1 << 16, e=4, pieces=3, polys=30, queries=40))
     if not isinstance(model, (int, np.integer)) or model <= 0:
         raise ConformanceError(f"strategy {name!r}: model_bytes must return a positive int, got {model!r}")
 

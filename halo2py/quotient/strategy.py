@@ -26,12 +26,14 @@ ELEMENT_BYTES = 32
 
 @dataclass(frozen=True)
 class QuotientShape:
-    """The sizes a memory model needs: n, extended parts e, pieces d − 1, and polynomial count."""
+    """The sizes a memory model needs: n, extended parts e, pieces d − 1, the number of
+    polynomials the program reads and of distinct (polynomial, rotation) queries."""
 
     n: int
     e: int
     pieces: int
     polys: int
+    queries: int
 
 
 @dataclass
@@ -53,7 +55,8 @@ class QuotientTask:
     @property
     def shape(self) -> QuotientShape:
         d = self.domain
-        return QuotientShape(n=d.n, e=d.e, pieces=d.quotient_poly_degree, polys=len(self.polys))
+        return QuotientShape(n=d.n, e=d.e, pieces=d.quotient_poly_degree, polys=len(self.polys),
+                             queries=len(self.program.queries))
 
 
 @dataclass

@@ -1,0 +1,113 @@
+"""``subcoset``: below the chunked floor — sub-cosets of size n/s, and h never materialised at e·n.
+
+``chunked`` still holds one size-n part of every polynomial the constraints read (C·n elements)
+and the whole e·n numerator. This strategy splits the extended coset ζ·⟨ω_ext⟩ into E = e·s
+cosets u_t·⟨ω^s⟩ of size m = n/s (u_t = ζ·ω_ext^t) and handles one at a time:
+
+* **Columns.** A rotation ρ moves a point of u_t·⟨ω^s⟩ to u_t·ω^ρ·⟨ω^s⟩ — another coset unless
+  s | ρ — so each distinct *query* (column, rotation) gets its own m values: the polynomial
+  folded onto the coset, g[a] = Σ_b f[a + m·b]·c^{a + m·b} with c = u_t·ω^ρ (because Y^m = 1 there),
+  then one size-m NTT. The program then reads every query at rotation 0.
+* **Quotient.** X^n − 1 is the constant u_t^n − 1 on the coset. Interpolation is streamed: with
+  R_t[a] = u_t^{−a}·iNTT_m(h on coset t)[a] = Σ_b c_{a+mb}·ζ^{mb}·ν^{tb} (ν = ω_ext^m, of order E),
+  each coefficient block is c_{a+mb} = ζ^{−mb}/E · Σ_t ν^{−tb}·R_t[a], so every coset's values are
+  added, scaled, into the d − 1 output pieces and dropped.
+
+Peak: Q·m (queries) + m + (d − 1)·n, instead of chunked's (C + 1)·n + e·n. The price: the fold
+(s multiplications per coefficient per query per coset) and one FFT per query rather than per
+column. ``SPLIT`` = s trades memory for time.
+"""
+
+import numpy as np
+from numba import njit, prange
+
+from halo2py.arith import fr, limbs
+from halo2py.arith.constants import FR_MODULUS
+from halo2py.arith.field import Fr
+from halo2py.arith.ntt import distribute_powers, intt, ntt
+from halo2py.poly.ops import add_scaled
+from halo2py.quotient.evaluate import evaluate
+from halo2py.quotient.strategy import ELEMENT_BYTES, Allocations, QuotientResult, QuotientShape, QuotientStrategy
+
+R = FR_MODULUS
+_FOLD_CHUNK = 1024
+
+
+@njit(parallel=True, cache=True)
+def _fold(poly, out, c_starts, c_step, w):
+    """out[a] = c^a · Σ_b poly[a + m·b]·w^b, w = c^m; c^a advances by c_step within each chunk."""
+    m = out.shape[0]
+    blocks = poly.shape[0] // m
+    chunks = c_starts.shape[0]
+    for ch in prange(chunks):
+        lo = ch * _FOLD_CHUNK
+        hi = min(m, lo + _FOLD_CHUNK)
+        ca = limbs.load(c_starts, ch)
+        for a in range(lo, hi):
+            acc = limbs.load(poly, a + m * (blocks - 1))
+            for b in range(blocks - 2, -1, -1):
+                acc = fr.add(fr.mul(acc, w), limbs.load(poly, a + m * b))
+            limbs.store(out, a, fr.mul(acc, ca))
+            ca = fr.mul(ca, c_step)
+
+
+def fold_onto_coset(poly: np.ndarray, shift: int, out: np.ndarray) -> np.ndarray:
+    """``out`` (m values) = poly evaluated on shift·⟨ω_m⟩, via the fold and one size-m NTT."""
+    m = out.shape[0]
+    starts = [pow(shift, lo, R) for lo in range(0, m, _FOLD_CHUNK)]
+    _fold(poly, out, Fr.from_ints(starts), Fr.to_mont(shift), Fr.to_mont(pow(shift, m, R)))
+    return ntt(out)
+
+
+class SubcosetStrategy(QuotientStrategy):
+    name = "subcoset"
+    description = "sub-cosets of size n/4 with per-query folds; h streamed into its pieces, never held at e·n"
+    SPLIT = 4
+
+    def compute(self, task):
+        dom = task.domain
+        n, e = dom.n, dom.e
+        s = min(self.SPLIT, n)
+        m, cosets = n // s, e * s
+        omega_m = pow(dom.omega, s, R)
+        pieces_n = dom.quotient_poly_degree * n
+        program = task.program
+        queries = program.queries  # (slot, rotation) per distinct query
+        flat = _requery(program)
+        mem = Allocations()
+        stack = mem.empty((len(queries), m, 4))
+        values = mem.empty((m, 4))
+        h = mem.empty((pieces_n, 4))
+        h[:] = 0
+        nu_inv = pow(pow(dom.extended_omega, m, R), -1, R)
+        zeta_m_inv = pow(pow(dom.zeta, m, R), -1, R)
+        inv_cosets = pow(cosets, -1, R)
+        for t in range(cosets):
+            u = dom.zeta * pow(dom.extended_omega, t, R) % R
+            for q, (slot, rotation) in enumerate(queries.tolist()):
+                fold_onto_coset(task.polys[slot], u * pow(dom.omega, rotation % n, R) % R, stack[q])
+            evaluate(flat, stack, 1, 0, m, u, omega_m, task.challenges, task.y, values)
+            intt(values)
+            distribute_powers(values, pow(u, -1, R))          # R_t[a] = u^{−a}·iNTT(values)[a]
+            scale = pow((pow(u, n, R) - 1) % R, -1, R) * inv_cosets % R  # ÷ (X^n − 1), ÷ E
+            for b in range(pieces_n // m):
+                coeff = scale * pow(nu_inv, t * b, R) * pow(zeta_m_inv, b, R) % R
+                add_scaled(h[b * m:(b + 1) * m], values, coeff)
+        pieces = [h[i * n:(i + 1) * n] for i in range(dom.quotient_poly_degree)]
+        return QuotientResult(pieces, peak_bytes=mem.peak)
+
+    @classmethod
+    def model_bytes(cls, shape: QuotientShape) -> int:
+        # one sub-coset of every query, the sub-coset's values, and the d − 1 pieces
+        s = min(cls.SPLIT, shape.n)
+        return ELEMENT_BYTES * (shape.n // s * (shape.queries + 1) + shape.pieces * shape.n)
+
+
+def _requery(program):
+    """The program with query i reading stack slot i at rotation 0 (the fold applied ρ)."""
+    import dataclasses
+
+    q = len(program.queries)
+    flat = np.zeros((q, 2), dtype=program.queries.dtype)
+    flat[:, 0] = np.arange(q)
+    return dataclasses.replace(program, queries=flat)
