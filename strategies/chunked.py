@@ -30,8 +30,10 @@ class ChunkedStrategy(QuotientStrategy):
         part_values = mem.empty((n, 4))
         inverses = dom.extended_vanishing_inverses()
         for i in range(e):
+            powers = dom.part_powers(i)
             for slot, poly in enumerate(task.polys):
-                dom.coeff_to_part(poly, i, out=parts[slot])
+                dom.coeff_to_part(poly, i, out=parts[slot], powers=powers)
+            del powers
             evaluate(task.program, parts, 1, 0, n, dom.part_shifts[i], dom.omega,
                      task.challenges, task.y, part_values)
             Fr.scale(part_values, inverses[i], out=part_values)
@@ -43,4 +45,5 @@ class ChunkedStrategy(QuotientStrategy):
 
     @classmethod
     def model_bytes(cls, shape: QuotientShape) -> int:
-        return ELEMENT_BYTES * shape.n * (shape.e + shape.polys + 1)
+        # the e·n numerator, one part of every polynomial, the part's values and s_i^j
+        return ELEMENT_BYTES * shape.n * (shape.e + shape.polys + 2)

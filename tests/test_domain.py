@@ -169,3 +169,16 @@ def test_rejects_bad_vectors():
         dom.coeff_to_part(Fr.zeros(8), 2)
     with pytest.raises(InputError, match="part index"):
         dom.part_vanishing(-1)
+
+
+def test_part_with_a_shared_powers_table_equals_the_plain_part():
+    """``coeff_to_part(..., powers=part_powers(i))`` (the fused path chunked uses) is exact."""
+    from halo2py.arith.field import Fr
+    from halo2py.poly.domain import EvaluationDomain
+
+    dom = EvaluationDomain(13, 5)  # size above the NTT block, so the streaming stages run too
+    coeffs = Fr.random(dom.n)
+    for i in range(dom.e):
+        fused = dom.coeff_to_part(coeffs, i, powers=dom.part_powers(i))
+        assert (fused == dom.coeff_to_part(coeffs, i)).all()
+    assert Fr.to_ints(dom.part_powers(1)[:3]) == [1, dom.part_shifts[1], dom.part_shifts[1] ** 2 % Fr.modulus]

@@ -216,10 +216,23 @@ def log2_size(a) -> int:
     return k
 
 
+@njit(parallel=True, cache=True)
+def _scatter_scaled(src, powers, dst, log_n):
+    """dst[bitrev(j)] = src[j]·powers[j]: a coset's scaling fused into the bit-reversal pass."""
+    shift = 32 - log_n
+    for j in prange(src.shape[0]):
+        store(dst, _bitrev32(j) >> shift, fr.mul(load(src, j), load(powers, j)))
+
+
 def _forward(a, k):
     if k == 0:
         return
     _bit_reverse(a, k)
+    _stages(a, k)
+
+
+def _stages(a, k):
+    """The DIT butterfly stages on bit-reversed input."""
     log_b = min(k, LOG_BLOCK)
     _block_stages(a, _block_twiddles(), log_b)
     if k > log_b:
@@ -259,6 +272,23 @@ def coset_ntt(a: np.ndarray, shift: int) -> np.ndarray:
     distribute_powers(a, shift)
     _forward(a, k)
     return a
+
+
+def coset_ntt_with_powers(coeffs: np.ndarray, powers: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """out = NTT(coeffs[j]·powers[j]) without touching ``coeffs``: with powers[j] = shift^j this is
+    the coset NTT on shift·⟨ω⟩, one table serving every polynomial of that coset, and the scaling
+    rides on the bit-reversal pass instead of a pass of its own."""
+    k = log2_size(out)
+    for name, arr in (("coefficients", coeffs), ("powers", powers)):
+        Fr.check(arr, name)
+        if arr.shape != out.shape:
+            raise InputError(f"{name} shape {arr.shape} != output shape {out.shape}")
+    if k == 0:
+        out[:] = Fr.mul(coeffs, powers)
+        return out
+    _scatter_scaled(coeffs, powers, out, k)
+    _stages(out, k)
+    return out
 
 
 def coset_intt(a: np.ndarray, shift: int) -> np.ndarray:

@@ -111,16 +111,25 @@ class EvaluationDomain:
         self._vector(ext, self.extended_n, "extended values")
         return ntt.coset_intt(self._target(ext, out, self.extended_n), self.zeta)
 
-    def coeff_to_part(self, coeffs: np.ndarray, i: int, out: np.ndarray | None = None) -> np.ndarray:
-        """n coefficients → part i: f(s_i·ω^r) for r < n, i.e. extended entries r·e + i."""
+    def coeff_to_part(self, coeffs: np.ndarray, i: int, out: np.ndarray | None = None,
+                      powers: np.ndarray | None = None) -> np.ndarray:
+        """n coefficients → part i: f(s_i·ω^r) for r < n, i.e. extended entries r·e + i.
+        ``powers`` (``part_powers(i)``) saves recomputing s_i^j for every polynomial."""
         self._vector(coeffs, self.n, "coefficients")
         shift = self.part_shifts[self._part_index(i)]
         if out is None:
             out = np.empty_like(coeffs)
         else:
             self._vector(out, self.n, "part output")
+        if powers is not None:
+            return ntt.coset_ntt_with_powers(coeffs, powers, out)
         ntt.distribute_powers(coeffs, shift, out=out)
         return ntt.ntt(out)
+
+    def part_powers(self, i: int) -> np.ndarray:
+        """s_i^j for j < n: the table that turns coefficients into part i's coset (one table per
+        part serves every polynomial; see ``coeff_to_part(..., powers=)``)."""
+        return ntt.distribute_powers(Fr.ones(self.n), self.part_shifts[self._part_index(i)])
 
     def _part_index(self, i) -> int:
         if not isinstance(i, (int, np.integer)) or not 0 <= i < self.e:

@@ -23,16 +23,18 @@ def plot_timeline(comparison: dict, path: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(len(comparison["results"]), 1, figsize=(10, 3.2 * len(comparison["results"])),
-                             sharex=True, squeeze=False)
+                             sharex=True, sharey=True, squeeze=False)
     for ax, result in zip(axes[:, 0], comparison["results"]):
         times, heap, start = _heap_series(result["capture"])
         heap = [h + result["srs_bytes"] / MIB for h in heap]  # the SRS was allocated before tracking
         ax.plot(times, heap, color="tab:blue", lw=1.2)
         ax.fill_between(times, heap, alpha=0.15, color="tab:blue")
+        entered = set()
         for wall, name, edge in result["boundaries"]:
-            if edge == "enter":
+            if edge == "enter" and name not in entered:  # label a phase once, at its first start
+                entered.add(name)
                 ax.axvline(wall - start, color="grey", lw=0.6, ls=":")
-                ax.text(wall - start, ax.get_ylim()[1] * 0.98, name, rotation=90, va="top", ha="right", fontsize=7)
+                ax.text(wall - start, max(heap) * 0.97, name, rotation=90, va="top", ha="right", fontsize=7)
         ax.axhline(result["model_peak_bytes"] / MIB, color="tab:red", lw=0.8, ls="--", label="model peak")
         ax.set_ylabel("heap (MiB)")
         ax.set_title(f"{result['strategy']}: peak {result['peak_bytes'] / MIB:.0f} MiB, "
