@@ -4,7 +4,6 @@ Python ints (so the challenge order and every formula are pinned, not only self-
 
 import random
 
-import numpy as np
 import pytest
 from py_ecc import optimized_bn128 as bn
 

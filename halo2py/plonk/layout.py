@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from halo2py.arith.constants import FR_GENERATOR, FR_MODULUS, FR_TWO_ADICITY
 from halo2py.frontend.constraint_system import ConstraintSystem
 from halo2py.frontend.expression import (
-    Challenge, Column, Constant, Expression, Negated, Product, Query, Scaled, Sum, VariableX,
+    Challenge, Column, Constant, Expression, Negated, Product, Scaled, Sum, VariableX,
 )
 
 # δ: a generator of the 2^S-torsion-free part; δ^j·⟨ω⟩ are disjoint cosets labelling columns.
