@@ -8,7 +8,10 @@ a fixed seed and are passed explicitly: tests never touch the user's params cach
 
 from __future__ import annotations
 
+import sys
 from functools import cache
+
+import pytest
 
 from halo2py import pipeline
 from halo2py.commitment.params import ParamsKZG
@@ -58,3 +61,14 @@ def layout(case: str) -> ProtocolLayout:
 def proof(case: str, strategy: str = "chunked", multiopen: str = "shplonk", seed: int = PROVE_SEED):
     """The ProofFile of ``case`` (treat as read-only: it is shared)."""
     return pipeline.prove(circuit(case), params(k_of(case)), strategy, multiopen, seed).proof
+
+
+def run_main(monkeypatch, capsys, *args):
+    """(exit code, stdout, stderr) of the console script, in process."""
+    from halo2py.cli.app import main
+
+    monkeypatch.setattr(sys, "argv", ["halo2py", *args])
+    with pytest.raises(SystemExit) as exc:
+        main()
+    out = capsys.readouterr()
+    return exc.value.code, out.out, out.err

@@ -15,18 +15,10 @@ from pathlib import Path
 import pytest
 
 import plonk_cases as cases
+from plonk_cases import run_main
 from halo2py.arith.constants import FR_MODULUS
 from halo2py.cli.app import main
 from halo2py.plonk.vkfile import MAGIC as VK_MAGIC
-
-
-def run_main(monkeypatch, capsys, *args):
-    """(exit code, stdout, stderr) of the console script, in process."""
-    monkeypatch.setattr(sys, "argv", ["halo2py", *args])
-    with pytest.raises(SystemExit) as exc:
-        main()
-    out = capsys.readouterr()
-    return exc.value.code, out.out, out.err
 
 
 @pytest.fixture(scope="module")

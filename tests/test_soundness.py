@@ -10,17 +10,16 @@ test_prove.py checks to be valid.
 import dataclasses
 import json
 import random
-import sys
 
 import numpy as np
 import pytest
 
 import plonk_cases as cases
+from plonk_cases import run_main
 from circuits.fibonacci import Fibonacci
 from halo2py import pipeline
 from halo2py.arith.constants import FR_MODULUS as R
 from halo2py.arith.field import Fr
-from halo2py.cli.app import main
 from halo2py.errors import Halo2pyError
 from halo2py.frontend.circuit import load_inputs, synthesize
 from halo2py.plonk import lookup
@@ -180,15 +179,6 @@ class WrongOutput(Fibonacci):
         a, b, out = super().instances()[0]
         return [[a, b, out + 1]]
 '''
-
-
-def run_main(monkeypatch, capsys, *args):
-    """(exit code, stdout, stderr) of the console script."""
-    monkeypatch.setattr(sys, "argv", ["halo2py", *args])
-    with pytest.raises(SystemExit) as exc:
-        main()
-    out = capsys.readouterr()
-    return exc.value.code, out.out, out.err
 
 
 @pytest.fixture(scope="module")

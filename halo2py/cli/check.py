@@ -20,14 +20,6 @@ def _say(text: str, markup: bool = True) -> None:
     err.print(text, highlight=False, markup=markup, soft_wrap=True)
 
 
-def _build(circuit: str, k: Optional[int], params: List[str], inputs: Optional[str]):
-    """Load the circuit class and instantiate it from the command-line options."""
-    from halo2py.frontend.circuit import load_circuit_class, load_inputs
-
-    cls = load_circuit_class(circuit)
-    return cls(cls.parse_params(params or [], k=k), load_inputs(inputs))
-
-
 def check(
     circuit: str = typer.Argument(..., help="A registered circuit name or path/to/file.py[:Class]."),
     k: Optional[int] = typer.Option(None, "--k", help="log2 of the rows (default: the circuit's k)."),
@@ -38,8 +30,9 @@ def check(
     """Run MockProver: check every gate, lookup and copy of CIRCUIT on every row."""
     from halo2py.frontend.circuit import synthesize
     from halo2py.frontend.mock import MockProver
+    from halo2py.pipeline import build_circuit
 
-    instance = _build(circuit, k, param, inputs)
+    instance = build_circuit(circuit, k, param, inputs)
     synthesis = synthesize(instance)
     failures = MockProver(synthesis.assignment).verify()
     cs, a = synthesis.cs, synthesis.assignment
