@@ -35,6 +35,8 @@ class Fibonacci(Circuit):
     """Public (a, b, out) with out the n-th term of the Fibonacci-like sequence from a, b."""
 
     name = "fibonacci"
+    test_cases = ((4, ()),)
+    regress_cases = ((6, ()),)
     Params = FibonacciParams
     inputs_help = {"a": "first term (default 1)", "b": "second term (default 1)"}
 

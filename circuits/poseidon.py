@@ -25,7 +25,7 @@ Private inputs (JSON): ``message``, a list of m field elements (default 1, 2, â€
 from dataclasses import dataclass
 from functools import partial, reduce
 
-from circuits.poseidon_params import bn254_t3, hash2, round_states
+from halo2py.circuits.poseidon_params import bn254_t3, hash2, round_states
 from halo2py.errors import InputError
 from halo2py.frontend.circuit import Circuit, CircuitParams, param
 
@@ -55,6 +55,8 @@ class Poseidon(Circuit):
     """Public digest of a private message under a chain of circomlib Poseidon(2) hashes."""
 
     name = "poseidon"
+    test_cases = ((7, ("length=2",)),)
+    regress_cases = ((8, ()),)
     Params = PoseidonParams
     inputs_help = {"message": "list of `length` field elements to hash (default 1, 2, ..., length)"}
 

@@ -39,6 +39,8 @@ class RangeCheck(Circuit):
     """Private values each in [0, 2^bits), via a lookup into the table 0 .. 2^bits − 1."""
 
     name = "range_check"
+    test_cases = ((5, ("bits=4", "count=8")),)
+    regress_cases = ((10, ()),)
     Params = RangeCheckParams
     inputs_help = {"values": "list of `count` integers to range-check"}
 

@@ -89,6 +89,8 @@ class Stress(Circuit):
     """Synthetic plonk_api-shaped circuit filling every usable row; shape set by parameters."""
 
     name = "stress"
+    test_cases = ((5, ()), (5, ("degree=3", "lookups=0")), (7, ("degree=7", "lookups=2")))
+    regress_cases = ((12, ()), (11, ("degree=5", "lookups=0")))
     Params = StressParams
 
     def instances(self) -> list:

@@ -10,9 +10,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from halo2py._cachedir import user_cache_dir
+from halo2py.commitment.params import ParamsKZG
 from halo2py.errors import Halo2pyError, InputError
-from halo2py.profiling.phases import PhaseTimer
+from halo2py.frontend.circuit import compile_circuit, load_circuit_class, load_inputs, parse_field, synthesize
+from halo2py.frontend.mock import MockProver
+from halo2py.plonk.container import SCHEMES, ProofFile
+from halo2py.plonk.keygen import keygen, keygen_vk
+from halo2py.plonk.layout import ProtocolLayout
+from halo2py.plonk.prover import create_proof
+from halo2py.plonk.verifier import VerificationError, verify_proof
+from halo2py.plonk.vkfile import vk_from_bytes
+from halo2py.quotient.registry import available, load
 from halo2py.randomness import os_rng, seeded_rng
+from halo2py.timing import PhaseTimer
 
 UNSAFE_PARAMS_WARNING = ("UNSAFE: development params from a locally generated secret; "
                          "anyone with this machine's cache could forge proofs. Not for production.")
@@ -31,8 +41,6 @@ class UnsatisfiedWitness(Halo2pyError):
 
 def build_circuit(spec: str, k: int | None = None, params=(), inputs: str | None = None):
     """Instantiate a circuit from a name or path, ``name=value`` parameters and an inputs file."""
-    from halo2py.frontend.circuit import load_circuit_class, load_inputs
-
     cls = load_circuit_class(spec)
     return cls(cls.parse_params(list(params), k=k), load_inputs(inputs))
 
@@ -41,14 +49,19 @@ def dev_params_path(k: int) -> Path:
     return user_cache_dir() / "params" / f"dev-k{k}.params"
 
 
-def obtain_params(k: int, path: str | None = None, warn=None):
+def obtain_params(k: int, path: str | None = None, warn=None, generate: bool = True):
     """Params for 2^k rows: from ``path`` (halo2 format, downsized if larger; fully checked), or
-    development params generated once per k and cached (``warn`` receives the unsafe notice)."""
-    from halo2py.commitment.params import ParamsKZG
+    development params generated once per k and cached (``warn`` receives the unsafe notice).
 
+    ``generate=False`` is for a k that only an untrusted file claims (a proof header): then only
+    already-cached dev params are used, so a forged k never starts a 2^k setup.
+    """
     if path is not None:
         return ParamsKZG.read(path, k=k)
     cached = dev_params_path(k)
+    if not generate and not cached.is_file():
+        raise InputError(f"no params for k = {k}: pass --params FILE (verify generates no dev params "
+                         "for a k that only the proof claims; `halo2py setup` or `prove` makes them)")
     if warn:
         warn(UNSAFE_PARAMS_WARNING)
     if cached.is_file():
@@ -69,9 +82,6 @@ def proving_rng(seed: int | None):
 def check_options(strategy: str, multiopen: str) -> type:
     """The strategy class, after rejecting an unknown strategy or multiopen scheme; the CLI calls
     this before slow work (reading or generating params) so that a typo fails at once."""
-    from halo2py.plonk.container import SCHEMES
-    from halo2py.quotient.registry import load
-
     if multiopen not in SCHEMES:
         raise InputError(f"unknown multiopen scheme {multiopen!r}; choose one of {', '.join(SCHEMES)}")
     return load(strategy)
@@ -82,33 +92,28 @@ class ProveOutcome:
     proof: object          # halo2py.plonk.container.ProofFile
     timer: PhaseTimer
     quotient_peak_bytes: int
-    shape: object          # halo2py.profiling.model.ProofShape, for the memory model
+    vk: object             # halo2py.plonk.keygen.VerifyingKey (its layout fixes the proof's shape)
 
 
 def prove(circuit, params, strategy: str = "chunked", multiopen: str = "shplonk",
           seed: int | None = None, check: bool = True, timer: PhaseTimer | None = None) -> ProveOutcome:
     """Synthesise, optionally MockProver-check, keygen and prove ``circuit``."""
-    from halo2py.frontend.circuit import synthesize
-    from halo2py.frontend.mock import MockProver
-    from halo2py.plonk.container import ProofFile
-    from halo2py.plonk.keygen import keygen
-    from halo2py.plonk.prover import create_proof
-    from halo2py.profiling.model import ProofShape
-
     quotient = _RecordingStrategy(check_options(strategy, multiopen)())
     timer = timer or PhaseTimer()
-    with timer.phase("witness"):
+    with timer.phase("synthesis"):
         synthesis = synthesize(circuit)
         if check:
             failures = MockProver(synthesis.assignment).verify()
             if failures:
                 raise UnsatisfiedWitness(failures)
     with timer.phase("keygen"):
-        pk = keygen(params, synthesis)
-    transcript = create_proof(params, pk, synthesis, quotient, multiopen, proving_rng(seed), timer)
-    proof = ProofFile(synthesis.assignment.k, multiopen, pk.vk.transcript_repr,
-                      [list(v) for v in synthesis.assignment.instance_values], transcript)
-    return ProveOutcome(proof, timer, quotient.peak_bytes, ProofShape.from_layout(pk.vk.layout, pk.vk.k))
+        pk = keygen(params, synthesis.compiled, synthesis.preprocessed)
+    witness = synthesis.witness
+    instance_values = [list(v) for v in witness.instance_values]
+    del synthesis  # the prover consumes the witness columns; nothing else keeps the table alive
+    transcript = create_proof(params, pk, witness, quotient, multiopen, proving_rng(seed), timer)
+    proof = ProofFile(witness.k, multiopen, pk.vk.transcript_repr, instance_values, transcript)
+    return ProveOutcome(proof, timer, quotient.peak_bytes, pk.vk)
 
 
 class _RecordingStrategy:
@@ -129,8 +134,6 @@ def load_instances(path: str | None):
     """Public inputs from a JSON file: a list of lists of ints (or decimal/0x strings)."""
     if path is None:
         return None
-    from halo2py.frontend.circuit import parse_field
-
     try:
         data = json.loads(Path(path).read_text())
     except OSError as exc:
@@ -153,8 +156,6 @@ def load_instances(path: str | None):
 
 
 def read_proof(path: str):
-    from halo2py.plonk.container import ProofFile
-
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
@@ -162,30 +163,31 @@ def read_proof(path: str):
     return ProofFile.from_bytes(data)
 
 
+def verifying_key(circuit, params):
+    """The circuit's verifying key, from a keygen-only synthesis (no witness computed)."""
+    keygen_only = synthesize(circuit, witness=False)
+    return keygen_vk(params, keygen_only.compiled, keygen_only.preprocessed)
+
+
 def verify(circuit, proof, params, vk_path: str | None = None, instances=None) -> None:
     """Check ``proof`` (a ProofFile) for ``circuit``; raises VerificationError/TranscriptError
-    (exit 1) for an invalid proof and InputError (exit 2) for unusable inputs."""
-    from halo2py.frontend.circuit import synthesize
-    from halo2py.plonk.keygen import keygen_vk
-    from halo2py.plonk.layout import ProtocolLayout
-    from halo2py.plonk.verifier import VerificationError, verify_proof
-    from halo2py.plonk.vkfile import vk_from_bytes
+    (exit 1) for an invalid proof and InputError (exit 2) for unusable inputs.
 
+    Without a vk file the verifying key is rebuilt by a keygen-only synthesis: fixed columns,
+    selectors and copies, never the witness.
+    """
     if circuit.params.k != proof.k:
         raise InputError(f"the proof is for k = {proof.k} but the circuit is configured with k = {circuit.params.k}")
     if vk_path is not None:
-        from halo2py.frontend.circuit import configure
-
-        cs, _ = configure(circuit)
         try:
             data = Path(vk_path).read_bytes()
         except OSError as exc:
             raise InputError(f"cannot read vk file {vk_path}: {exc.strerror or exc}") from None
-        vk = vk_from_bytes(data, ProtocolLayout(cs), f"vk file {vk_path}")
+        vk = vk_from_bytes(data, ProtocolLayout(compile_circuit(circuit)), f"vk file {vk_path}")
         if vk.k != proof.k:
             raise InputError(f"the vk is for k = {vk.k} but the proof is for k = {proof.k}")
     else:
-        vk = keygen_vk(params, synthesize(circuit))
+        vk = verifying_key(circuit, params)
     if vk.transcript_repr != proof.vk_digest:
         raise VerificationError("the proof was made for a different verifying key (circuit, k or params)")
     verify_proof(params, vk, proof.instances if instances is None else instances, proof.transcript, proof.multiopen)
@@ -195,10 +197,6 @@ def warm(strategies=None, verify_proofs: bool = True) -> None:
     """Compile (or load from cache) every kernel a proof touches, by proving a tiny circuit with
     each given strategy (default: all installed) under each multiopen scheme, and verifying it.
     ``python -m halo2py.warm`` calls this last; the profiler calls it before tracking."""
-    from halo2py.commitment.params import ParamsKZG
-    from halo2py.plonk.container import SCHEMES
-    from halo2py.quotient.registry import available
-
     circuit = build_circuit("fibonacci")
     params = ParamsKZG.setup(circuit.params.k, seeded_rng(0, "warm"))
     for strategy in strategies or sorted(available()):

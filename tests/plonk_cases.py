@@ -15,23 +15,31 @@ import pytest
 
 from halo2py import pipeline
 from halo2py.commitment.params import ParamsKZG
-from halo2py.frontend.circuit import configure
+from halo2py.conformance import circuit_cases
+from halo2py.frontend.circuit import compile_circuit, registered_circuits
 from halo2py.plonk.layout import ProtocolLayout
 from halo2py.randomness import seeded_rng
 
 PROVE_SEED = 7
 
-# name → (circuit, k, --param assignments). Small k everywhere; together they cover e = 2, 4, 8,
-# lookups, and permutations split into several chunks (stress: 12 equality columns in chunks of
-# d − 2 = 2, or of 1 with degree 3 and no lookup).
-CASES = {
-    "fibonacci": ("fibonacci", 4, ()),
-    "range_check": ("range_check", 5, ("bits=4", "count=8")),
-    "poseidon": ("poseidon", 7, ("length=2",)),
-    "stress": ("stress", 5, ()),
-    "stress_d3_nolookup": ("stress", 5, ("degree=3", "lookups=0")),
-}
-LIBRARY = ("fibonacci", "range_check", "poseidon", "stress")
+
+def _case_name(circuit: str, params: tuple, first: bool) -> str:
+    return circuit if first else "-".join([circuit, *params])
+
+
+def _cases() -> dict:
+    """name → (circuit, k, --param assignments), from every registered circuit's ``test_cases``:
+    a circuit's first case is named after it, the others after their parameters. Among the
+    built-ins they cover e = 2, 4, 8, lookups, and permutations split into several chunks."""
+    out, seen = {}, set()
+    for circuit, k, params in circuit_cases():
+        out[_case_name(circuit, params, circuit not in seen)] = (circuit, k, params)
+        seen.add(circuit)
+    return out
+
+
+CASES = _cases()
+LIBRARY = tuple(sorted(registered_circuits()))
 
 
 @cache
@@ -54,7 +62,7 @@ def k_of(case: str) -> int:
 
 @cache
 def layout(case: str) -> ProtocolLayout:
-    return ProtocolLayout(configure(circuit(case))[0])
+    return ProtocolLayout(compile_circuit(circuit(case)))
 
 
 @cache

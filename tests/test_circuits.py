@@ -4,9 +4,9 @@ circuit parameters, inputs and loading."""
 import numpy as np
 import pytest
 
-from circuits.fibonacci import Fibonacci
-from circuits.range_check import RangeCheck
-from circuits.stress import Stress
+from halo2py.circuits.fibonacci import Fibonacci
+from halo2py.circuits.range_check import RangeCheck
+from halo2py.circuits.stress import Stress
 from halo2py.arith.field import Fr
 from halo2py.errors import InputError
 from halo2py.frontend.circuit import (
@@ -207,7 +207,7 @@ class Good(Circuit):
 
 
 def test_loading_from_files(tmp_path):
-    path = write(tmp_path, "good.py", GOOD + "from circuits.fibonacci import Fibonacci\n")
+    path = write(tmp_path, "good.py", GOOD + "from halo2py.circuits.fibonacci import Fibonacci\n")
     cls = load_circuit_class(path)  # imported circuits do not count
     assert cls.__name__ == "Good" and MockProver.run(4, cls()).verify() == []
     assert load_circuit_class(path + ":Good") is not None
@@ -236,7 +236,7 @@ def test_unknown_registered_name():
 
 def test_errors_inside_user_code_become_one_line_input_errors(tmp_path):
     undeclared = write(tmp_path, "undeclared.py", HEADER + """
-from halo2py.frontend.expression import Column
+from halo2py.middleware.expression import Column
 class Undeclared(Circuit):
     def configure(self, cs):
         a = cs.advice_column('a')

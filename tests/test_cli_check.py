@@ -96,7 +96,7 @@ def test_check_docs_example():
 
 GHOST = """
 from halo2py.frontend.circuit import Circuit
-from halo2py.frontend.expression import Column
+from halo2py.middleware.expression import Column
 class Ghost(Circuit):
     def configure(self, cs):
         cs.create_gate('g', [Column('fixed', 0, 'ghost').cur()])

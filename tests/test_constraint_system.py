@@ -4,7 +4,7 @@ import pytest
 
 from halo2py.errors import InputError
 from halo2py.frontend.constraint_system import ConstraintSystem
-from halo2py.frontend.expression import Challenge, Column, Constant, VariableX
+from halo2py.middleware.expression import Challenge, Column, Constant, VariableX
 
 
 def make():

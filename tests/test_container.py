@@ -11,9 +11,7 @@ import plonk_cases as cases
 from halo2py import pipeline
 from halo2py.arith.constants import FR_MODULUS as R
 from halo2py.errors import InputError
-from halo2py.frontend.circuit import synthesize
 from halo2py.plonk.container import CONTAINER_VERSION, MAGIC, SCHEMES, ContainerError, ProofFile
-from halo2py.plonk.keygen import keygen_vk
 from halo2py.plonk.verifier import VerificationError
 from halo2py.plonk.vkfile import vk_from_bytes, vk_to_bytes
 
@@ -101,12 +99,12 @@ def test_huge_transcript_length(proof_bytes):
 
 @pytest.fixture(scope="module")
 def fib_vk():
-    return keygen_vk(cases.params(cases.k_of("fibonacci")), synthesize(cases.circuit("fibonacci")))
+    return pipeline.verifying_key(cases.circuit("fibonacci"), cases.params(cases.k_of("fibonacci")))
 
 
 @pytest.mark.parametrize("case", list(cases.CASES))
 def test_vk_round_trip(case):
-    vk = keygen_vk(cases.params(cases.k_of(case)), synthesize(cases.circuit(case)))
+    vk = pipeline.verifying_key(cases.circuit(case), cases.params(cases.k_of(case)))
     back = vk_from_bytes(vk_to_bytes(vk), cases.layout(case))
     assert back.k == vk.k and back.transcript_repr == vk.transcript_repr
     assert (back.fixed_commitments == vk.fixed_commitments).all()
@@ -142,7 +140,7 @@ def test_vk_of_another_circuit_is_rejected(fib_vk):
 
 
 def write_vk(tmp_path, spec, k, assignments=()):
-    vk = keygen_vk(cases.params(k), synthesize(cases.build(spec, k, assignments)))
+    vk = pipeline.verifying_key(cases.build(spec, k, assignments), cases.params(k))
     path = tmp_path / f"{spec}-{k}.vk"
     path.write_bytes(vk_to_bytes(vk))
     return str(path)

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from halo2py.arith.constants import FR_MODULUS as R
-from halo2py.frontend.expression import (
+from halo2py.middleware.expression import (
     Challenge,
     Column,
     Constant,

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from circuits.fibonacci import Fibonacci
-from circuits.range_check import RangeCheck
+from halo2py.circuits.fibonacci import Fibonacci
+from halo2py.circuits.range_check import RangeCheck
 from halo2py.arith.constants import FR_MODULUS as R
 from halo2py.frontend.circuit import Circuit, CircuitParams, param, synthesize
 from halo2py.frontend.mock import (

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from circuits.poseidon import Poseidon, PoseidonParams
-from circuits.poseidon_params import bn254_t3, hash2, permute, round_states
+from halo2py.circuits.poseidon import Poseidon, PoseidonParams
+from halo2py.circuits.poseidon_params import bn254_t3, hash2, permute, round_states
 from halo2py.arith.constants import FR_MODULUS
 from halo2py.arith.field import Fr
 from halo2py.errors import InputError

@@ -9,7 +9,7 @@ import pytest
 
 from halo2py.profiling.memory import MemrayPhases, replay, tracking
 from halo2py.profiling.model import ProofShape, predict
-from halo2py.profiling.phases import PhaseTimer
+from halo2py.timing import PhaseTimer
 from halo2py.profiling.regress import check_against
 from halo2py.quotient.registry import load
 
@@ -93,7 +93,7 @@ def test_compare_json_reports_identical_proofs_and_the_model(tmp_path):
     names = [r["strategy"] for r in data["results"]]
     assert names == ["legacy", "chunked"]
     for r in data["results"]:
-        assert set(r["phases"]) >= {"keygen", "witness", "advice commit", "lookups", "permutation",
+        assert set(r["phases"]) >= {"keygen", "synthesis", "instances", "advice commit", "lookups", "permutation",
                                     "quotient", "evaluations", "multiopen"}
         q = r["phases"]["quotient"]
         assert q["peak_bytes"] > 0 and q["model_bytes"] > 0 and r["model_peak_bytes"] > 0

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from halo2py.arith.constants import FR_MODULUS as R
 from halo2py.arith.field import Fr
-from halo2py.frontend.expression import (
+from halo2py.middleware.expression import (
     Challenge, Column, Constant, Negated, Product, Scaled, Selector, Sum, VariableX,
 )
 from halo2py.quotient import program as P

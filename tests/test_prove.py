@@ -4,6 +4,7 @@ of the transcript, determinism under ``--seed``, and legacy vs chunked quotients
 import pytest
 
 import plonk_cases as cases
+from halo2py.quotient.registry import available
 from halo2py import pipeline
 from halo2py.frontend.circuit import Circuit, CircuitParams, configure
 from halo2py.plonk.container import SCHEMES
@@ -45,7 +46,8 @@ def test_cases_cover_the_shapes_the_issue_names():
                 layout.chunk_len, len(layout.permutation_products))
 
     assert shape("stress") == (4, 1, 2, 6)
-    assert shape("stress_d3_nolookup") == (2, 0, 1, 12)
+    assert shape("stress-degree=3-lookups=0") == (2, 0, 1, 12)
+    assert shape("stress-degree=7-lookups=2")[0] == 8
     assert shape("poseidon")[0] == 8
     assert shape("range_check")[1] == 1
 
@@ -61,10 +63,11 @@ def test_same_seed_same_proof_other_seed_other_blinding():
     pipeline.verify(circuit, other, params)
 
 
+@pytest.mark.parametrize("strategy", sorted(set(available()) - {"legacy"}))
 @pytest.mark.parametrize("case", cases.LIBRARY)
-def test_legacy_and_chunked_proofs_are_identical(case):
+def test_every_strategy_proves_legacys_bytes(case, strategy):
     legacy = cases.proof(case, "legacy", "shplonk")
-    assert legacy.to_bytes() == cases.proof(case, "chunked", "shplonk").to_bytes()
+    assert legacy.to_bytes() == cases.proof(case, strategy, "shplonk").to_bytes()
 
 
 # (stress degree, lookups, expected e): the lookup argument alone has degree 4, so e = 2 only

@@ -16,14 +16,14 @@ import pytest
 
 import plonk_cases as cases
 from plonk_cases import run_main
-from circuits.fibonacci import Fibonacci
+from halo2py.circuits.fibonacci import Fibonacci
 from halo2py import pipeline
 from halo2py.arith.constants import FR_MODULUS as R
 from halo2py.arith.field import Fr
 from halo2py.errors import Halo2pyError
 from halo2py.frontend.circuit import load_inputs, synthesize
 from halo2py.plonk import lookup
-from halo2py.plonk.keygen import keygen, keygen_vk
+from halo2py.plonk.keygen import keygen
 from halo2py.plonk.lookup import LookupInputNotInTable
 from halo2py.plonk.prover import create_proof
 from halo2py.plonk.verifier import VerificationError, verify_proof
@@ -89,7 +89,7 @@ def test_proof_for_another_circuit_is_rejected():
     for other in (cases.build("fibonacci", 4, ("terms=9",)), cases.build("range_check", 4, ("bits=3", "count=4"))):
         with pytest.raises(VerificationError, match="different verifying key"):
             pipeline.verify(other, proof, params)
-        other_digest = keygen_vk(params, synthesize(other)).transcript_repr
+        other_digest = pipeline.verifying_key(other, params).transcript_repr
         assert_invalid(other, dataclasses.replace(proof, vk_digest=other_digest), params, where=str(other))
 
 
@@ -98,7 +98,8 @@ def test_instances_must_fit_the_usable_rows_and_be_canonical():
     apart from the true ones: 56 at row 2 cancelled by −1 at row n + 2 (aliasing past n), and a
     value on a blinding row that no constraint covers. halo2 rejects both (InstanceTooLarge)."""
     circuit, params = cases.circuit("fibonacci"), cases.params(4)
-    pk = keygen(params, synthesize(circuit))
+    first = synthesize(circuit)
+    pk = keygen(params, first.compiled, first.preprocessed)
     n = pk.vk.domain.n
     usable = n - pk.vk.layout.blinding_factors - 1
     aliased = [1, 1, 56] + [0] * (n - 1) + [R - 1]
@@ -108,7 +109,8 @@ def test_instances_must_fit_the_usable_rows_and_be_canonical():
         synthesis.assignment.instance_values = [claimed]
         if len(claimed) <= n:
             synthesis.assignment.instance[0][len(claimed) - 1] = Fr.from_ints([claimed[-1]])[0]
-        transcript = create_proof(params, pk, synthesis, create_strategy("chunked"), "shplonk", seeded_rng(1, "t"))
+        transcript = create_proof(params, pk, synthesis.witness, create_strategy("chunked"), "shplonk",
+                                  seeded_rng(1, "t"))
         with pytest.raises(VerificationError, match=f"has {len(claimed)} values, more than the {usable} usable rows"):
             verify_proof(params, pk.vk, [claimed], transcript, "shplonk")
     with pytest.raises(VerificationError, match="not a canonical field element"):
@@ -170,7 +172,7 @@ def test_a_prover_cheating_on_the_lookup_is_caught(monkeypatch, tmp_path):
 # --- the same verdicts through the console script ---------------------------------------------
 
 WRONG_OUTPUT = '''
-from circuits.fibonacci import Fibonacci
+from halo2py.circuits.fibonacci import Fibonacci
 
 class WrongOutput(Fibonacci):
     """Claims a public output one more than the true last term."""

@@ -7,23 +7,46 @@ from pathlib import Path
 import pytest
 
 from halo2py.errors import InputError
-from halo2py.quotient.conformance import ConformanceError, check_strategy
+from halo2py.conformance import ConformanceError, check_strategy
 from halo2py.quotient.registry import StrategyError, available, load
+from halo2py.quotient.strategy import QuotientStrategy
 
 ROOT = Path(__file__).resolve().parent.parent
 TOY = ROOT / "docs" / "examples" / "toy_strategy.py"
 
 
-def test_builtin_strategies_are_registered_by_entry_point():
-    assert {"legacy", "chunked", "subcoset"} <= set(available())
-    for name in ("legacy", "chunked", "subcoset"):
-        cls = load(name)
-        assert cls.name == name and cls.description
+BUILTIN_FILES = sorted(p.stem for p in (ROOT / "strategies").glob("*.py") if not p.stem.startswith("_"))
 
 
-@pytest.mark.parametrize("name", ["chunked", "subcoset"])
-def test_builtin_strategy_conforms(name):
+def test_every_file_in_strategies_is_a_registered_builtin():
+    registry = available()
+    for stem in BUILTIN_FILES:
+        module = __import__(f"halo2py.strategies.{stem}", fromlist=["_"])
+        names = [obj.name for obj in vars(module).values()
+                 if isinstance(obj, type) and issubclass(obj, QuotientStrategy) and obj.__module__ == module.__name__]
+        assert names, f"strategies/{stem}.py defines no strategy"
+        for name in names:
+            assert registry[name] == "built-in"
+            assert load(name).name == name and load(name).description
+
+
+@pytest.mark.parametrize("name", sorted(set(available()) - {"legacy"}))
+def test_registered_strategy_conforms(name):
     check_strategy(load(name))
+
+
+def test_a_new_file_in_strategies_is_found_conformance_tested_and_regressed(tmp_path, monkeypatch):
+    """What dropping one file into strategies/ does: the package's module search path is where
+    the registry looks, so a file there is a strategy with no pyproject or list edit."""
+    import halo2py.strategies
+    from halo2py.profiling import regress
+
+    (tmp_path / "reversed_copy.py").write_text(TOY.read_text().replace('"reversed-parts"', '"reversed-copy"'))
+    monkeypatch.setattr(halo2py.strategies, "__path__", [*halo2py.strategies.__path__, str(tmp_path)])
+    assert available()["reversed-copy"] == "built-in"
+    cls = load("reversed-copy")
+    check_strategy(cls)
+    assert "reversed-copy" in regress.strategies_to_run()
 
 
 def test_toy_strategy_from_a_file_conforms():
@@ -49,7 +72,7 @@ def test_bad_strategy_specs_are_input_errors(spec, message):
 
 
 def test_file_with_two_strategies_needs_a_class_name():
-    with pytest.raises(StrategyError, match="defines 2 strategies"):
+    with pytest.raises(StrategyError, match="defines 2 strategy classes"):
         load(str(TOY))
 
 
@@ -62,7 +85,7 @@ def test_strategy_that_fails_to_import_is_one_line_exit_2(tmp_path):
     bad.write_text("import does_not_exist\n")
     done = _cli("prove", "fibonacci", "--strategy", f"{bad}:X", "--seed", "1", "--out", str(tmp_path / "p.bin"))
     assert done.returncode == 2
-    assert "failed to import" in done.stderr and "Traceback" not in done.stderr
+    assert "cannot import strategy file" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_strategy_returning_the_wrong_shape_is_one_line_exit_2(tmp_path):

@@ -76,7 +76,7 @@ def prove(
 ):
     """Prove CIRCUIT and write a proof file."""
     from halo2py import pipeline
-    from halo2py.profiling.phases import PhaseTimer
+    from halo2py.timing import PhaseTimer
     from halo2py.randomness import UNSAFE_SEED_WARNING
 
     if seed is not None:
@@ -126,7 +126,9 @@ def verify(
 
         raise InputError(f"--k {k} does not match the proof's k = {proof_file.k}")
     instance = pipeline.build_circuit(circuit, proof_file.k, param, inputs)
-    setup_params = pipeline.obtain_params(proof_file.k, params, warn=_warn if params is None and not as_json else None)
+    # The header's k is a claim: dev params are generated only for a k the user typed.
+    setup_params = pipeline.obtain_params(proof_file.k, params, warn=_warn if params is None and not as_json else None,
+                                          generate=k is not None)
     t0 = time.perf_counter()
     try:
         pipeline.verify(instance, proof_file, setup_params, vk, pipeline.load_instances(instances))
@@ -152,14 +154,12 @@ def keygen(
 ):
     """Compute CIRCUIT's verifying key and write it to a file."""
     from halo2py import pipeline
-    from halo2py.frontend.circuit import synthesize
-    from halo2py.plonk.keygen import keygen_vk
     from halo2py.plonk.vkfile import vk_to_bytes
 
     _check_output(out_vk, "vk file")
     instance = pipeline.build_circuit(circuit, k, param, inputs)
     setup_params = pipeline.obtain_params(instance.params.k, params, warn=_warn)
-    vk = keygen_vk(setup_params, synthesize(instance))
+    vk = pipeline.verifying_key(instance, setup_params)
     _write(out_vk, vk_to_bytes(vk), "vk file")
     err.print(f"verifying key written to {out_vk} (digest {vk.transcript_repr:#066x})", highlight=False)
 

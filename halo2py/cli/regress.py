@@ -14,10 +14,9 @@ def regress(
     baseline: Path = typer.Option(Path("benchmarks/baseline.json"), "--baseline", help="Baseline JSON file."),
     update: bool = typer.Option(False, "--update", help="Record this run as the new baseline."),
 ):
-    """Prove a fixed set of circuits with every built-in strategy; fail on any regression."""
+    """Prove every registered circuit's regression cases with every strategy; fail on any regression."""
     from halo2py.errors import InputError
-    from halo2py.profiling.regress import check_against, run_cases, write_baseline
-    from halo2py.quotient.registry import available
+    from halo2py.profiling.regress import check_against, run_cases, strategies_to_run, write_baseline
 
     previous = None
     if baseline.exists():
@@ -27,12 +26,16 @@ def regress(
             raise InputError(f"baseline {baseline} is not valid JSON: {exc.msg}") from None
     elif not update:
         raise InputError(f"baseline {baseline} does not exist (create it with --update)")
-    runs, problems = run_cases(sorted(available()), progress=lambda t: err.print(f"[dim]… {t}[/]", highlight=False))
+    runs, problems = run_cases(strategies_to_run(), progress=lambda t: err.print(f"[dim]… {t}[/]", highlight=False))
     if update:
         write_baseline(baseline, runs, previous)
         err.print(f"baseline written to {baseline} ({len(runs)} runs)", highlight=False)
     else:
-        problems += check_against(previous, runs)
+        found, new = check_against(previous, runs)
+        problems += found
+        for key in new:
+            err.print(f"[cyan]new:[/] {key} (no baseline yet; its proof matches legacy's bytes and verifies — "
+                      "record it with --update)", highlight=False, soft_wrap=True)
     for problem in problems:
         err.print(f"[red]regression:[/] {problem}", highlight=False, soft_wrap=True)
     if problems:

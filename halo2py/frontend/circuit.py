@@ -6,8 +6,8 @@ fields carry defaults and help text; the CLI fills them from ``--param name=valu
 the declared types. Private inputs come from a JSON object (``--inputs FILE.json``) whose keys the
 circuit declares in ``inputs_help``.
 
-Circuits are found by name in the ``halo2py.circuits`` entry-point group, or loaded from
-``path/to/file.py[:ClassName]``. Every failure along the way — a missing file, an import error, a
+Circuits are found by ``halo2py.plugins``: the built-ins (``circuits/``, installed as
+``halo2py.circuits``), the ``halo2py.circuits`` entry-point group, or ``path/to/file.py[:ClassName]``. Every failure along the way — a missing file, an import error, a
 malformed gate, an exception inside the user's ``configure``/``synthesize`` — becomes an
 ``InputError`` with one line that says what and where, never a traceback.
 """
@@ -15,21 +15,19 @@ malformed gate, an exception inside the user's ``configure``/``synthesize`` — 
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import json
-import sys
-import traceback
 import typing
 from dataclasses import dataclass
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import ClassVar
 
+from halo2py import plugins
 from halo2py.errors import Halo2pyError, InputError
 from halo2py.frontend.constraint_system import ConstraintSystem
 from halo2py.frontend.layouter import Assignment, Layouter, field_int
+from halo2py.middleware.circuit import CompiledCircuit
+from halo2py.middleware.witness import Preprocessed, Witness
 
-ENTRY_POINT_GROUP = "halo2py.circuits"
 MAX_K = 28  # Fr's two-adicity bounds the domain size
 
 
@@ -55,6 +53,11 @@ class Circuit:
     name: ClassVar[str] = ""
     Params: ClassVar[type] = CircuitParams
     inputs_help: ClassVar[dict] = {}  # private input name -> description
+    # (k, ("name=value", …)) pairs the test suites prove this circuit with: ``test_cases`` are
+    # small (strategy conformance, prove/verify round trips), ``regress_cases`` the regression
+    # set (default: the test cases). A registered circuit is covered with no other edit.
+    test_cases: ClassVar[tuple] = ((None, ()),)
+    regress_cases: ClassVar[tuple] = ()
 
     def __init__(self, params: CircuitParams | None = None, inputs: dict | None = None):
         self.params = params if params is not None else self.Params()
@@ -68,6 +71,10 @@ class Circuit:
     @classmethod
     def circuit_name(cls) -> str:
         return cls.name or cls.__name__
+
+    @classmethod
+    def registry_name(cls) -> str:
+        return cls.circuit_name()
 
     def configure(self, cs: ConstraintSystem):
         """Declare columns, gates and lookups; return whatever ``synthesize`` needs."""
@@ -124,6 +131,9 @@ class Circuit:
             raise InputError(f"circuit '{cls.circuit_name()}': bad parameters: {exc}") from None
 
 
+CIRCUITS = plugins.PluginKind("circuit", Circuit, "halo2py.circuits", "halo2py.circuits")
+
+
 def _convert(raw: str, typ, name: str):
     try:
         if typ is bool:
@@ -171,85 +181,45 @@ def load_inputs(path: str | None) -> dict:
 
 # --- loading ---------------------------------------------------------------------------------
 def registered_circuits() -> dict:
-    """Entry points of the ``halo2py.circuits`` group, by name."""
-    return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
-
-
-def _is_path(spec: str) -> bool:
-    return spec.partition(":")[0].endswith(".py") or "/" in spec or "\\" in spec
+    """Name → origin ("built-in" or an entry point) of every registered circuit."""
+    return plugins.available(CIRCUITS)
 
 
 def load_circuit_class(spec: str) -> type:
     """A Circuit subclass from a registered name or ``path/to/file.py[:ClassName]``."""
-    if not _is_path(spec):
-        registry = registered_circuits()
-        if spec not in registry:
-            known = ", ".join(sorted(registry)) or "none"
-            raise InputError(f"unknown circuit '{spec}' (registered: {known}; or give a "
-                             "path/to/file.py[:ClassName])")
-        try:
-            cls = registry[spec].load()
-        except Exception as exc:  # a broken plugin is the user's input, not our bug
-            raise InputError(f"cannot load circuit '{spec}': {_describe(exc)}") from None
-        if not (isinstance(cls, type) and issubclass(cls, Circuit)):
-            raise InputError(f"entry point '{spec}' does not name a Circuit subclass")
-        return cls
-    path, sep, class_name = spec.rpartition(":")
-    if not (sep and path.endswith(".py")):
-        path, class_name = spec, ""
-    return _load_from_file(Path(path), class_name)
-
-
-def _load_from_file(path: Path, class_name: str) -> type:
-    if not path.is_file():
-        raise InputError(f"circuit file not found: {path}")
-    module_name = f"halo2py_user_circuit_{abs(hash(str(path.resolve())))}"
-    spec = importlib.util.spec_from_file_location(module_name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[module_name] = module
-    try:
-        spec.loader.exec_module(module)
-    except Exception as exc:
-        del sys.modules[module_name]
-        raise InputError(f"cannot import {path}: {_describe(exc)}") from None
-    if class_name:
-        cls = getattr(module, class_name, None)
-        if not (isinstance(cls, type) and issubclass(cls, Circuit)):
-            raise InputError(f"{path} has no Circuit subclass named '{class_name}'")
-        return cls
-    found = [obj for obj in vars(module).values()
-             if isinstance(obj, type) and issubclass(obj, Circuit) and obj is not Circuit
-             and obj.__module__ == module_name]
-    if not found:
-        raise InputError(f"{path} defines no Circuit subclass")
-    if len(found) > 1:
-        names = ", ".join(sorted(c.__name__ for c in found))
-        raise InputError(f"{path} defines several circuits ({names}); pick one with "
-                         f"{path}:ClassName")
-    return found[0]
-
-
-def _describe(exc: BaseException) -> str:
-    """``Type: message (file:line)`` of the innermost frame — enough to find a user's bug."""
-    where = ""
-    tb = traceback.extract_tb(exc.__traceback__)
-    if tb:
-        where = f" ({Path(tb[-1].filename).name}:{tb[-1].lineno})"
-    if isinstance(exc, SyntaxError) and exc.filename:
-        where = f" ({Path(exc.filename).name}:{exc.lineno})"
-    message = str(exc).splitlines()[0] if str(exc) else ""
-    return f"{type(exc).__name__}: {message}{where}" if message else f"{type(exc).__name__}{where}"
+    return plugins.load(CIRCUITS, spec)
 
 
 # --- synthesis -------------------------------------------------------------------------------
 @dataclass
 class Synthesis:
-    """A circuit's constraint system, its config, and the table it filled at size 2^k."""
+    """A circuit's constraint system, its config, and the table it filled at size 2^k.
+
+    ``compiled``, ``preprocessed`` and ``witness`` are the plain-data views the backend reads.
+    A keygen-only synthesis (``synthesize(..., witness=False)``) has no witness.
+    """
 
     circuit: Circuit
     cs: ConstraintSystem
     config: object
     assignment: Assignment
+    has_witness: bool = True
+
+    @property
+    def compiled(self) -> CompiledCircuit:
+        return self.cs.compile()
+
+    @property
+    def preprocessed(self) -> Preprocessed:
+        a = self.assignment
+        return Preprocessed(a.k, a.fixed, a.selectors, a.copies)
+
+    @property
+    def witness(self) -> Witness:
+        if not self.has_witness:
+            raise InputError("this synthesis ran in keygen-only mode and holds no witness")
+        a = self.assignment
+        return Witness(a.k, a.advice, a.instance, a.instance_values)
 
 
 def _user_call(circuit: Circuit, what: str, fn, *args):
@@ -259,7 +229,7 @@ def _user_call(circuit: Circuit, what: str, fn, *args):
         raise InputError(f"circuit '{circuit.circuit_name()}': {exc}") from None
     except Exception as exc:
         raise InputError(f"circuit '{circuit.circuit_name()}': {what} failed: "
-                         f"{_describe(exc)}") from None
+                         f"{plugins.describe(exc)}") from None
 
 
 def configure(circuit: Circuit) -> tuple:
@@ -269,8 +239,18 @@ def configure(circuit: Circuit) -> tuple:
     return cs, config
 
 
-def synthesize(circuit: Circuit, k: int | None = None) -> Synthesis:
-    """Configure and synthesise ``circuit`` at 2^k rows (default: its ``k`` parameter)."""
+def compile_circuit(circuit: Circuit) -> CompiledCircuit:
+    """The circuit's constraint system as the backend's plain data (runs ``configure`` only)."""
+    return configure(circuit)[0].compile()
+
+
+def synthesize(circuit: Circuit, k: int | None = None, witness: bool = True) -> Synthesis:
+    """Configure and synthesise ``circuit`` at 2^k rows (default: its ``k`` parameter).
+
+    With ``witness=False`` (keygen-only, as halo2's keygen runs ``synthesize`` with every advice
+    value unknown) the public inputs are not asked for and advice values given as callables are
+    never called, so keygen and verification never run the circuit's witness computation.
+    """
     k = circuit.params.k if k is None else k
     if not 1 <= k <= MAX_K:
         raise InputError(f"k must be between 1 and {MAX_K}, got {k}")
@@ -278,8 +258,8 @@ def synthesize(circuit: Circuit, k: int | None = None) -> Synthesis:
     if (1 << k) < cs.minimum_rows():
         raise InputError(f"k={k} is too small: this circuit needs at least {cs.minimum_rows()} "
                          f"rows (k >= {cs.minimum_k(1)})")
-    instances = _user_call(circuit, "instances", circuit.instances)
-    layouter = _user_call(circuit, "instances", Layouter, cs, k, instances)
+    instances = _user_call(circuit, "instances", circuit.instances) if witness else None
+    layouter = _user_call(circuit, "instances", Layouter, cs, k, instances, witness)
     _user_call(circuit, "synthesize", circuit.synthesize, config, layouter)
     assignment = _user_call(circuit, "synthesize", layouter.finish)
-    return Synthesis(circuit, cs, config, assignment)
+    return Synthesis(circuit, cs, config, assignment, witness)

@@ -13,11 +13,11 @@ an empty gate) raise ``InputError`` here, at configure time, with the gate's nam
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable
 
 from halo2py.errors import InputError
-from halo2py.frontend.expression import (
+from halo2py.middleware.circuit import CircuitShape, CompiledCircuit, Constraint, Gate, Lookup
+from halo2py.middleware.expression import (
     Challenge,
     Column,
     Expression,
@@ -26,61 +26,6 @@ from halo2py.frontend.expression import (
     VariableX,
     as_expression,
 )
-
-PERMUTATION_DEGREE = 3  # the permutation argument's own constraints have degree 3
-
-
-@dataclass(frozen=True)
-class Constraint:
-    """One polynomial of a gate: it must evaluate to zero on every row."""
-
-    index: int
-    name: str
-    expression: Expression
-
-
-@dataclass(frozen=True)
-class Gate:
-    index: int
-    name: str
-    constraints: tuple
-
-    def degree(self) -> int:
-        return max(c.expression.degree() for c in self.constraints)
-
-    def queries(self) -> list:
-        """Queried cells in first-use order (the order the cell values are reported in)."""
-        seen = {}
-        for c in self.constraints:
-            for node in c.expression.nodes():
-                if isinstance(node, Query):
-                    seen.setdefault(node, None)
-        return list(seen)
-
-    def selectors(self) -> set:
-        return set().union(*(c.expression.selectors() for c in self.constraints))
-
-
-@dataclass(frozen=True)
-class Lookup:
-    """``(inputs[0], …, inputs[m-1]) ∈ {(tables[0][row], …) : row usable}``."""
-
-    index: int
-    name: str
-    inputs: tuple
-    tables: tuple
-
-    def input_degree(self) -> int:
-        return max([1] + [e.degree() for e in self.inputs])
-
-    def table_degree(self) -> int:
-        return max([1] + [e.degree() for e in self.tables])
-
-    def degree(self) -> int:
-        """The lookup argument's constraint
-        Z(ωX)(A′+β)(S′+γ) − Z(X)(θ-compressed input + β)(θ-compressed table + γ), times l_active."""
-        return max(4, 2 + self.input_degree() + self.table_degree())
-
 
 class VirtualCells:
     """What a gate or lookup closure receives as ``meta``: halo2-style typed queries.
@@ -115,7 +60,7 @@ class VirtualCells:
         return selector
 
 
-class ConstraintSystem:
+class ConstraintSystem(CircuitShape):
     """Everything ``configure`` declares, plus the protocol quantities derived from it."""
 
     def __init__(self):
@@ -266,56 +211,16 @@ class ConstraintSystem:
             if isinstance(node, Query):
                 self._queries.setdefault(node, None)
 
-    # --- derived protocol quantities ----------------------------------------------------------
-    def queries(self, kind: str) -> list:
-        """Queried ``Query(column, rotation)`` of one column kind, in first-use order — the
-        openings the prover evaluates at ω^rotation·x. Equality columns contribute rotation 0."""
-        return [q for q in self._queries if q.column.kind == kind]
-
+    # --- the compiled form ---------------------------------------------------------------------
     @property
-    def advice_queries(self) -> list:
-        return self.queries("advice")
+    def query_order(self) -> tuple:
+        return tuple(self._queries)
 
-    @property
-    def fixed_queries(self) -> list:
-        return self.queries("fixed")
-
-    @property
-    def instance_queries(self) -> list:
-        return self.queries("instance")
-
-    def max_advice_queries(self) -> int:
-        """The largest number of distinct rotations at which any one advice column is queried."""
-        counts: dict[Column, int] = {}
-        for q in self.advice_queries:
-            counts[q.column] = counts.get(q.column, 0) + 1
-        return max(counts.values(), default=1)
-
-    def degree(self) -> int:
-        """d = max(3 (permutation), every gate's degree, every lookup's required degree)."""
-        return max([PERMUTATION_DEGREE] + [g.degree() for g in self.gates]
-                   + [lk.degree() for lk in self.lookups])
-
-    def quotient_extension(self) -> int:
-        """e = 2^(extended_k − k): (d − 1) rounded up to a power of two."""
-        return 1 << max(0, (self.degree() - 2).bit_length())
-
-    def blinding_factors(self) -> int:
-        """Rows at the bottom of every advice column filled with randomness (halo2's rule:
-        enough that the openings at x, ωx… and the multiopen reveal nothing)."""
-        return max(3, self.max_advice_queries()) + 2
-
-    def minimum_rows(self) -> int:
-        """Blinding rows, plus l_last's row, plus at least one usable row on each side."""
-        return self.blinding_factors() + 3
-
-    def usable_rows(self, k: int) -> int:
-        """Rows 0 .. usable_rows(k) − 1 may be assigned; row usable_rows(k) is l_last."""
-        return (1 << k) - self.blinding_factors() - 1
-
-    def minimum_k(self, rows: int) -> int:
-        """The smallest k whose table has ``rows`` usable rows and at least ``minimum_rows``."""
-        k = 1
-        while self.usable_rows(k) < rows or (1 << k) < self.minimum_rows():
-            k += 1
-        return k
+    def compile(self) -> CompiledCircuit:
+        """This system as plain data for the backend (a snapshot: later declarations don't show)."""
+        return CompiledCircuit(
+            advice_columns=tuple(self.advice_columns), fixed_columns=tuple(self.fixed_columns),
+            instance_columns=tuple(self.instance_columns), selectors=tuple(self.selectors),
+            table_columns=tuple(self.table_columns), permutation_columns=tuple(self.permutation_columns),
+            constants_columns=tuple(self.constants_columns), gates=tuple(self.gates),
+            lookups=tuple(self.lookups), query_order=self.query_order)

@@ -26,7 +26,7 @@ from halo2py.arith.constants import FR_MODULUS
 from halo2py.arith.field import Fr
 from halo2py.errors import InputError
 from halo2py.frontend.constraint_system import ConstraintSystem
-from halo2py.frontend.expression import Column, Selector
+from halo2py.middleware.expression import Column, Selector
 
 
 def field_int(value) -> int:
@@ -179,11 +179,24 @@ class Region:
             raise InputError(f"region '{self.name}': table column '{column.name}' can only be "
                              "filled with layouter.assign_table")
 
+    @property
+    def has_witness(self) -> bool:
+        """False in keygen-only synthesis: advice values are unknown (halo2's ``Value::unknown``);
+        a circuit may skip its witness computation, and callable values are not called."""
+        return self._lay.has_witness
+
+    def _value(self, kind: str, value):
+        """An advice value may be a callable (halo2's ``|| value`` closure), called only when the
+        witness is wanted; in keygen-only synthesis every advice value reads as 0."""
+        if kind == "advice" and not self._lay.has_witness:
+            return 0
+        return value() if callable(value) else value
+
     def _assign(self, kind: str, name: str, column: Column, offset: int, value) -> Cell:
         self._check(column, kind)
         offset = operator.index(offset)
         self._rec.touch(column, offset)
-        value = field_int(value)
+        value = field_int(self._value(kind, value))
         self._rec.cells[(column, offset)] = value
         if name:
             self._rec.annotations[(column, offset)] = name
@@ -222,8 +235,21 @@ class Region:
             self._rec.touch(selector, start, stop - start)
             self._rec.enables.append((selector, start, stop))
 
-    def assign_advice_column(self, name: str, column: Column, values, offset: int = 0) -> None:
-        """Bulk: ``values`` (ints or an Fr vector) into offsets offset .. offset + len − 1."""
+    def assign_advice_column(self, name: str, column: Column, values, offset: int = 0,
+                             rows: int | None = None) -> None:
+        """Bulk: ``values`` (ints or an Fr vector, or a callable returning them — then ``rows``
+        says how many, so keygen-only synthesis can place the region without calling it) into
+        offsets offset .. offset + len − 1."""
+        if not self._lay.has_witness:
+            count = rows if rows is not None else len(values)
+            self._check(column, "advice")
+            if count:
+                self._rec.touch(column, offset, count)
+            return
+        values = values() if callable(values) else values
+        if rows is not None and len(values) != rows:
+            raise InputError(f"region '{self.name}': column '{column.name}' got {len(values)} values, "
+                             f"declared rows={rows}")
         self._bulk("advice", column, values, offset)
 
     def assign_fixed_column(self, name: str, column: Column, values, offset: int = 0) -> None:
@@ -280,12 +306,16 @@ class Table:
 class Layouter:
     """Places regions and tables, records copies, and produces the ``Assignment``."""
 
-    def __init__(self, cs: ConstraintSystem, k: int, instances: list):
+    def __init__(self, cs: ConstraintSystem, k: int, instances: list | None, witness: bool = True):
         self.cs = cs
         self.k = k
         n = 1 << k
         self.usable = cs.usable_rows(k)
-        self.instance_values = self._check_instances(instances)
+        self.has_witness = witness
+        if witness:
+            self.instance_values = self._check_instances(instances)
+        else:  # keygen-only: the public inputs are unknown, as every advice value is
+            self.instance_values = [[] for _ in cs.instance_columns]
 
         def store(count):
             return [np.zeros((n, 4), dtype=np.uint64) for _ in range(count)]

@@ -24,7 +24,7 @@ import numpy as np
 
 from halo2py.arith.field import Fr
 from halo2py.frontend.circuit import Circuit, synthesize
-from halo2py.frontend.expression import Expression, Query, Selector, format_field
+from halo2py.middleware.expression import Expression, Query, Selector, format_field
 from halo2py.frontend.layouter import Assignment
 
 BLOCK_ROWS = 1 << 16  # rows evaluated at once: bounds memory at large k

@@ -1,4 +1,4 @@
-"""Keygen: from params and a synthesised circuit to a verifying key and a proving key.
+"""Keygen: from params, a compiled circuit and its preprocessed columns to the two keys.
 
 The verifying key is what a verifier needs besides the circuit's constraint system: the
 commitments to every fixed column (selectors included) and to every σ polynomial, and a digest
@@ -18,6 +18,8 @@ from halo2py.arith.field import Fr
 from halo2py.commitment import kzg
 from halo2py.curve.encoding import encode_compressed
 from halo2py.errors import InputError
+from halo2py.middleware.circuit import CompiledCircuit
+from halo2py.middleware.witness import Preprocessed
 from halo2py.plonk.layout import ProtocolLayout
 from halo2py.plonk.permutation import build_sigmas
 from halo2py.poly.domain import EvaluationDomain
@@ -86,12 +88,12 @@ def vk_digest(vk: VerifyingKey) -> int:
     return int.from_bytes(h.digest(), "little") % FR_MODULUS
 
 
-def _fixed_values(layout: ProtocolLayout, assignment) -> list:
+def _fixed_values(layout: ProtocolLayout, preprocessed) -> list:
     """The circuit's fixed columns, then one 0/1 column per selector, in Lagrange form."""
-    values = list(assignment.fixed)  # shared with the assignment, never written
+    values = list(preprocessed.fixed)  # shared with the synthesis, never written
     one = np.array(Fr.one_limbs, dtype=np.uint64)
-    for enabled in assignment.selectors:
-        col = np.zeros((assignment.n, 4), dtype=np.uint64)
+    for enabled in preprocessed.selectors:
+        col = np.zeros((preprocessed.n, 4), dtype=np.uint64)
         col[enabled] = one
         values.append(col)
     return values
@@ -103,36 +105,35 @@ def _lagrange_indicator(n: int, rows) -> np.ndarray:
     return col
 
 
-def _fixed_and_sigmas(layout: ProtocolLayout, assignment, domain: EvaluationDomain):
-    fixed_values = _fixed_values(layout, assignment)
-    sigma_values = build_sigmas(assignment.copies, len(layout.permutation_columns), assignment.n,
-                                layout.cs.usable_rows(assignment.k), domain.omega)
+def _fixed_and_sigmas(layout: ProtocolLayout, preprocessed, domain: EvaluationDomain):
+    fixed_values = _fixed_values(layout, preprocessed)
+    sigma_values = build_sigmas(preprocessed.copies, len(layout.permutation_columns), preprocessed.n,
+                                layout.cs.usable_rows(preprocessed.k), domain.omega)
     return fixed_values, sigma_values
 
 
-def _verifying_key(params, layout, domain, assignment, fixed_values, sigma_values) -> VerifyingKey:
-    if params.k != assignment.k:
-        raise InputError(f"params are for k = {params.k} but the circuit has k = {assignment.k}")
-    return VerifyingKey(assignment.k, layout, domain, _commit_all(params, fixed_values),
+def _verifying_key(params, layout, domain, preprocessed, fixed_values, sigma_values) -> VerifyingKey:
+    if params.k != preprocessed.k:
+        raise InputError(f"params are for k = {params.k} but the circuit has k = {preprocessed.k}")
+    return VerifyingKey(preprocessed.k, layout, domain, _commit_all(params, fixed_values),
                         _commit_all(params, sigma_values))
 
 
-def keygen_vk(params, synthesis) -> VerifyingKey:
-    """Only the verifying key (what a verifier recomputes from the circuit)."""
-    layout = ProtocolLayout(synthesis.cs)
-    domain = EvaluationDomain(synthesis.assignment.k, layout.degree)
-    fixed_values, sigma_values = _fixed_and_sigmas(layout, synthesis.assignment, domain)
-    return _verifying_key(params, layout, domain, synthesis.assignment, fixed_values, sigma_values)
+def keygen_vk(params, circuit: CompiledCircuit, preprocessed: Preprocessed) -> VerifyingKey:
+    """Only the verifying key (what a verifier recomputes from the circuit; no witness needed)."""
+    layout = ProtocolLayout(circuit)
+    domain = EvaluationDomain(preprocessed.k, layout.degree)
+    fixed_values, sigma_values = _fixed_and_sigmas(layout, preprocessed, domain)
+    return _verifying_key(params, layout, domain, preprocessed, fixed_values, sigma_values)
 
 
-def keygen(params, synthesis) -> ProvingKey:
-    """Both keys for a synthesised circuit (``halo2py.frontend.circuit.synthesize``)."""
-    assignment = synthesis.assignment
-    layout = ProtocolLayout(synthesis.cs)
-    n, usable = assignment.n, layout.cs.usable_rows(assignment.k)
-    domain = EvaluationDomain(assignment.k, layout.degree)
-    fixed_values, sigma_values = _fixed_and_sigmas(layout, assignment, domain)
-    vk = _verifying_key(params, layout, domain, assignment, fixed_values, sigma_values)
+def keygen(params, circuit: CompiledCircuit, preprocessed: Preprocessed) -> ProvingKey:
+    """Both keys for a compiled circuit and its preprocessed columns."""
+    layout = ProtocolLayout(circuit)
+    n, usable = preprocessed.n, layout.cs.usable_rows(preprocessed.k)
+    domain = EvaluationDomain(preprocessed.k, layout.degree)
+    fixed_values, sigma_values = _fixed_and_sigmas(layout, preprocessed, domain)
+    vk = _verifying_key(params, layout, domain, preprocessed, fixed_values, sigma_values)
     columns = layout.quotient_columns()
     slot = {c: i for i, c in enumerate(columns)}
     return ProvingKey(

@@ -17,8 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from halo2py.arith.constants import FR_GENERATOR, FR_MODULUS, FR_TWO_ADICITY
-from halo2py.frontend.constraint_system import ConstraintSystem
-from halo2py.frontend.expression import (
+from halo2py.middleware.circuit import CompiledCircuit
+from halo2py.middleware.expression import (
     Challenge, Column, Constant, Expression, Negated, Product, Scaled, Sum, VariableX,
 )
 
@@ -42,7 +42,7 @@ class ProtocolLayout:
 
     THETA, BETA, GAMMA = 0, 1, 2
 
-    def __init__(self, cs: ConstraintSystem):
+    def __init__(self, cs: CompiledCircuit):
         self.cs = cs
         self.degree = cs.degree()
         self.blinding_factors = cs.blinding_factors()

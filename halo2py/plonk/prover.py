@@ -19,10 +19,11 @@ from halo2py.arith.field import Fr
 from halo2py.commitment import kzg
 from halo2py.commitment.multiopen import ProverQuery, create_proof as multiopen_proof
 from halo2py.errors import InputError
+from halo2py.middleware.witness import Witness
 from halo2py.plonk import lookup, permutation
 from halo2py.plonk.layout import evaluations_after_random, evaluations_before_random, opening_queries
 from halo2py.poly.ops import evaluate as poly_eval
-from halo2py.profiling.phases import PhaseTimer
+from halo2py.timing import PhaseTimer
 from halo2py.quotient.evaluate import evaluate as run_program
 from halo2py.quotient.program import compile_program
 from halo2py.quotient.strategy import QuotientTask, validate_result
@@ -43,20 +44,20 @@ class QuotientPieceAtInfinity(InputError):
                          "copy constraint or a lookup")
 
 
-def create_proof(params, pk, synthesis, strategy, multiopen: str = "shplonk", rng=None,
+def create_proof(params, pk, witness: Witness, strategy, multiopen: str = "shplonk", rng=None,
                  timer: PhaseTimer | None = None) -> bytes:
-    """Prove the synthesised circuit (consuming its advice and instance columns); returns the
-    transcript bytes."""
-    return _Prover(params, pk, synthesis, rng or os_rng(), timer or PhaseTimer()).run(strategy, multiopen)
+    """Prove the circuit of ``pk`` for ``witness`` (consuming its advice and instance columns);
+    returns the transcript bytes."""
+    return _Prover(params, pk, witness, rng or os_rng(), timer or PhaseTimer()).run(strategy, multiopen)
 
 
 class _Prover:
-    def __init__(self, params, pk, synthesis, rng, timer: PhaseTimer):
+    def __init__(self, params, pk, witness: Witness, rng, timer: PhaseTimer):
         self.params, self.pk, self.rng, self.timer = params, pk, rng, timer
         self.layout, self.domain = pk.vk.layout, pk.vk.domain
         self.n, self.bf = self.domain.n, self.layout.blinding_factors
         self.usable = self.n - self.bf - 1
-        self.assignment = synthesis.assignment
+        self.witness = witness
         self.tr = Blake2bWrite()
         self.values: dict = {}  # column -> Lagrange form (until the quotient round)
         self.polys: dict = {}   # column -> coefficient form
@@ -75,10 +76,10 @@ class _Prover:
 
     def run(self, strategy, multiopen: str) -> bytes:
         t, tr = self.timer, self.tr
-        with t.phase("witness"):
+        with t.phase("instances"):
             self.absorb_instances()
         with t.phase("advice commit"):
-            for column, values in zip(self.layout.advice_columns, self.assignment.advice):
+            for column, values in zip(self.layout.advice_columns, self.witness.advice):
                 self.blind_and_commit(column, values)
             theta = tr.squeeze_challenge()
         with t.phase("lookups"):
@@ -86,7 +87,7 @@ class _Prover:
             beta, gamma = tr.squeeze_challenge(), tr.squeeze_challenge()
         with t.phase("permutation"):
             self.commit_permutation_products(beta, gamma)
-        with t.phase("lookups"):
+        with t.phase("lookup products"):
             self.commit_lookup_products(compressed, beta, gamma)
             del compressed
         with t.phase("quotient"):
@@ -104,10 +105,10 @@ class _Prover:
     # --- rounds ----------------------------------------------------------------------------
     def absorb_instances(self) -> None:
         self.tr.common_scalar(self.pk.vk.transcript_repr)
-        for column_values in self.assignment.instance_values:
+        for column_values in self.witness.instance_values:
             for v in column_values:
                 self.tr.common_scalar(v)
-        self.values.update(zip(self.layout.instance_columns, self.assignment.instance))
+        self.values.update(zip(self.layout.instance_columns, self.witness.instance))
         self.values.update(zip(self.layout.fixed_columns, self.pk.fixed_values))
 
     def commit_permuted(self, i: int, theta: int):

@@ -1,19 +1,19 @@
 """Comparing strategies: each profiled proof runs in a fresh process so heap peaks never mix.
 
-A run is ``python -m halo2py profile ... --json``; its JSON (see ``halo2py.profiling.run``) is
-collected here. Proofs made with one shared seed and one params file must be byte-identical
-across strategies — that is checked, not assumed.
+A run is ``halo2py.profiling.run.profile_spec`` in a freshly spawned interpreter (not a fork: the
+child must not inherit the parent's heap or its loaded kernels' allocations); its JSON-ready dict
+comes back through ``concurrent.futures``. Proofs made with one shared seed and one params file
+must be byte-identical across strategies — that is checked, not assumed.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from halo2py.errors import Halo2pyError
+from halo2py.errors import Halo2pyError, InputError
+from halo2py.profiling.run import profile_spec
 
 
 class RunFailed(Halo2pyError):
@@ -23,23 +23,16 @@ class RunFailed(Halo2pyError):
 def profile_in_subprocess(circuit: str, strategy: str, out_dir: Path, *, k: int | None = None,
                           params=(), inputs: str | None = None, params_path: str | None = None,
                           multiopen: str = "shplonk", seed: int = 0) -> dict:
-    cmd = [sys.executable, "-m", "halo2py", "profile", circuit, "--strategy", strategy,
-           "--out", str(out_dir), "--multiopen", multiopen, "--seed", str(seed), "--json", "--no-flamegraph"]
-    if k is not None:
-        cmd += ["--k", str(k)]
-    for p in params:
-        cmd += ["--param", p]
-    if inputs:
-        cmd += ["--inputs", inputs]
-    if params_path:
-        cmd += ["--params", params_path]
-    done = subprocess.run(cmd, capture_output=True, text=True, env=os.environ.copy())
-    if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        if done.returncode == 2:
-            raise Halo2pyError(last)
-        raise RunFailed(f"profiling {circuit} with {strategy} failed (exit {done.returncode}): {last}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        status, payload = pool.submit(profile_spec, circuit, strategy, str(out_dir), k=k, params=tuple(params),
+                                      inputs=inputs, params_path=params_path, multiopen=multiopen,
+                                      seed=seed).result()
+    if status == "ok":
+        return payload
+    exit_code, message = payload
+    if exit_code == 2:
+        raise InputError(message)
+    raise RunFailed(f"profiling {circuit} with {strategy} failed (exit {exit_code}): {message}")
 
 
 def model_error(measured: int, model: int) -> float:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from halo2py.quotient.registry import load
 from halo2py.quotient.strategy import ELEMENT_BYTES, QuotientShape
 
 G1_AFFINE_BYTES = 64
@@ -72,8 +73,6 @@ class MemoryModel:
 def predict(shape: ProofShape, strategy) -> MemoryModel:
     """Model of a proof of ``shape`` with ``strategy`` (a class or a registered name)."""
     if isinstance(strategy, str):
-        from halo2py.quotient.registry import load
-
         strategy = load(strategy)
     s = shape
     V = ELEMENT_BYTES * s.n
@@ -95,13 +94,15 @@ def predict(shape: ProofShape, strategy) -> MemoryModel:
     held = base + terms["proving_key"]
     L, pg = s.lookups, s.permutation_sets
     phases = {
-        "witness": base,
+        "synthesis": base,
         "keygen": held + V,  # one column of ω^j while σ is built
         "advice commit": held,
         # A′, S′ committed and the compressed A, S kept for Z; transient: the sort's keys
         "lookups": held + V * (4 * L + (2 if L else 0)),
         # running products, plus ω^j and the ratio column while one is built
         "permutation": held + V * (4 * L + pg + 2),
+        # A, S, A′, S′, the permutation products, and Z with its ratio column while one is built
+        "lookup products": held + V * (4 * L + pg + 2),
     }
     before_quotient = held + V * (3 * L + pg)
     extended_twiddles = V * s.e // 2

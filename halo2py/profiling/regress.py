@@ -11,16 +11,14 @@ import json
 import tempfile
 from pathlib import Path
 
+from halo2py import pipeline
+from halo2py.commitment.params import ParamsKZG
+from halo2py.conformance import circuit_cases
 from halo2py.profiling.compare import compare, model_error
+from halo2py.quotient.registry import available
+from halo2py.randomness import seeded_rng
 
-# (circuit, k, params): small, but every argument and e ∈ {2, 4, 8} is exercised.
-CASES = [
-    ("fibonacci", 6, ()),
-    ("range_check", 10, ()),
-    ("poseidon", 8, ()),
-    ("stress", 12, ()),
-    ("stress", 11, ("degree=5", "lookups=0")),
-]
+REFERENCE_STRATEGY = "legacy"  # halo2's own evaluate_h: every other strategy must match its bytes
 # Peaks may move by 10 % or by 2 MiB, whichever is larger: at these small sizes one pymalloc arena
 # (1 MiB) more or less is interpreter noise, not a regression.
 DEFAULT_TOLERANCES = {"peak_rel": 0.10, "peak_abs_bytes": 2 << 20, "model_error_abs": 0.05}
@@ -31,17 +29,21 @@ def case_key(circuit: str, k: int, params, strategy: str) -> str:
     return "-".join([circuit, f"k{k}", *params, strategy])
 
 
-def run_cases(strategies: list, progress=None) -> tuple[dict, list]:
-    """Run every case; return (measurements by key, problems found on the way)."""
-    from halo2py.commitment.params import ParamsKZG
-    from halo2py import pipeline
-    from halo2py.randomness import seeded_rng
+def strategies_to_run() -> list:
+    """Every registered strategy, the reference first: a new strategy is regressed (and
+    checked against legacy's bytes) the moment it is registered."""
+    return [REFERENCE_STRATEGY] + sorted(set(available()) - {REFERENCE_STRATEGY})
 
+
+def run_cases(strategies: list, progress=None) -> tuple[dict, list]:
+    """Run every registered circuit's ``regress_cases`` with each strategy (and always legacy,
+    the reference); return (measurements by key, problems found on the way)."""
+    strategies = [REFERENCE_STRATEGY] + [s for s in strategies if s != REFERENCE_STRATEGY]
     runs, problems = {}, []
     with tempfile.TemporaryDirectory(prefix="halo2py-regress-") as tmp:
         root = Path(tmp)
         params_files = {}
-        for circuit, k, params in CASES:
+        for circuit, k, params in circuit_cases("regress"):
             if k not in params_files:
                 params_files[k] = root / f"params-k{k}.bin"
                 ParamsKZG.setup(k, seeded_rng(PARAMS_SEED, "regress")).write(params_files[k])
@@ -66,13 +68,15 @@ def run_cases(strategies: list, progress=None) -> tuple[dict, list]:
     return runs, problems
 
 
-def check_against(baseline: dict, runs: dict) -> list:
+def check_against(baseline: dict, runs: dict) -> tuple[list, list]:
+    """(problems, new keys): a run with no baseline entry is *new* — reported, not a failure;
+    ``run_cases`` has already checked that its proof equals legacy's bytes and verifies."""
     tol = {**DEFAULT_TOLERANCES, **baseline.get("tolerances", {})}
-    problems = []
+    problems, new = [], []
     for key, run in runs.items():
         base = baseline.get("runs", {}).get(key)
         if base is None:
-            problems.append(f"{key}: not in the baseline (run with --update to add it)")
+            new.append(key)
             continue
         if run["proof_sha256"] != base["proof_sha256"]:
             problems.append(f"{key}: proof bytes changed (sha256 {run['proof_sha256'][:12]}… "
@@ -88,7 +92,7 @@ def check_against(baseline: dict, runs: dict) -> list:
             problems.append(f"{key}: model error {run['model_error']:+.1%} moved from baseline "
                             f"{base['model_error']:+.1%} (tolerance ±{tol['model_error_abs']:.0%} "
                             f"or {tol['peak_abs_bytes']:,} B)")
-    return problems
+    return problems, new
 
 
 def write_baseline(path: Path, runs: dict, previous: dict | None) -> None:

@@ -12,8 +12,13 @@ import hashlib
 import time
 from pathlib import Path
 
+from halo2py import pipeline
+from halo2py.commitment.params import ParamsKZG
+from halo2py.errors import Halo2pyError, InputError
 from halo2py.profiling.memory import MemrayPhases, peak_rss_bytes, replay, tracking
-from halo2py.profiling.phases import PhaseTimer
+from halo2py.profiling.model import ProofShape, predict
+from halo2py.randomness import seeded_rng
+from halo2py.timing import PhaseTimer
 
 CAPTURE = "capture.bin"
 
@@ -25,11 +30,6 @@ def load_kernels(circuit, strategy: str, multiopen: str) -> None:
     """Run every kernel the profiled proof will run, by proving the same circuit at a small k
     first (with a warm cache this only loads machine code; without it, the JIT's own memory
     would otherwise land in the capture and blur the measurement)."""
-    from halo2py import pipeline
-    from halo2py.commitment.params import ParamsKZG
-    from halo2py.errors import InputError
-    from halo2py.randomness import seeded_rng
-
     k = min(circuit.params.k, WARM_K)
     try:
         small = type(circuit)(dataclasses.replace(circuit.params, k=k), circuit.inputs)
@@ -41,9 +41,6 @@ def load_kernels(circuit, strategy: str, multiopen: str) -> None:
 def profile_proof(circuit, params_path: str | None, strategy: str, multiopen: str, seed: int,
                   out_dir: Path, warn=None) -> dict:
     """Prove ``circuit`` under memray; return the measurements as a JSON-ready dict."""
-    from halo2py import pipeline
-    from halo2py.profiling.model import predict
-
     out_dir.mkdir(parents=True, exist_ok=True)
     capture = out_dir / CAPTURE
     capture.unlink(missing_ok=True)
@@ -62,7 +59,7 @@ def profile_proof(circuit, params_path: str | None, strategy: str, multiopen: st
     heap = replay(capture, markers.codes)
     proof = outcome.proof.to_bytes()
     (out_dir / "proof.bin").write_bytes(proof)
-    model = predict(outcome.shape, strategy)
+    model = predict(ProofShape.from_layout(outcome.vk.layout, outcome.vk.k), strategy)
     return {
         "strategy": strategy,
         "circuit": circuit.circuit_name(),
@@ -83,3 +80,15 @@ def profile_proof(circuit, params_path: str | None, strategy: str, multiopen: st
         "capture": str(capture),
         "proof": str(out_dir / "proof.bin"),
     }
+
+
+def profile_spec(circuit: str, strategy: str, out_dir: str, *, k: int | None = None, params=(),
+                 inputs: str | None = None, params_path: str | None = None, multiopen: str = "shplonk",
+                 seed: int = 0) -> tuple:
+    """``profile_proof`` from plain arguments, for a fresh worker process: ("ok", result) or
+    ("error", (exit_code, message)) — errors travel as data, so nothing needs to unpickle."""
+    try:
+        instance = pipeline.build_circuit(circuit, k, params, inputs)
+        return "ok", profile_proof(instance, params_path, strategy, multiopen, seed, Path(out_dir))
+    except Halo2pyError as exc:
+        return "error", (exc.exit_code, str(exc))

@@ -27,7 +27,7 @@ import numpy as np
 from halo2py.arith.constants import FR_MODULUS
 from halo2py.arith.field import Fr
 from halo2py.errors import InputError
-from halo2py.frontend.expression import (
+from halo2py.middleware.expression import (
     Challenge,
     Constant,
     Expression,

@@ -102,6 +102,15 @@ class QuotientStrategy(ABC):
     name: ClassVar[str] = ""
     description: ClassVar[str] = ""
 
+    @classmethod
+    def registry_name(cls) -> str:
+        return cls.name
+
+    @classmethod
+    def check_plugin(cls) -> str:
+        """Why this class cannot serve as a strategy ("" if it can)."""
+        return "" if cls.name and cls.description else "must set a name and a one-line description"
+
     @abstractmethod
     def compute(self, task: QuotientTask) -> QuotientResult:
         """Return h = numerator / (X^n − 1) in coefficient form, as d − 1 pieces of n."""

@@ -3,7 +3,7 @@
 import numpy as np
 
 from halo2py.arith.field import Fr
-from halo2py.frontend.expression import Challenge, Column, VariableX
+from halo2py.middleware.expression import Challenge, Column, VariableX
 from halo2py.quotient.evaluate import evaluate
 from halo2py.quotient.program import compile_program
 

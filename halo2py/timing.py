@@ -1,5 +1,8 @@
 """Phase boundaries of a proof: the prover marks them, observers measure between them.
 
+A leaf module (it imports nothing of halo2py), so the protocol layers can mark phases without
+depending on the profiler that listens to them.
+
 The prover only says *when* a phase starts and ends (``with phases.phase("quotient"):``); what is
 measured there — wall time here, heap peaks when a memray tracker is attached — is the
 observers' business, so the protocol code carries no profiling logic.
@@ -9,10 +12,6 @@ from __future__ import annotations
 
 import time
 from contextlib import contextmanager
-
-PHASES = ("keygen", "witness", "advice commit", "lookups", "permutation", "quotient",
-          "evaluations", "multiopen")
-
 
 class PhaseTimer:
     """Records wall seconds per phase, in order, and notifies optional listeners at boundaries."""
