@@ -8,7 +8,7 @@ OUT     = out
 DEMO_CIRCUIT ?= stress
 
 .DEFAULT_GOAL := help
-.PHONY: help install warm test test-slow bench demo regress compare clean
+.PHONY: help install warm lint test test-slow bench demo regress compare clean
 
 help: ## List the targets with one line each
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
@@ -24,7 +24,11 @@ install: $(STAMP) warm ## Create .venv, install halo2py with dev extras, warm th
 warm: $(STAMP) ## Compile every kernel once into the user cache (pays the JIT up front)
 	$(PY) -m halo2py.warm
 
-test: install ## Run the test suite (default: everything but slow-marked tests)
+lint: $(STAMP) ## ruff, and the import-layer contracts (pyproject.toml [tool.importlinter])
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+
+test: install lint ## Lint, then run the test suite (default: everything but slow-marked tests)
 	$(PY) -m pytest -q
 
 test-slow: install ## Run only the slow-marked tests

@@ -25,7 +25,7 @@ Private inputs (JSON): ``message``, a list of m field elements (default 1, 2, â€
 from dataclasses import dataclass
 from functools import partial, reduce
 
-from halo2py.circuits.poseidon_params import bn254_t3, hash2, round_states
+from .poseidon_params import bn254_t3, hash2, round_states
 from halo2py.errors import InputError
 from halo2py.frontend.circuit import Circuit, CircuitParams, param
 

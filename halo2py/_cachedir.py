@@ -5,6 +5,7 @@ module imports numba; ``halo2py/__init__.py`` calls it first thing.
 """
 
 import hashlib
+import importlib.util
 import os
 from pathlib import Path
 
@@ -18,8 +19,21 @@ def user_cache_dir() -> Path:
     return Path(base) / "halo2py"
 
 
-# Sub-packages of halo2py that define Numba kernels (or functions inlined into them).
-KERNEL_PACKAGES = ("arith", "poly", "curve", "commitment", "quotient")
+# Packages that define Numba kernels (or functions inlined into them): halo2py's own, and the
+# built-in strategies (installed as halo2py.strategies from the top-level strategies/ folder).
+KERNEL_PACKAGES = ("halo2py.arith", "halo2py.poly", "halo2py.curve", "halo2py.commitment", "halo2py.quotient",
+                   "halo2py.plonk", "halo2py.strategies")
+
+
+def _package_dirs() -> list:
+    """Source directories of KERNEL_PACKAGES, found without importing them (this runs while
+    halo2py itself is being imported)."""
+    dirs = []
+    for name in KERNEL_PACKAGES:
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.submodule_search_locations:
+            dirs += [Path(p) for p in spec.submodule_search_locations]
+    return dirs
 
 
 def _source_fingerprint() -> str:
@@ -30,12 +44,11 @@ def _source_fingerprint() -> str:
     (an edit or an upgrade starts a fresh cache instead of running stale machine code).
     Only the packages that hold Numba kernels count, so editing the CLI keeps the cache.
     """
-    root = Path(__file__).parent
     h = hashlib.blake2b(digest_size=8)
-    files = (p for pkg in KERNEL_PACKAGES for p in (root / pkg).rglob("*.py"))
+    files = (p for root in _package_dirs() for p in root.rglob("*.py"))
     for path in sorted(files):
         st = path.stat()
-        h.update(f"{path.relative_to(root)}:{st.st_size}:{st.st_mtime_ns};".encode())
+        h.update(f"{path}:{st.st_size}:{st.st_mtime_ns};".encode())
     return h.hexdigest()
 
 

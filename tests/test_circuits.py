@@ -210,7 +210,7 @@ def test_loading_from_files(tmp_path):
     path = write(tmp_path, "good.py", GOOD + "from halo2py.circuits.fibonacci import Fibonacci\n")
     cls = load_circuit_class(path)  # imported circuits do not count
     assert cls.__name__ == "Good" and MockProver.run(4, cls()).verify() == []
-    assert load_circuit_class(path + ":Good") is not None
+    assert load_circuit_class(path + ":Good").__name__ == "Good"
     two = write(tmp_path, "two.py", GOOD + "class Other(Good):\n    pass\n")
     assert load_circuit_class(two + ":Other").__name__ == "Other"
 

@@ -69,7 +69,8 @@ def test_prove_json_matches_the_api_proof(monkeypatch, capsys, files, tmp_path):
     data = out.read_bytes()
     assert data == cases.proof("fibonacci", "chunked", "gwc").to_bytes()
     assert summary["proof_sha256"] == hashlib.sha256(data).hexdigest() and summary["proof_bytes"] == len(data)
-    assert (summary["circuit"], summary["k"], summary["strategy"], summary["multiopen"]) == ("fibonacci", 4, "chunked", "gwc")
+    got = (summary["circuit"], summary["k"], summary["strategy"], summary["multiopen"])
+    assert got == ("fibonacci", 4, "chunked", "gwc")
     assert summary["quotient_peak_bytes"] > 0 and "quotient" in summary["phases"]
     assert "--seed makes randomness predictable" in err
 
@@ -173,9 +174,11 @@ def bad_input_cases():
                                  "is not on the curve"),
         "params too small": (["prove", "fibonacci", "--k", "5", "--params", "{k4_params}"],
                              "holds params for k ≤ 4; k = 5 was requested"),
-        "vk bad magic": (["verify", *fib, "--params", "{k4_params}", "--proof", "{fib_proof}", "--vk", "{bad_magic_vk}"],
+        "vk bad magic": (["verify", *fib, "--params", "{k4_params}", "--proof", "{fib_proof}",
+                          "--vk", "{bad_magic_vk}"],
                          "not a halo2py verifying key"),
-        "vk corrupt point": (["verify", *fib, "--params", "{k4_params}", "--proof", "{fib_proof}", "--vk", "{bad_point_vk}"],
+        "vk corrupt point": (["verify", *fib, "--params", "{k4_params}", "--proof", "{fib_proof}",
+                              "--vk", "{bad_point_vk}"],
                              "vk file"),
         "vk of another circuit": (["verify", *fib, "--params", "{k4_params}", "--proof", "{fib_proof}",
                                    "--vk", "{range_vk}"], "made for a different constraint system"),

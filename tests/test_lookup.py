@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from halo2py.arith.constants import FR_MODULUS as R
 from halo2py.arith.field import Fr
-from halo2py.plonk.lookup import LookupInputNotInTable, commit_product, permute_expression_pair
+from halo2py.plonk.lookup import LookupInputNotInTable, grand_product, permute_expression_pair
 from halo2py.randomness import seeded_rng
 
 # Values the tables draw from: small ones (many repeats) and large ones near the modulus, so
@@ -43,7 +43,8 @@ def test_an_input_missing_from_the_table_is_named(columns, extra):
     inputs, table = columns
     missing = 10**6 + extra
     inputs = inputs[:-1] + [missing]
-    with pytest.raises(LookupInputNotInTable, match=f"lookup 'range': input value {missing} is not in the table") as exc:
+    message = f"lookup 'range': input value {missing} is not in the table"
+    with pytest.raises(LookupInputNotInTable, match=message) as exc:
         permute_expression_pair(Fr.from_ints(inputs), Fr.from_ints(table), "range")
     assert exc.value.exit_code == 1
 
@@ -61,7 +62,7 @@ def test_product_matches_naive_and_closes(columns, seed):
     a_full, s_full = inputs + extra(n - usable), table + extra(n - usable)
     a_perm_full, s_perm_full = a_perm + extra(n - usable), s_perm + extra(n - usable)
     beta, gamma = (int.from_bytes(rng(32), "little") % R for _ in range(2))
-    z = commit_product(*(Fr.from_ints(v) for v in (a_full, s_full, a_perm_full, s_perm_full)),
+    z = grand_product(*(Fr.from_ints(v) for v in (a_full, s_full, a_perm_full, s_perm_full)),
                        beta, gamma, n, blinding, lambda count: Fr.random(count, rng))
     expected = [1]
     for i in range(usable):

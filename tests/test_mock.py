@@ -73,7 +73,8 @@ def test_permutation_failure_on_a_wrong_public_output():
     assert failure.other_location.row == 2
     assert (failure.value, failure.other_value) == ("55 ('f9')", "56")
     assert "outside any region, on row 2" in str(failure)
-    json.dumps(failure.to_dict())
+    data = json.loads(json.dumps(failure.to_dict()))
+    assert data["kind"] == "permutation" and data["other_location"]["row"] == 2 and data["location"]["offset"] == 9
 
 
 class ShortInstance(Fibonacci):

@@ -10,7 +10,7 @@ from halo2py.arith.constants import FR_MODULUS as R
 from halo2py.arith.field import Fr
 from halo2py.errors import InputError
 from halo2py.plonk.layout import DELTA
-from halo2py.plonk.permutation import build_sigmas, commit_products, cycle_mapping
+from halo2py.plonk.permutation import build_sigmas, grand_products, cycle_mapping
 from halo2py.poly.domain import EvaluationDomain
 from halo2py.randomness import seeded_rng
 
@@ -106,7 +106,7 @@ def test_products_match_naive_and_close_exactly_when_copies_hold(seed, copies):
 
     def prove(vals):
         sets = [[Fr.from_ints(v) for v in vals[s:s + chunk_len]] for s in range(0, columns, chunk_len)]
-        return commit_products(sets, sigmas, chunk_len, beta, gamma, OMEGA, N, BLINDING,
+        return grand_products(sets, sigmas, chunk_len, beta, gamma, OMEGA, N, BLINDING,
                                lambda count: Fr.random(count, rng))
 
     products = prove(values)

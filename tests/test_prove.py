@@ -75,7 +75,7 @@ def test_every_strategy_proves_legacys_bytes(case, strategy):
 EXTENSIONS = [(3, 0, 2), (3, 1, 4), (4, 0, 4), (5, 2, 4), (6, 0, 8), (9, 1, 8)]
 
 
-@pytest.mark.parametrize("degree, lookups, e", EXTENSIONS, ids=[f"d{d}-lookups{l}-e{e}" for d, l, e in EXTENSIONS])
+@pytest.mark.parametrize("degree, lookups, e", EXTENSIONS, ids=[f"d{d}-lookups{n}-e{e}" for d, n, e in EXTENSIONS])
 def test_legacy_and_chunked_agree_for_each_extension(degree, lookups, e):
     circuit = cases.build("stress", 5, (f"degree={degree}", f"lookups={lookups}"))
     cs = configure(circuit)[0]

@@ -214,7 +214,8 @@ def test_cli_rejects_wrong_instances_and_another_circuit(monkeypatch, capsys, tm
     instances.write_text("[[1, 1, 56]]")
     assert_cli_invalid(monkeypatch, capsys, "fibonacci", "--params", params4, "--proof", str(path),
                        "--instances", str(instances))
-    assert_cli_invalid(monkeypatch, capsys, "range_check", "--param", "bits=3", "--param", "count=4", "--params", params4,
+    assert_cli_invalid(monkeypatch, capsys, "range_check", "--param", "bits=3", "--param", "count=4",
+                       "--params", params4,
                        "--proof", str(path))
 
 

@@ -13,7 +13,6 @@ from numba import njit
 from halo2py.arith._intrinsics import adc, mac, sbb
 
 _Z = np.uint64(0)
-_ALL = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
 @njit(cache=True)

@@ -113,7 +113,8 @@ def verify(
     k: Optional[int] = K, param: List[str] = PARAM, inputs: Optional[str] = INPUTS,
     params: Optional[str] = PARAMS_FILE,
     vk: Optional[str] = typer.Option(None, "--vk", help="Verifying key file (default: recompute from the circuit)."),
-    instances: Optional[str] = typer.Option(None, "--instances", help="Public inputs JSON (default: those in the proof file)."),
+    instances: Optional[str] = typer.Option(None, "--instances",
+                                            help="Public inputs JSON (default: those in the proof file)."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON verdict on stdout."),
 ):
     """Verify a proof file for CIRCUIT. Exit 0 valid, 1 invalid, 2 bad input."""

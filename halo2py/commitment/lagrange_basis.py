@@ -23,7 +23,6 @@ from halo2py.curve import g1
 from halo2py.curve.points import G1, JACOBIAN
 from halo2py.poly import ops
 
-_WINDOW = 4
 
 
 @njit(cache=True)

@@ -7,9 +7,10 @@ the declared types. Private inputs come from a JSON object (``--inputs FILE.json
 circuit declares in ``inputs_help``.
 
 Circuits are found by ``halo2py.plugins``: the built-ins (``circuits/``, installed as
-``halo2py.circuits``), the ``halo2py.circuits`` entry-point group, or ``path/to/file.py[:ClassName]``. Every failure along the way — a missing file, an import error, a
-malformed gate, an exception inside the user's ``configure``/``synthesize`` — becomes an
-``InputError`` with one line that says what and where, never a traceback.
+``halo2py.circuits``), the ``halo2py.circuits`` entry-point group, or ``path/to/file.py[:ClassName]``.
+Every failure along the way — a missing file, an import error, a malformed gate, an exception
+inside the user's ``configure``/``synthesize`` — becomes an ``InputError`` with one line that says
+what and where, never a traceback.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from halo2py.middleware.expression import Column, Query
+from halo2py.middleware.expression import Column, Expression, Query
 
 PERMUTATION_DEGREE = 3  # the permutation argument's own constraints have degree 3
 

@@ -61,8 +61,13 @@ class ProofFile:
             raise ContainerError(f"unknown multiopen scheme id {scheme} in proof file")
         digest = int.from_bytes(reader.take(32, "vk digest"), "little")
         instances = []
-        for _ in range(reader.u32("instance column count")):
+        columns = reader.u32("instance column count")
+        if 4 * columns > reader.remaining():  # every column takes at least its 4-byte count
+            raise ContainerError(f"proof file claims {columns} instance columns, more than its data holds")
+        for _ in range(columns):
             count = reader.u32("instance count")
+            if 32 * count > reader.remaining():
+                raise ContainerError(f"proof file claims {count} instance values, more than its data holds")
             instances.append([reader.scalar("instance value") for _ in range(count)])
         length = struct.unpack("<Q", reader.take(8, "transcript length"))[0]
         transcript = reader.take(length, "transcript")

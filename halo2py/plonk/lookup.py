@@ -50,8 +50,8 @@ def permute_expression_pair(inputs: np.ndarray, table: np.ndarray, name: str):
     return permuted_input, permuted_table
 
 
-def commit_product(compressed_input, compressed_table, permuted_input, permuted_table,
-                   beta: int, gamma: int, n: int, blinding_factors: int, random_values) -> np.ndarray:
+def grand_product(compressed_input, compressed_table, permuted_input, permuted_table,
+                  beta: int, gamma: int, n: int, blinding_factors: int, random_values) -> np.ndarray:
     """Z with Z(ω^0) = 1 and Z(ω^{i+1}) = Z(ω^i)·(A+β)(S+γ)/((A′+β)(S′+γ)); last rows random."""
     ratios = Fr.ones(n)
     mul_linear_factor(ratios, permuted_input, permuted_input, 0, beta)

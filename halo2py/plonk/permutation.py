@@ -90,8 +90,8 @@ def build_sigmas(copies: np.ndarray, columns: int, n: int, usable_rows: int, ome
     return sigmas
 
 
-def commit_products(sets: list, sigma_values: list, chunk_len: int, beta: int, gamma: int,
-                    omega: int, n: int, blinding_factors: int, random_values) -> list:
+def grand_products(sets: list, sigma_values: list, chunk_len: int, beta: int, gamma: int,
+                   omega: int, n: int, blinding_factors: int, random_values) -> list:
     """The Lagrange-form running product z_s of each chunk of columns, linked across chunks.
 
     ``sets``: per chunk, the Lagrange values (blinded advice, fixed, instance) of its columns.

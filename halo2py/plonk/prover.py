@@ -125,14 +125,14 @@ class _Prover:
 
     def commit_permutation_products(self, beta: int, gamma: int) -> None:
         sets = [[self.values[c] for c in chunk] for chunk in self.layout.permutation_sets]
-        products = permutation.commit_products(sets, self.pk.sigma_values, self.layout.chunk_len, beta, gamma,
+        products = permutation.grand_products(sets, self.pk.sigma_values, self.layout.chunk_len, beta, gamma,
                                                self.domain.omega, self.n, self.bf, self.random_values)
         for column, z in zip(self.layout.permutation_products, products):
             self.commit(column, z)
 
     def commit_lookup_products(self, compressed: list, beta: int, gamma: int) -> None:
         for cols, (a, s) in zip(self.layout.lookups, compressed):
-            z = lookup.commit_product(a, s, self.values[cols.permuted_input], self.values[cols.permuted_table],
+            z = lookup.grand_product(a, s, self.values[cols.permuted_input], self.values[cols.permuted_table],
                                       beta, gamma, self.n, self.bf, self.random_values)
             self.commit(cols.product, z)
 
