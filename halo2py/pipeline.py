@@ -15,8 +15,8 @@ from halo2py.errors import Halo2pyError, InputError
 from halo2py.frontend.circuit import compile_circuit, load_circuit_class, load_inputs, parse_field, synthesize
 from halo2py.frontend.mock import MockProver
 from halo2py.plonk.container import SCHEMES, ProofFile
+from halo2py.plonk.dialect import dialect as dialect_named
 from halo2py.plonk.keygen import keygen, keygen_vk
-from halo2py.plonk.layout import ProtocolLayout
 from halo2py.plonk.prover import create_proof
 from halo2py.plonk.verifier import VerificationError, verify_proof
 from halo2py.plonk.vkfile import vk_from_bytes
@@ -96,8 +96,11 @@ class ProveOutcome:
 
 
 def prove(circuit, params, strategy: str = "chunked", multiopen: str = "shplonk",
-          seed: int | None = None, check: bool = True, timer: PhaseTimer | None = None) -> ProveOutcome:
-    """Synthesise, optionally MockProver-check, keygen and prove ``circuit``."""
+          seed: int | None = None, check: bool = True, timer: PhaseTimer | None = None,
+          dialect: str | None = None) -> ProveOutcome:
+    """Synthesise, optionally MockProver-check, keygen and prove ``circuit`` (as halo2's
+    ``dialect`` does it; default ``pse``)."""
+    chosen = dialect_named(dialect)
     quotient = _RecordingStrategy(check_options(strategy, multiopen)())
     timer = timer or PhaseTimer()
     with timer.phase("synthesis"):
@@ -107,7 +110,7 @@ def prove(circuit, params, strategy: str = "chunked", multiopen: str = "shplonk"
             if failures:
                 raise UnsatisfiedWitness(failures)
     with timer.phase("keygen"):
-        pk = keygen(params, synthesis.compiled, synthesis.preprocessed)
+        pk = keygen(params, synthesis.compiled, synthesis.preprocessed, chosen)
     witness = synthesis.witness
     instance_values = [list(v) for v in witness.instance_values]
     del synthesis  # the prover consumes the witness columns; nothing else keeps the table alive
@@ -163,13 +166,13 @@ def read_proof(path: str):
     return ProofFile.from_bytes(data)
 
 
-def verifying_key(circuit, params):
+def verifying_key(circuit, params, dialect: str | None = None):
     """The circuit's verifying key, from a keygen-only synthesis (no witness computed)."""
     keygen_only = synthesize(circuit, witness=False)
-    return keygen_vk(params, keygen_only.compiled, keygen_only.preprocessed)
+    return keygen_vk(params, keygen_only.compiled, keygen_only.preprocessed, dialect_named(dialect))
 
 
-def verify(circuit, proof, params, vk_path: str | None = None, instances=None) -> None:
+def verify(circuit, proof, params, vk_path: str | None = None, instances=None, dialect: str | None = None) -> None:
     """Check ``proof`` (a ProofFile) for ``circuit``; raises VerificationError/TranscriptError
     (exit 1) for an invalid proof and InputError (exit 2) for unusable inputs.
 
@@ -183,11 +186,11 @@ def verify(circuit, proof, params, vk_path: str | None = None, instances=None) -
             data = Path(vk_path).read_bytes()
         except OSError as exc:
             raise InputError(f"cannot read vk file {vk_path}: {exc.strerror or exc}") from None
-        vk = vk_from_bytes(data, ProtocolLayout(compile_circuit(circuit)), f"vk file {vk_path}")
+        vk = vk_from_bytes(data, compile_circuit(circuit), f"vk file {vk_path}")
         if vk.k != proof.k:
             raise InputError(f"the vk is for k = {vk.k} but the proof is for k = {proof.k}")
     else:
-        vk = verifying_key(circuit, params)
+        vk = verifying_key(circuit, params, dialect)
     if vk.transcript_repr != proof.vk_digest:
         raise VerificationError("the proof was made for a different verifying key (circuit, k or params)")
     verify_proof(params, vk, proof.instances if instances is None else instances, proof.transcript, proof.multiopen)

@@ -61,8 +61,14 @@ def k_of(case: str) -> int:
 
 
 @cache
+def compiled(case: str):
+    return compile_circuit(circuit(case))
+
+
+@cache
 def layout(case: str) -> ProtocolLayout:
-    return ProtocolLayout(compile_circuit(circuit(case)))
+    """The protocol layout keygen builds for the case (selectors as the default dialect has them)."""
+    return pipeline.verifying_key(circuit(case), params(k_of(case))).layout
 
 
 @cache

@@ -219,9 +219,9 @@ def test_loading_from_files(tmp_path):
     (None, "", "circuit file not found"),
     ("import not_a_module_anywhere\n", "", "cannot import .*ModuleNotFoundError"),
     ("def broken(:\n", "", "cannot import .*SyntaxError.*bad.py:1"),
-    ("x = 1\n", "", "defines no Circuit subclass"),
-    (GOOD + "class Other(Good):\n    pass\n", "", "several circuits \\(Good, Other\\)"),
-    (GOOD, ":Missing", "no Circuit subclass named 'Missing'"),
+    ("x = 1\n", "", "defines 0 circuit classes"),
+    (GOOD + "class Other(Good):\n    pass\n", "", "defines 2 circuit classes \\(Good, Other\\)"),
+    (GOOD, ":Missing", "has no class 'Missing'"),
 ])
 def test_loading_errors(tmp_path, text, spec_suffix, message):
     path = str(tmp_path / "bad.py") if text is None else write(tmp_path, "bad.py", text)

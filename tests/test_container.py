@@ -105,7 +105,7 @@ def fib_vk():
 @pytest.mark.parametrize("case", list(cases.CASES))
 def test_vk_round_trip(case):
     vk = pipeline.verifying_key(cases.circuit(case), cases.params(cases.k_of(case)))
-    back = vk_from_bytes(vk_to_bytes(vk), cases.layout(case))
+    back = vk_from_bytes(vk_to_bytes(vk), cases.compiled(case))
     assert back.k == vk.k and back.transcript_repr == vk.transcript_repr
     assert (back.fixed_commitments == vk.fixed_commitments).all()
     assert (back.permutation_commitments == vk.permutation_commitments).all()
@@ -122,21 +122,21 @@ def test_bit_flips_of_a_vk_file_are_rejected(fib_vk):
         corrupt = bytearray(data)
         corrupt[bit // 8] ^= 1 << (bit % 8)
         with pytest.raises(InputError):
-            vk_from_bytes(bytes(corrupt), fib_vk.layout, "vk")
+            vk_from_bytes(bytes(corrupt), fib_vk.cs, "vk")
 
 
 def test_truncated_or_extended_vk_file(fib_vk):
     data = vk_to_bytes(fib_vk)
     for length in range(len(data)):
         with pytest.raises(InputError):
-            vk_from_bytes(data[:length], fib_vk.layout)
+            vk_from_bytes(data[:length], fib_vk.cs)
     with pytest.raises(InputError, match="expected 3 points, found 97 bytes"):
-        vk_from_bytes(data + b"\0", fib_vk.layout)
+        vk_from_bytes(data + b"\0", fib_vk.cs)
 
 
 def test_vk_of_another_circuit_is_rejected(fib_vk):
     with pytest.raises(InputError, match="made for a different constraint system"):
-        vk_from_bytes(vk_to_bytes(fib_vk), cases.layout("range_check"))
+        vk_from_bytes(vk_to_bytes(fib_vk), cases.compiled("range_check"))
 
 
 def write_vk(tmp_path, spec, k, assignments=()):

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Callable
 
 from halo2py.errors import InputError
-from halo2py.middleware.circuit import CircuitShape, CompiledCircuit, Constraint, Gate, Lookup
+from halo2py.middleware.circuit import CircuitShape, CompiledCircuit, Constraint, Gate, Lookup, Shuffle
 from halo2py.middleware.expression import (
     Challenge,
     Column,
@@ -42,7 +42,15 @@ class VirtualCells:
             raise InputError(f"expected a Column, got {type(column).__name__}")
         if kind is not None and column.kind != kind:
             raise InputError(f"query_{kind} called on {column.kind} column '{column.name}'")
-        return column.rot(rotation)
+        query = column.rot(rotation)
+        # halo2 numbers queries in the order the closures ask for them, not the order of the
+        # finished expression's leaves: register now.
+        self._cs._check_column(column, f"query_{kind or 'any'}")
+        self._cs._queries.setdefault(query, None)
+        return query
+
+    def query_challenge(self, challenge: Challenge) -> Challenge:
+        return challenge
 
     def query_advice(self, column: Column, rotation: int = 0) -> Query:
         return self._query(column, rotation, "advice")
@@ -71,23 +79,33 @@ class ConstraintSystem(CircuitShape):
         self.table_columns: list[Column] = []      # fixed columns reserved for lookup tables
         self.permutation_columns: list[Column] = []  # equality-enabled, in enabling order
         self.constants_columns: list[Column] = []  # fixed columns holding constrain_constant values
+        self.challenges: list[Challenge] = []      # the circuit's own, in creation order
         self.gates: list[Gate] = []
         self.lookups: list[Lookup] = []
+        self.shuffles: list[Shuffle] = []
+        self.minimum_degree: int | None = None
         self._queries: dict[Query, None] = {}      # every (column, rotation) queried, first-use order
         self._names: set[str] = set()
 
     # --- allocation ------------------------------------------------------------------------
-    def _column(self, kind: str, columns: list, name: str | None) -> Column:
+    def _column(self, kind: str, columns: list, name: str | None, phase: int = 0) -> Column:
         name = name or f"{kind}_{len(columns)}"
         if name in self._names:
             raise InputError(f"column or selector name '{name}' is declared twice")
         self._names.add(name)
-        column = Column(kind, len(columns), name)
+        column = Column(kind, len(columns), name, phase)
         columns.append(column)
         return column
 
-    def advice_column(self, name: str | None = None) -> Column:
-        return self._column("advice", self.advice_columns, name)
+    def advice_column(self, name: str | None = None, phase: int = 0) -> Column:
+        """An advice column committed in ``phase`` (0, 1 or 2, halo2's First/Second/ThirdPhase):
+        its values may depend on the challenges squeezed after the earlier phases."""
+        if phase not in (0, 1, 2):
+            raise InputError(f"advice column '{name}': phase must be 0, 1 or 2, got {phase!r}")
+        if phase > 0 and not any(c.phase == phase - 1 for c in self.advice_columns):
+            raise InputError(f"advice column '{name}' is in phase {phase} but no advice column is in "
+                             f"phase {phase - 1}")
+        return self._column("advice", self.advice_columns, name, phase)
 
     def fixed_column(self, name: str | None = None) -> Column:
         return self._column("fixed", self.fixed_columns, name)
@@ -103,14 +121,44 @@ class ConstraintSystem(CircuitShape):
         return column
 
     def selector(self, name: str | None = None) -> Selector:
-        """A simple selector: a gate multiplied by it is active only where a region enables it."""
+        """A simple selector: a gate multiplied by it (at the top) is active only where a region
+        enables it. halo2 may combine simple selectors into one fixed column; they may not be
+        used in lookups or shuffles (use ``complex_selector``)."""
+        return self._selector(name, True)
+
+    def complex_selector(self, name: str | None = None) -> Selector:
+        """A selector usable anywhere in an expression (lookups and shuffles included); it keeps
+        a fixed column of its own."""
+        return self._selector(name, False)
+
+    def _selector(self, name: str | None, simple: bool) -> Selector:
         name = name or f"selector_{len(self.selectors)}"
         if name in self._names:
             raise InputError(f"column or selector name '{name}' is declared twice")
         self._names.add(name)
-        selector = Selector(len(self.selectors), name)
+        selector = Selector(len(self.selectors), name, simple)
         self.selectors.append(selector)
         return selector
+
+    def challenge_usable_after(self, phase: int, name: str | None = None) -> Challenge:
+        """A challenge squeezed after ``phase``'s advice commitments (halo2's
+        ``challenge_usable_after``): gates may use it, and later phases' witness may read it."""
+        if not any(c.phase == phase for c in self.advice_columns):
+            raise InputError(f"challenge_usable_after({phase}): no advice column is in phase {phase}")
+        name = name or f"challenge_{len(self.challenges)}"
+        if name in self._names:
+            raise InputError(f"column, selector or challenge name '{name}' is declared twice")
+        self._names.add(name)
+        challenge = Challenge(len(self.challenges), name, phase)
+        self.challenges.append(challenge)
+        return challenge
+
+    def set_minimum_degree(self, degree: int) -> None:
+        """Raise the constraint system's degree to at least ``degree`` (halo2's
+        ``set_minimum_degree``)."""
+        if not isinstance(degree, int) or degree < 1:
+            raise InputError(f"minimum degree must be a positive int, got {degree!r}")
+        self.minimum_degree = degree
 
     def enable_equality(self, column: Column) -> None:
         """Allow copy constraints on ``column`` (adds it to the permutation argument)."""
@@ -154,23 +202,40 @@ class ConstraintSystem(CircuitShape):
         """Add a lookup: ``pairs`` is ``fn(meta) -> [(input_expr, table), ...]`` (or the list),
         where ``table`` is a fixed column (e.g. a ``lookup_table_column``) or an expression
         over fixed columns."""
-        items = pairs(VirtualCells(self)) if callable(pairs) else pairs
-        inputs, tables = [], []
-        for i, item in enumerate(items or []):
-            if not (isinstance(item, tuple) and len(item) == 2):
-                raise InputError(f"lookup '{name}': item {i} must be an (input, table) pair")
-            inp, table = item
-            if isinstance(table, Column):
-                table = table.cur()
-            inputs.append(self._check_expression(inp, f"lookup '{name}' input", tables=False))
-            tables.append(self._check_expression(table, f"lookup '{name}' table", tables=True))
-        if not inputs:
-            raise InputError(f"lookup '{name}' has no (input, table) pairs")
+        inputs, tables = self._pairs("lookup", name, pairs, tables=True)
         lookup = Lookup(len(self.lookups), name, tuple(inputs), tuple(tables))
         self.lookups.append(lookup)
-        for e in inputs + tables:
-            self._record_queries(e)
         return lookup
+
+    def shuffle(self, name: str, pairs: Callable | list) -> Shuffle:
+        """Add a shuffle (PSE halo2's shuffle API): ``pairs`` is ``fn(meta) -> [(input_expr,
+        shuffle_expr), ...]``; the rows of the θ-compressed inputs are a permutation of the rows
+        of the θ-compressed shuffles (on the usable rows)."""
+        inputs, shuffles = self._pairs("shuffle", name, pairs, tables=False)
+        shuffle = Shuffle(len(self.shuffles), name, tuple(inputs), tuple(shuffles))
+        self.shuffles.append(shuffle)
+        return shuffle
+
+    def _pairs(self, what: str, name: str, pairs, tables: bool) -> tuple:
+        """The checked (left, right) expressions of a lookup or shuffle closure. Queries are
+        registered as halo2 does: the closure's own as it asks, then each table column's."""
+        items = pairs(VirtualCells(self)) if callable(pairs) else pairs
+        other = "table" if tables else "shuffle"
+        lefts, rights = [], []
+        for i, item in enumerate(items or []):
+            if not (isinstance(item, tuple) and len(item) == 2):
+                raise InputError(f"{what} '{name}': item {i} must be an (input, {other}) pair")
+            left, right = item
+            lefts.append(self._check_expression(left, f"{what} '{name}' input", tables=False, argument=True))
+            if tables and isinstance(right, Column):
+                self._check_column(right, f"{what} '{name}' table")
+                right = right.cur()
+            rights.append(self._check_expression(right, f"{what} '{name}' {other}", tables=tables, argument=True))
+        if not lefts:
+            raise InputError(f"{what} '{name}' has no ({'input, ' + other}) pairs")
+        for e in lefts + rights:
+            self._record_queries(e)
+        return lefts, rights
 
     # --- validation ------------------------------------------------------------------------
     def _declared(self, column: Column) -> bool:
@@ -185,7 +250,7 @@ class ConstraintSystem(CircuitShape):
             raise InputError(f"{what}: column '{column.name}' ({column.kind} {column.index}) "
                              "was not declared by this constraint system")
 
-    def _check_expression(self, expr, where: str, tables: bool) -> Expression:
+    def _check_expression(self, expr, where: str, tables: bool, argument: bool = False) -> Expression:
         try:
             expr = as_expression(expr)
         except TypeError:
@@ -202,8 +267,15 @@ class ConstraintSystem(CircuitShape):
                 if node.index >= len(self.selectors) or self.selectors[node.index] != node:
                     raise InputError(f"{where}: selector '{node.name}' was not declared "
                                      "by this constraint system")
-            elif isinstance(node, (Challenge, VariableX)):
-                raise InputError(f"{where}: {type(node).__name__} is reserved for the prover")
+                if argument and node.simple:
+                    raise InputError(f"{where}: simple selector '{node.name}' may not be used in a lookup or "
+                                     "shuffle (halo2 forbids it); declare it with cs.complex_selector")
+            elif isinstance(node, Challenge):
+                if node.index >= len(self.challenges) or self.challenges[node.index] != node:
+                    raise InputError(f"{where}: challenge '{node.name}' was not declared by this constraint "
+                                     "system (cs.challenge_usable_after)")
+            elif isinstance(node, VariableX):
+                raise InputError(f"{where}: VariableX is reserved for the prover")
         return expr
 
     def _record_queries(self, expr: Expression) -> None:
@@ -223,4 +295,5 @@ class ConstraintSystem(CircuitShape):
             instance_columns=tuple(self.instance_columns), selectors=tuple(self.selectors),
             table_columns=tuple(self.table_columns), permutation_columns=tuple(self.permutation_columns),
             constants_columns=tuple(self.constants_columns), gates=tuple(self.gates),
-            lookups=tuple(self.lookups), query_order=self.query_order)
+            lookups=tuple(self.lookups), query_order=self.query_order, challenges=tuple(self.challenges),
+            shuffles=tuple(self.shuffles), minimum_degree=self.minimum_degree)

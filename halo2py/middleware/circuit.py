@@ -68,6 +68,20 @@ class Lookup:
         return max(4, 2 + self.input_degree() + self.table_degree())
 
 
+@dataclass(frozen=True)
+class Shuffle:
+    """The rows of (inputs[0], …) are a permutation of the rows of (shuffles[0], …), usable rows."""
+
+    index: int
+    name: str
+    inputs: tuple
+    shuffles: tuple
+
+    def degree(self) -> int:
+        """l_active·(Z(ωX)(S + γ) − Z(X)(A + γ)) with A, S the θ-compressed tuples."""
+        return 2 + max([1] + [e.degree() for e in self.inputs + self.shuffles])
+
+
 class CircuitShape:
     """Protocol quantities derived from a circuit's declarations (mixed into the builder and
     the compiled circuit, which both carry ``advice_columns``, ``gates``, ``lookups`` and
@@ -98,9 +112,14 @@ class CircuitShape:
         return max(counts.values(), default=1)
 
     def degree(self) -> int:
-        """d = max(3 (permutation), every gate's degree, every lookup's required degree)."""
-        return max([PERMUTATION_DEGREE] + [g.degree() for g in self.gates]
-                   + [lk.degree() for lk in self.lookups])
+        """d = max(3 (permutation), every gate's, lookup's and shuffle's required degree, and the
+        minimum degree if one is set)."""
+        return max([PERMUTATION_DEGREE, self.minimum_degree or 0] + [g.degree() for g in self.gates]
+                   + [lk.degree() for lk in self.lookups] + [s.degree() for s in self.shuffles])
+
+    def phases(self) -> int:
+        """How many advice phases the circuit uses (1 when every column is in phase 0)."""
+        return 1 + max([c.phase for c in self.advice_columns], default=0)
 
     def quotient_extension(self) -> int:
         """e = 2^(extended_k − k): (d − 1) rounded up to a power of two."""
@@ -142,3 +161,6 @@ class CompiledCircuit(CircuitShape):
     gates: tuple
     lookups: tuple
     query_order: tuple            # every queried Query, in registration order
+    challenges: tuple = ()        # the circuit's own challenges (Challenge nodes, with their phase)
+    shuffles: tuple = ()
+    minimum_degree: int | None = None

@@ -38,6 +38,7 @@ class Column:
     kind: str
     index: int
     name: str
+    phase: int = 0  # advice columns: the proving phase whose commitments hold this column
 
     def __post_init__(self):
         if self.kind not in COLUMN_KINDS:
@@ -265,10 +266,13 @@ class Constant(Expression):
 
 @_node
 class Selector(Expression):
-    """A simple selector: 1 on rows where the region enabled it, 0 elsewhere."""
+    """1 on rows where a region enabled it, 0 elsewhere. A *simple* selector may only multiply a
+    gate at the top (so halo2 may combine several into one fixed column); a *complex* one may
+    appear anywhere, lookups and shuffles included, and always keeps a column of its own."""
 
     index: int
     name: str
+    simple: bool = True
 
 
 @_node
@@ -279,10 +283,13 @@ class Query(Expression):
 
 @_node
 class Challenge(Expression):
-    """A verifier challenge, known as a constant while the quotient is evaluated."""
+    """A verifier challenge, known as a constant while the quotient is evaluated. A circuit's
+    own challenges (``cs.challenge_usable_after(phase)``) are squeezed after that phase's advice
+    commitments; the protocol's θ, β, γ follow them in the backend's numbering."""
 
     index: int
     name: str
+    phase: int = 0
 
 
 @_node

@@ -8,19 +8,20 @@ the polynomials behind those commitments, l0/l_last/l_active, and the compiled q
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 import numpy as np
 
-from halo2py.arith.constants import FR_MODULUS
 from halo2py.arith.field import Fr
 from halo2py.commitment import kzg
-from halo2py.curve.encoding import encode_compressed
+from halo2py.curve.points import G1
 from halo2py.errors import InputError
 from halo2py.middleware.circuit import CompiledCircuit
 from halo2py.middleware.witness import Preprocessed
+from halo2py.plonk import pinned, selectors
+from halo2py.plonk.dialect import DEFAULT, DIALECTS, Dialect
 from halo2py.plonk.layout import ProtocolLayout
+from halo2py.plonk.pinned import transcript_repr
 from halo2py.plonk.permutation import build_sigmas
 from halo2py.poly.domain import EvaluationDomain
 from halo2py.quotient.program import compile_program
@@ -31,16 +32,27 @@ class VerifyingKey:
     k: int
     layout: ProtocolLayout
     domain: EvaluationDomain
-    fixed_commitments: np.ndarray        # (F, 8) affine, circuit fixed columns then selectors
+    fixed_commitments: np.ndarray        # (F, 8) affine, circuit fixed columns then selector columns
     permutation_commitments: np.ndarray  # (P, 8) affine, one σ per equality-enabled column
+    dialect: Dialect
     transcript_repr: int = 0
 
     def __post_init__(self):
-        self.transcript_repr = vk_digest(self)
+        self.transcript_repr = transcript_repr(self.pinned())
 
     @property
     def cs(self):
         return self.layout.cs
+
+    def pinned(self) -> str:
+        """halo2's ``format!("{:?}", vk.pinned())`` for this key (``halo2py.plonk.pinned``)."""
+        return pinned.verifying_key_text(self.k, self.domain.extended_k, self.domain.omega,
+                                         keyed_constraint_system_text(self.layout, self.dialect),
+                                         _points(self.fixed_commitments), _points(self.permutation_commitments))
+
+
+def _points(commitments: np.ndarray) -> list:
+    return G1.to_ints(commitments) if len(commitments) else []
 
 
 @dataclass
@@ -57,44 +69,50 @@ class ProvingKey:
     program: object
 
 
-def describe_constraint_system(layout: ProtocolLayout) -> str:
-    """A canonical text of everything the verifier relies on besides commitments (halo2 hashes
-    the Debug form of its pinned verifying key for the same purpose)."""
+def circuit_constraint_system_text(cs, dialect: Dialect) -> str:
+    """The pinned constraint system of the circuit as configured, before keygen turns selectors
+    into fixed columns (halo2's ``cs.pinned()`` on the configured system)."""
+    queries = pinned.QueryIndex(cs.advice_queries, cs.fixed_queries, cs.instance_queries)
+    return pinned.constraint_system_text(
+        cs, dialect.pinned, fixed_columns=len(cs.fixed_columns),
+        gates=[c.expression for g in cs.gates for c in g.constraints],
+        lookups=[(lk.inputs, lk.tables) for lk in cs.lookups],
+        shuffles=[(sh.inputs, sh.shuffles) for sh in cs.shuffles], queries=queries)
+
+
+def keyed_constraint_system_text(layout: ProtocolLayout, dialect: Dialect) -> str:
+    """The pinned constraint system inside the verifying key: selectors replaced by their
+    columns (v1.1's ``lookups_map`` keeps the circuit's own selector expressions)."""
     cs = layout.cs
-    lines = [f"degree {layout.degree}", f"blinding_factors {layout.blinding_factors}"]
-    for kind, cols in (("advice", layout.advice_columns), ("fixed", layout.fixed_columns),
-                       ("instance", layout.instance_columns), ("permutation", layout.permutation_columns)):
-        lines.append(f"{kind} " + ",".join(f"{c.kind}:{c.index}:{c.name}" for c in cols))
-    for gate in cs.gates:
-        for c in gate.constraints:
-            lines.append(f"gate {gate.index} {gate.name!r} {c.index} {c.name!r}: {layout.lower(c.expression)}")
-    for lk, inp, tab in zip(cs.lookups, layout.lookup_inputs, layout.lookup_tables):
-        lines.append(f"lookup {lk.index} {lk.name!r}: {inp} in {tab}")
-    for kind, queries in (("advice", layout.advice_queries), ("fixed", layout.fixed_queries),
-                          ("instance", layout.instance_queries)):
-        lines.append(f"{kind}_queries " + ",".join(f"{q.column.index}@{q.rotation}" for q in queries))
-    return "\n".join(lines)
+    queries = pinned.QueryIndex(layout.advice_queries, layout.fixed_queries, layout.instance_queries)
+    return pinned.constraint_system_text(
+        cs, dialect.pinned, fixed_columns=len(layout.fixed_columns),
+        gates=layout.gate_constraints,
+        lookups=[(tuple(layout.lower(e) for e in lk.inputs), tuple(layout.lower(e) for e in lk.tables))
+                 for lk in cs.lookups],
+        shuffles=[(tuple(layout.lower(e) for e in sh.inputs), tuple(layout.lower(e) for e in sh.shuffles))
+                  for sh in cs.shuffles],
+        queries=queries, original_lookups=[(lk.inputs, lk.tables) for lk in cs.lookups])
 
 
-def vk_digest(vk: VerifyingKey) -> int:
-    """Blake2b-512 (personal "Halo2-Verify-Key") of k, the constraint system and the commitments,
-    reduced mod r: the scalar the transcript absorbs first."""
-    h = hashlib.blake2b(digest_size=64, person=b"Halo2-Verify-Key")
-    h.update(b"halo2py-vk-1\n")
-    h.update(f"k {vk.k}\n".encode())
-    h.update(describe_constraint_system(vk.layout).encode())
-    h.update(encode_compressed(vk.fixed_commitments))
-    h.update(encode_compressed(vk.permutation_commitments))
-    return int.from_bytes(h.digest(), "little") % FR_MODULUS
+def protocol_layout(circuit: CompiledCircuit, preprocessed: Preprocessed, dialect: Dialect) -> ProtocolLayout:
+    """The protocol's view of ``circuit`` under ``dialect``: selectors turned into fixed columns
+    (compressed where the dialect compresses, which depends on where each selector is on)."""
+    if dialect.selector_compression:
+        columns = selectors.compress(circuit, preprocessed.selectors, circuit.degree())
+    else:
+        columns = selectors.direct(circuit.selectors)
+    return ProtocolLayout(circuit, columns, dialect.lookup)
 
 
 def _fixed_values(layout: ProtocolLayout, preprocessed) -> list:
-    """The circuit's fixed columns, then one 0/1 column per selector, in Lagrange form."""
+    """The circuit's fixed columns, then the selector columns, in Lagrange form."""
     values = list(preprocessed.fixed)  # shared with the synthesis, never written
-    one = np.array(Fr.one_limbs, dtype=np.uint64)
-    for enabled in preprocessed.selectors:
+    for ints in layout.selector_columns_map.values(preprocessed.selectors, preprocessed.n):
         col = np.zeros((preprocessed.n, 4), dtype=np.uint64)
-        col[enabled] = one
+        for v in np.unique(ints):
+            if v:
+                col[ints == v] = Fr.from_ints([int(v)])[0]
         values.append(col)
     return values
 
@@ -112,28 +130,30 @@ def _fixed_and_sigmas(layout: ProtocolLayout, preprocessed, domain: EvaluationDo
     return fixed_values, sigma_values
 
 
-def _verifying_key(params, layout, domain, preprocessed, fixed_values, sigma_values) -> VerifyingKey:
+def _verifying_key(params, layout, domain, preprocessed, fixed_values, sigma_values, dialect) -> VerifyingKey:
     if params.k != preprocessed.k:
         raise InputError(f"params are for k = {params.k} but the circuit has k = {preprocessed.k}")
     return VerifyingKey(preprocessed.k, layout, domain, _commit_all(params, fixed_values),
-                        _commit_all(params, sigma_values))
+                        _commit_all(params, sigma_values), dialect)
 
 
-def keygen_vk(params, circuit: CompiledCircuit, preprocessed: Preprocessed) -> VerifyingKey:
+def keygen_vk(params, circuit: CompiledCircuit, preprocessed: Preprocessed,
+              dialect: Dialect = DIALECTS[DEFAULT]) -> VerifyingKey:
     """Only the verifying key (what a verifier recomputes from the circuit; no witness needed)."""
-    layout = ProtocolLayout(circuit)
+    layout = protocol_layout(circuit, preprocessed, dialect)
     domain = EvaluationDomain(preprocessed.k, layout.degree)
     fixed_values, sigma_values = _fixed_and_sigmas(layout, preprocessed, domain)
-    return _verifying_key(params, layout, domain, preprocessed, fixed_values, sigma_values)
+    return _verifying_key(params, layout, domain, preprocessed, fixed_values, sigma_values, dialect)
 
 
-def keygen(params, circuit: CompiledCircuit, preprocessed: Preprocessed) -> ProvingKey:
+def keygen(params, circuit: CompiledCircuit, preprocessed: Preprocessed,
+           dialect: Dialect = DIALECTS[DEFAULT]) -> ProvingKey:
     """Both keys for a compiled circuit and its preprocessed columns."""
-    layout = ProtocolLayout(circuit)
+    layout = protocol_layout(circuit, preprocessed, dialect)
     n, usable = preprocessed.n, layout.cs.usable_rows(preprocessed.k)
     domain = EvaluationDomain(preprocessed.k, layout.degree)
     fixed_values, sigma_values = _fixed_and_sigmas(layout, preprocessed, domain)
-    vk = _verifying_key(params, layout, domain, preprocessed, fixed_values, sigma_values)
+    vk = _verifying_key(params, layout, domain, preprocessed, fixed_values, sigma_values, dialect)
     columns = layout.quotient_columns()
     slot = {c: i for i, c in enumerate(columns)}
     return ProvingKey(

@@ -8,8 +8,8 @@ l0/l_last/l_active), the evaluation point X and the challenges θ, β, γ. The p
 list into a register program that a quotient strategy runs over the extended domain; the
 verifier evaluates the very same list over Python ints at x. Both sides agree by construction.
 
-Selectors become ordinary fixed columns (one each, appended after the circuit's fixed columns),
-which is what halo2 does before selector compression.
+Selectors become fixed columns appended after the circuit's own (``halo2py.plonk.selectors``:
+one each, or halo2's compression), and each Selector leaf is replaced by its column expression.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from halo2py.arith.constants import FR_GENERATOR, FR_MODULUS, FR_TWO_ADICITY
 from halo2py.middleware.circuit import CompiledCircuit
+from halo2py.plonk.selectors import SelectorColumns, direct
 from halo2py.middleware.expression import (
     Challenge, Column, Constant, Expression, Negated, Product, Scaled, Sum, VariableX,
 )
@@ -28,26 +29,32 @@ DELTA = pow(FR_GENERATOR, 1 << FR_TWO_ADICITY, FR_MODULUS)
 
 @dataclass(frozen=True)
 class LookupColumns:
-    permuted_input: Column  # A′
-    permuted_table: Column  # S′
-    product: Column         # Z
+    """A classic lookup's committed columns, or (log-derivative) its multiplicities m and grand
+    sum φ in ``permuted_input`` / ``product``, ``permuted_table`` unused (None)."""
+
+    permuted_input: Column  # A′ (classic) or m (log-derivative)
+    permuted_table: Column | None  # S′ (classic)
+    product: Column         # Z (classic) or φ (log-derivative)
 
 
 class ProtocolLayout:
-    """Columns and constraints of the protocol for one constraint system.
+    """Columns and constraints of the protocol for one compiled circuit.
 
-    Challenge indices: the circuit's own challenges come first (none yet: single phase), then
-    θ, β, γ at ``THETA``, ``BETA``, ``GAMMA``.
+    ``selectors`` says how the circuit's selectors became fixed columns (``plonk.selectors``;
+    default: one column each). Challenge indices: the circuit's own challenges come first, then
+    θ, β, γ at ``theta``, ``beta``, ``gamma``.
     """
 
-    THETA, BETA, GAMMA = 0, 1, 2
-
-    def __init__(self, cs: CompiledCircuit):
+    def __init__(self, cs: CompiledCircuit, selectors: SelectorColumns | None = None,
+                 lookup: str = "classic"):
         self.cs = cs
+        self.selector_columns_map = selectors if selectors is not None else direct(cs.selectors)
+        self.lookup_kind = lookup
         self.degree = cs.degree()
         self.blinding_factors = cs.blinding_factors()
         base = len(cs.fixed_columns)
-        self.selector_columns = [Column("fixed", base + s.index, s.name) for s in cs.selectors]
+        self.selector_columns = [Column("fixed", base + i, f"selector_column_{i}")
+                                 for i in range(self.selector_columns_map.columns)]
         self.fixed_columns = list(cs.fixed_columns) + self.selector_columns
         self.advice_columns = list(cs.advice_columns)
         self.instance_columns = list(cs.instance_columns)
@@ -55,6 +62,9 @@ class ProtocolLayout:
         self.chunk_len = self.degree - 2
         self.permutation_sets = [self.permutation_columns[i:i + self.chunk_len]
                                  for i in range(0, len(self.permutation_columns), self.chunk_len)]
+        self.circuit_challenges = list(cs.challenges)
+        nc = len(self.circuit_challenges)
+        self.theta, self.beta, self.gamma = nc, nc + 1, nc + 2
 
         internal = []
 
@@ -66,28 +76,35 @@ class ProtocolLayout:
         self.l0, self.l_last, self.l_active = new("l_0"), new("l_last"), new("l_active")
         self.sigmas = [new(f"sigma_{j}") for j in range(len(self.permutation_columns))]
         self.permutation_products = [new(f"z_perm_{s}") for s in range(len(self.permutation_sets))]
-        self.lookups = [LookupColumns(new(f"A'_{lk.index}"), new(f"S'_{lk.index}"), new(f"Z_{lk.index}"))
-                        for lk in cs.lookups]
+        if lookup == "classic":
+            self.lookups = [LookupColumns(new(f"A'_{lk.index}"), new(f"S'_{lk.index}"), new(f"Z_{lk.index}"))
+                            for lk in cs.lookups]
+        else:
+            self.lookups = [LookupColumns(new(f"m_{lk.index}"), None, new(f"phi_{lk.index}")) for lk in cs.lookups]
+        self.shuffle_products = [new(f"Z_shuffle_{sh.index}") for sh in cs.shuffles]
         self.internal_columns = internal
 
         self.gate_constraints = [self.lower(c.expression) for g in cs.gates for c in g.constraints]
         self.lookup_inputs = [self.compress([self.lower(e) for e in lk.inputs]) for lk in cs.lookups]
         self.lookup_tables = [self.compress([self.lower(e) for e in lk.tables]) for lk in cs.lookups]
+        self.shuffle_inputs = [self.compress([self.lower(e) for e in sh.inputs]) for sh in cs.shuffles]
+        self.shuffle_tables = [self.compress([self.lower(e) for e in sh.shuffles]) for sh in cs.shuffles]
         self.advice_queries = [q for q in cs.advice_queries]
         self.fixed_queries = list(cs.fixed_queries) + [c.cur() for c in self.selector_columns]
         self.instance_queries = list(cs.instance_queries)
 
     # --- expression plumbing -------------------------------------------------------------------
     def lower(self, expr: Expression) -> Expression:
-        """The expression with each Selector replaced by a query of its fixed column."""
+        """The expression with each Selector replaced by its fixed-column expression."""
+        base = len(self.cs.fixed_columns)
         return expr.evaluate(
-            constant=Constant, selector=lambda s: self.selector_columns[s.index].cur(),
+            constant=Constant, selector=lambda s: self.selector_columns_map.expression(s, base),
             query=lambda q: q, challenge=lambda c: c, variable_x=VariableX,
             negated=Negated, sum=Sum, product=Product, scaled=Scaled)
 
     def compress(self, expressions: list) -> Expression:
-        """θ-compression of a lookup tuple: ((e_0)·θ + e_1)·θ + … (halo2's order)."""
-        theta = Challenge(self.THETA, "theta")
+        """θ-compression of a tuple: ((e_0)·θ + e_1)·θ + … (halo2's order)."""
+        theta = Challenge(self.theta, "theta")
         acc = expressions[0]
         for e in expressions[1:]:
             acc = acc * theta + e
@@ -95,17 +112,22 @@ class ProtocolLayout:
 
     @property
     def challenge_count(self) -> int:
-        return 3
+        return len(self.circuit_challenges) + 3
+
+    @property
+    def phases(self) -> int:
+        return self.cs.phases()
 
     # --- the quotient's constraints, in halo2's order --------------------------------------------
     def quotient_constraints(self) -> list:
-        """Gates, then the permutation argument, then each lookup (as halo2's verifier lists them)."""
-        return self.gate_constraints + self.permutation_constraints() + self.lookup_constraints()
+        """Gates, the permutation argument, each lookup, each shuffle (halo2's verifier order)."""
+        return (self.gate_constraints + self.permutation_constraints() + self.lookup_constraints()
+                + self.shuffle_constraints())
 
     def permutation_constraints(self) -> list:
         if not self.permutation_sets:
             return []
-        beta, gamma = Challenge(self.BETA, "beta"), Challenge(self.GAMMA, "gamma")
+        beta, gamma = Challenge(self.beta, "beta"), Challenge(self.gamma, "gamma")
         l0, l_last, l_active = self.l0.cur(), self.l_last.cur(), self.l_active.cur()
         zs = self.permutation_products
         last_rotation = -(self.blinding_factors + 1)
@@ -124,10 +146,20 @@ class ProtocolLayout:
         return out
 
     def lookup_constraints(self) -> list:
-        beta, gamma = Challenge(self.BETA, "beta"), Challenge(self.GAMMA, "gamma")
+        beta, gamma = Challenge(self.beta, "beta"), Challenge(self.gamma, "gamma")
         l0, l_last, l_active = self.l0.cur(), self.l_last.cur(), self.l_active.cur()
         out = []
         for cols, compressed_in, compressed_table in zip(self.lookups, self.lookup_inputs, self.lookup_tables):
+            if self.lookup_kind != "classic":
+                # φ(ωX) − φ(X) = 1/(f + β) − m/(t + β), multiplied out by (f + β)(t + β)
+                phi, m = cols.product, cols.permuted_input
+                f_beta, t_beta = compressed_in + beta, compressed_table + beta
+                out += [
+                    l0 * phi.cur(),
+                    l_last * phi.cur(),
+                    l_active * (t_beta * f_beta * (phi.next() - phi.cur()) - (t_beta - m.cur() * f_beta)),
+                ]
+                continue
             z, a, s = cols.product, cols.permuted_input, cols.permuted_table
             left = z.next() * (a.cur() + beta) * (s.cur() + gamma)
             right = z.cur() * (compressed_in + beta) * (compressed_table + gamma)
@@ -137,6 +169,19 @@ class ProtocolLayout:
                 l_active * (left - right),
                 l0 * (a.cur() - s.cur()),
                 l_active * (a.cur() - s.cur()) * (a.cur() - a.prev()),
+            ]
+        return out
+
+    def shuffle_constraints(self) -> list:
+        gamma = Challenge(self.gamma, "gamma")
+        l0, l_last, l_active = self.l0.cur(), self.l_last.cur(), self.l_active.cur()
+        out = []
+        for z, compressed_in, compressed_shuffle in zip(self.shuffle_products, self.shuffle_inputs,
+                                                         self.shuffle_tables):
+            out += [
+                l0 * (1 - z.cur()),
+                l_last * (z.cur().square() - z.cur()),
+                l_active * (z.next() * (compressed_shuffle + gamma) - z.cur() * (compressed_in + gamma)),
             ]
         return out
 
