@@ -27,6 +27,7 @@ from typing import ClassVar
 
 from halo2py.errors import Halo2pyError, InputError
 from halo2py.frontend.constraint_system import ConstraintSystem
+from halo2py.frontend.floor_planner import floor_planner_class
 from halo2py.frontend.layouter import Assignment, Layouter, field_int
 
 ENTRY_POINT_GROUP = "halo2py.circuits"
@@ -55,6 +56,7 @@ class Circuit:
     name: ClassVar[str] = ""
     Params: ClassVar[type] = CircuitParams
     inputs_help: ClassVar[dict] = {}  # private input name -> description
+    floor_planner: ClassVar[str] = "simple"  # halo2's layout policy: "simple" or "v1"
 
     def __init__(self, params: CircuitParams | None = None, inputs: dict | None = None):
         self.params = params if params is not None else self.Params()
@@ -269,17 +271,20 @@ def configure(circuit: Circuit) -> tuple:
     return cs, config
 
 
-def synthesize(circuit: Circuit, k: int | None = None) -> Synthesis:
-    """Configure and synthesise ``circuit`` at 2^k rows (default: its ``k`` parameter)."""
+def synthesize(circuit: Circuit, k: int | None = None, floor_planner: str | None = None) -> Synthesis:
+    """Configure and synthesise ``circuit`` at 2^k rows (default: its ``k`` parameter), laid
+    out by ``floor_planner`` (default: the circuit's ``floor_planner``)."""
     k = circuit.params.k if k is None else k
     if not 1 <= k <= MAX_K:
         raise InputError(f"k must be between 1 and {MAX_K}, got {k}")
+    floor_planner = circuit.floor_planner if floor_planner is None else floor_planner
+    floor_planner_class(floor_planner)  # an unknown name is reported as itself, unprefixed
     cs, config = configure(circuit)
     if (1 << k) < cs.minimum_rows():
         raise InputError(f"k={k} is too small: this circuit needs at least {cs.minimum_rows()} "
                          f"rows (k >= {cs.minimum_k(1)})")
     instances = _user_call(circuit, "instances", circuit.instances)
-    layouter = _user_call(circuit, "instances", Layouter, cs, k, instances)
+    layouter = _user_call(circuit, "instances", Layouter, cs, k, instances, floor_planner)
     _user_call(circuit, "synthesize", circuit.synthesize, config, layouter)
     assignment = _user_call(circuit, "synthesize", layouter.finish)
     return Synthesis(circuit, cs, config, assignment)
