@@ -161,18 +161,18 @@ def region_starts(asg, name=None) -> list:
 FIB = [1, 1, 2, 3, 5, 8, 13, 21, 34, 55]
 
 EXPECTED = {
-    ("simple", "simple"): dict(
-        starts=[0, 1, 2, 3, 5, 7],
-        copies=[("f0", 0, "a0", 2), ("a0", 3, "a0", 0), ("a1", 3, "a0", 1), ("a0", 5, "a0", 4),
+    ("simple", "simple"): {
+        "starts": [0, 1, 2, 3, 5, 7],
+        "copies": [("f0", 0, "a0", 2), ("a0", 3, "a0", 0), ("a1", 3, "a0", 1), ("a0", 5, "a0", 4),
                 ("a1", 5, "a0", 4), ("a0", 7, "a0", 2), ("a1", 7, "a0", 6), ("a0", 8, "i0", 0)],
-        advice={0: [2, 3, 7, 2, 6, 6, 36, 7, 252], 1: [None, None, None, 3, None, 6, None, 36, None]},
-        selector_rows=[3, 5, 7], f0={0: 7}),
-    ("simple", "v1"): dict(
-        starts=[8, 7, 6, 4, 2, 0],
-        copies=[("a0", 4, "a0", 8), ("a1", 4, "a0", 7), ("a0", 2, "a0", 5), ("a1", 2, "a0", 5),
+        "advice": {0: [2, 3, 7, 2, 6, 6, 36, 7, 252], 1: [None, None, None, 3, None, 6, None, 36, None]},
+        "selector_rows": [3, 5, 7], "f0": {0: 7}},
+    ("simple", "v1"): {
+        "starts": [8, 7, 6, 4, 2, 0],
+        "copies": [("a0", 4, "a0", 8), ("a1", 4, "a0", 7), ("a0", 2, "a0", 5), ("a1", 2, "a0", 5),
                 ("a0", 0, "a0", 6), ("a1", 0, "a0", 3), ("a0", 1, "i0", 0), ("f0", 0, "a0", 6)],
-        advice={0: [7, 252, 6, 36, 2, 6, 7, 3, 2], 1: [36, None, 6, None, 3, None, None, None, None]},
-        selector_rows=[0, 2, 4], f0={0: 7}),
+        "advice": {0: [7, 252, 6, 36, 2, 6, 7, 3, 2], 1: [36, None, 6, None, 3, None, None, None, None]},
+        "selector_rows": [0, 2, 4], "f0": {0: 7}},
 }
 
 
@@ -189,15 +189,15 @@ def fibonacci1_expected(planner: str) -> dict:
     for i in range(8):
         for c in range(3):
             advice[c][row(i)] = FIB[i + c]
-    return dict(starts=[row(i) for i in range(8)], copies=seq, advice=advice,
-                selector_rows=list(range(8)))
+    return {"starts": [row(i) for i in range(8)], "copies": seq, "advice": advice,
+            "selector_rows": list(range(8))}
 
 
 for _planner in PLANNERS:
     EXPECTED[("fibonacci1", _planner)] = fibonacci1_expected(_planner)
-    EXPECTED[("fibonacci2", _planner)] = dict(
-        starts=[0], copies=[("a0", 0, "i0", 0), ("a0", 1, "i0", 1), ("a0", 9, "i0", 2)],
-        advice={0: FIB}, selector_rows=list(range(8)))
+    EXPECTED[("fibonacci2", _planner)] = {
+        "starts": [0], "copies": [("a0", 0, "i0", 0), ("a0", 1, "i0", 1), ("a0", 9, "i0", 2)],
+        "advice": {0: FIB}, "selector_rows": list(range(8))}
 
 CASES = sorted(EXPECTED)
 

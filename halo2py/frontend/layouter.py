@@ -19,8 +19,8 @@ in seconds; per-cell methods are for ordinary circuits.
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
