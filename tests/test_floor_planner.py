@@ -389,3 +389,25 @@ def test_tables_pad_with_their_first_value_under_both_planners(planner):
     lay.assign_table("t", lambda tab: tab.assign_column("v", t, [3, 4]))
     usable = cs.usable_rows(4)
     assert lay.finish().ints(t)[:usable] == [3, 4] + [3] * (usable - 2)
+
+
+def test_v1_constants_fill_free_rows_column_by_column_below_the_last_used_row():
+    cs = ConstraintSystem()
+    a, f, g = cs.advice_column("a"), cs.fixed_column("f"), cs.fixed_column("g")
+    planner = V1FloorPlanner()
+    planner.place(RegionShape(frozenset({a, f}), 1))   # area 1: placed second, at row 3
+    planner.place(RegionShape(frozenset({a}), 3))      # area 3: placed first, rows 0-2
+    assert planner.plan() == [3, 0]
+    # rows 0 .. 3 are used; f is free on 0-2, g on 0-3
+    assert planner.final_constants([f, g], 5) == [(f, 0), (f, 1), (f, 2), (g, 0), (g, 1)]
+    with pytest.raises(InputError, match="has 3 free row"):
+        planner.final_constants([f], 4)
+
+
+@pytest.mark.parametrize("planner", PLANNERS)
+def test_library_circuits_lay_out_soundly_under_both_planners(planner):
+    import plonk_cases as cases
+
+    for case in cases.CASES:
+        asg = synthesize(cases.circuit(case), floor_planner=planner).assignment
+        assert MockProver(asg).verify() == [], case

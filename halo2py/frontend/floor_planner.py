@@ -70,7 +70,7 @@ class SimpleFloorPlanner:
 
 
 class _Allocations:
-    """One column's allocated row intervals [start, end), disjoint, sorted by start."""
+    """One column's allocated rows as intervals [start, end): disjoint, not touching, sorted."""
 
     def __init__(self):
         self.starts: list = []
@@ -85,9 +85,20 @@ class _Allocations:
         return None
 
     def allocate(self, start: int, rows: int) -> None:
+        """Add [start, start + rows), merged with the intervals it touches: the free rows are
+        the same, and a densely packed column stays one interval, so ``blocking_end`` skips
+        it in one step instead of one step per region."""
+        end = start + rows
         i = bisect_left(self.starts, start)
+        if i and self.ends[i - 1] == start:
+            i -= 1
+            start = self.starts.pop(i)
+            self.ends.pop(i)
+        if i < len(self.starts) and self.starts[i] == end:
+            self.starts.pop(i)
+            end = self.ends.pop(i)
         self.starts.insert(i, start)
-        self.ends.insert(i, start + rows)
+        self.ends.insert(i, end)
 
     @property
     def end(self) -> int:
