@@ -89,7 +89,8 @@ class Assignment:
     """A synthesised circuit table. Values are Fr vectors (Montgomery); unassigned cells are 0.
 
     ``copies`` is an int64 array of shape (m, 4): (left permutation-column index, left row,
-    right permutation-column index, right row), indices into ``cs.permutation_columns``.
+    right permutation-column index, right row), indices into ``cs.permutation_columns``, one
+    row per halo2 ``copy(left, right)`` in the order halo2's floor planner emits them.
     ``instance_values`` are the public inputs as supplied, whose lengths say which instance cells
     are assigned.
     """
