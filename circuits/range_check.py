@@ -54,7 +54,7 @@ class RangeCheck(Circuit):
 
     def configure(self, cs):
         value = cs.advice_column("value")
-        q_range = cs.selector("q_range")
+        q_range = cs.complex_selector("q_range")  # used in a lookup: halo2 requires a complex selector
         table = cs.lookup_table_column("range_table")
         cs.lookup("range", lambda meta: [
             (meta.query_selector(q_range) * meta.query_advice(value, 0), table),

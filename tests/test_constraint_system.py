@@ -48,8 +48,11 @@ def test_degree_is_max_of_permutation_gates_and_lookups():
     assert cs.degree() == 3
     cs.lookup("simple", [(a.cur(), q)])  # 2 + 1 + 1
     assert cs.degree() == 4 and cs.lookups[0].degree() == 4
-    cs.lookup("selected", lambda meta: [(meta.query_selector(s) * meta.query_advice(a), q)])
+    c = cs.complex_selector("c")
+    cs.lookup("selected", lambda meta: [(meta.query_selector(c) * meta.query_advice(a), q)])
     assert cs.lookups[1].degree() == 5
+    with pytest.raises(InputError, match="simple selector 's' may not be used in a lookup"):
+        cs.lookup("simple selector", lambda meta: [(meta.query_selector(s) * meta.query_advice(a), q)])
     cs.create_gate("deg6", [s * a.cur() ** 5])
     assert cs.degree() == 6
 

@@ -72,8 +72,10 @@ def test_copies_resolve_to_absolute_rows_in_permutation_column_order():
     lay.assign_region("bulk", bulk)
     asg = lay.finish()
     assert cell.value == 12 and asg.value(a, 2) == 12
-    assert asg.copies.tolist() == [[1, 1, 0, 2], [0, 2, 1, 0], [0, 3, 0, 5], [0, 4, 0, 6]]
-    assert asg.copy_pairs()[0] == ((p, 1), (a, 2))
+    # halo2's directions: copy(advice, instance) for both assign_advice_from_instance and
+    # constrain_instance
+    assert asg.copies.tolist() == [[0, 2, 1, 1], [0, 2, 1, 0], [0, 3, 0, 5], [0, 4, 0, 6]]
+    assert asg.copy_pairs()[0] == ((a, 2), (p, 1))
 
 
 def test_copy_on_a_column_without_equality_is_an_input_error():
@@ -90,7 +92,7 @@ def test_cell_copy_advice():
     second = lay.assign_region("r1", lambda r: first.copy_advice("x'", r, b, 0))
     asg = lay.finish()
     assert second.value == 42 and asg.value(b, second.offset) == 42
-    assert asg.copy_pairs() == [((a, 0), (b, 0))]
+    assert asg.copy_pairs() == [((b, 0), (a, 0))]   # halo2: copy(new cell, source cell)
 
 
 def test_tables_pad_with_their_first_value():
@@ -120,16 +122,17 @@ def test_table_errors():
         lay.assign_table("twice", lambda tab: tab.assign_cell("v", t, 0, 1))
 
 
-def test_constants_share_one_cell_per_value():
+def test_constants_get_one_cell_each_like_halo2():
+    # halo2 gives every constrain_constant call its own constants cell (no sharing by value)
+    # and emits copy(constants cell, advice cell)
     cs, lay, a, b, q, p, s = setup()
     cs.enable_constant(q)
     lay.assign_region("r", lambda r: [r.assign_advice_from_constant("c", a, i, v)
                                       for i, v in enumerate([7, 8, 7])])
     asg = lay.finish()
     assert asg.regions[-1].name == "constants"
-    assert asg.ints(q)[:3] == [7, 8, None]
-    assert sorted(asg.copy_pairs()) == sorted([((a, 0), (q, 0)), ((a, 1), (q, 1)),
-                                               ((a, 2), (q, 0))])
+    assert asg.ints(q)[:4] == [7, 8, 7, None]
+    assert asg.copy_pairs() == [((q, 0), (a, 0)), ((q, 1), (a, 1)), ((q, 2), (a, 2))]
 
 
 def test_constrain_constant_needs_a_constants_column():

@@ -147,7 +147,9 @@ def test_nonzero_capacity_is_caught_by_the_constant_copy():
             [st[j] for st in forged])
     failures = MockProver(syn.assignment).verify()
     assert failures and all(isinstance(f, PermutationNotSatisfied) for f in failures)
-    assert {f.other_column.name for f in failures} == {"constants", "digest"}
+    # halo2's directions: copy(constants cell, capacity cell), copy(output cell, digest cell)
+    assert {(f.column.name, f.other_column.name) for f in failures} == {("constants", "s0"),
+                                                                        ("s0", "digest")}
 
 
 def test_wrong_public_digest_fails_the_copy():

@@ -58,7 +58,7 @@ class NibbleSum(Circuit):
         total = cs.instance_column("total")
         nibbles = cs.lookup_table_column("nibbles")
         q_first, q_next = cs.selector("q_first"), cs.selector("q_next")
-        q_range = cs.selector("q_range")
+        q_range = cs.complex_selector("q_range")  # used in a lookup: halo2 requires a complex selector
         cs.enable_equality(acc)    # acc's last cell is copied ...
         cs.enable_equality(total)  # ... into the public total
 

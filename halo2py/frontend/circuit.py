@@ -25,6 +25,7 @@ from typing import ClassVar
 from halo2py import plugins
 from halo2py.errors import Halo2pyError, InputError
 from halo2py.frontend.constraint_system import ConstraintSystem
+from halo2py.frontend.floor_planner import floor_planner_class
 from halo2py.frontend.layouter import Assignment, Layouter, field_int
 from halo2py.middleware.circuit import CompiledCircuit
 from halo2py.middleware.witness import Preprocessed, Witness
@@ -54,6 +55,7 @@ class Circuit:
     name: ClassVar[str] = ""
     Params: ClassVar[type] = CircuitParams
     inputs_help: ClassVar[dict] = {}  # private input name -> description
+    floor_planner: ClassVar[str] = "simple"  # halo2's layout policy: "simple" or "v1"
     # (k, ("name=value", …)) pairs the test suites prove this circuit with: ``test_cases`` are
     # small (strategy conformance, prove/verify round trips), ``regress_cases`` the regression
     # set (default: the test cases). A registered circuit is covered with no other edit.
@@ -245,8 +247,10 @@ def compile_circuit(circuit: Circuit) -> CompiledCircuit:
     return configure(circuit)[0].compile()
 
 
-def synthesize(circuit: Circuit, k: int | None = None, witness: bool = True) -> Synthesis:
-    """Configure and synthesise ``circuit`` at 2^k rows (default: its ``k`` parameter).
+def synthesize(circuit: Circuit, k: int | None = None, witness: bool = True,
+               floor_planner: str | None = None) -> Synthesis:
+    """Configure and synthesise ``circuit`` at 2^k rows (default: its ``k`` parameter), laid
+    out by ``floor_planner`` (default: the circuit's ``floor_planner``).
 
     With ``witness=False`` (keygen-only, as halo2's keygen runs ``synthesize`` with every advice
     value unknown) the public inputs are not asked for and advice values given as callables are
@@ -255,12 +259,14 @@ def synthesize(circuit: Circuit, k: int | None = None, witness: bool = True) -> 
     k = circuit.params.k if k is None else k
     if not 1 <= k <= MAX_K:
         raise InputError(f"k must be between 1 and {MAX_K}, got {k}")
+    floor_planner = circuit.floor_planner if floor_planner is None else floor_planner
+    floor_planner_class(floor_planner)  # an unknown name is reported as itself, unprefixed
     cs, config = configure(circuit)
     if (1 << k) < cs.minimum_rows():
         raise InputError(f"k={k} is too small: this circuit needs at least {cs.minimum_rows()} "
                          f"rows (k >= {cs.minimum_k(1)})")
     instances = _user_call(circuit, "instances", circuit.instances) if witness else None
-    layouter = _user_call(circuit, "instances", Layouter, cs, k, instances, witness)
+    layouter = _user_call(circuit, "instances", Layouter, cs, k, instances, witness, floor_planner)
     _user_call(circuit, "synthesize", circuit.synthesize, config, layouter)
     assignment = _user_call(circuit, "synthesize", layouter.finish)
     return Synthesis(circuit, cs, config, assignment, witness)

@@ -1,10 +1,12 @@
 """Turning ``synthesize`` calls into a filled table: regions, cells, copies, tables, constants.
 
-The layouter is halo2's ``SimpleFloorPlanner`` done in one pass: a region's closure runs once
-against a recorder that keeps cells at *relative* offsets; when it returns, the region is placed
-at the first row where all of its columns (and selectors) are free, and its cells are written.
-Cells handed back to the circuit carry (region, offset), so copies made before placement resolve
-once every region has a start row.
+A region's closure runs once against a recorder that keeps cells at *relative* offsets; when it
+returns, the floor planner (``halo2py.frontend.floor_planner``: halo2's ``SimpleFloorPlanner``
+or ``V1FloorPlanner``) says where the region starts — at once, or after all regions — and where
+its constants go. Cells handed back to the circuit carry (region, offset), so copies resolve once
+every region has a start row. Copies are kept in the order halo2 emits them (``copy_advice`` as
+copy(new cell, source), a constant as copy(constants cell, advice cell) at the point its planner
+assigns it), because halo2's permutation keygen depends on that order.
 
 The result, ``Assignment``, is columnar: one (n, 4) uint64 array per column in the Fr
 Montgomery layout of ``halo2py.arith.field`` (what the prover commits to, no conversion needed),
@@ -17,8 +19,8 @@ in seconds; per-cell methods are for ordinary circuits.
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
@@ -26,6 +28,7 @@ from halo2py.arith.constants import FR_MODULUS
 from halo2py.arith.field import Fr
 from halo2py.errors import InputError
 from halo2py.frontend.constraint_system import ConstraintSystem
+from halo2py.frontend.floor_planner import RegionShape, floor_planner_class
 from halo2py.middleware.expression import Column, Selector
 
 
@@ -59,9 +62,10 @@ class Cell:
     value: int
 
     def copy_advice(self, name: str, region: Region, column: Column, offset: int) -> Cell:
-        """Assign this cell's value to (column, offset) in ``region`` and constrain them equal."""
+        """Assign this cell's value to (column, offset) in ``region`` and constrain them equal
+        (halo2 emits copy(new cell, this cell))."""
         cell = region.assign_advice(name, column, offset, self.value)
-        region.constrain_equal(self, cell)
+        region.constrain_equal(cell, self)
         return cell
 
 
@@ -85,7 +89,8 @@ class Assignment:
     """A synthesised circuit table. Values are Fr vectors (Montgomery); unassigned cells are 0.
 
     ``copies`` is an int64 array of shape (m, 4): (left permutation-column index, left row,
-    right permutation-column index, right row), indices into ``cs.permutation_columns``.
+    right permutation-column index, right row), indices into ``cs.permutation_columns``, one
+    row per halo2 ``copy(left, right)`` in the order halo2's floor planner emits them.
     ``instance_values`` are the public inputs as supplied, whose lengths say which instance cells
     are assigned.
     """
@@ -216,10 +221,11 @@ class Region:
 
     def assign_advice_from_instance(self, name: str, instance_column: Column, row: int,
                                     column: Column, offset: int) -> Cell:
-        """Copy public input ``instance_column[row]`` into an advice cell of this region."""
+        """Copy public input ``instance_column[row]`` into an advice cell of this region
+        (halo2 emits copy(advice cell, instance cell))."""
         source = self._lay.instance_cell(instance_column, row)
         cell = self.assign_advice(name, column, offset, source.value)
-        self.constrain_equal(source, cell)
+        self.constrain_equal(cell, source)
         return cell
 
     def enable_selector(self, selector: Selector, offset: int) -> None:
@@ -304,11 +310,14 @@ class Table:
 
 
 class Layouter:
-    """Places regions and tables, records copies, and produces the ``Assignment``."""
+    """Places regions (through its floor planner) and tables, records copies in halo2's order,
+    and produces the ``Assignment``."""
 
-    def __init__(self, cs: ConstraintSystem, k: int, instances: list | None, witness: bool = True):
+    def __init__(self, cs: ConstraintSystem, k: int, instances: list | None, witness: bool = True,
+                 floor_planner: str = "simple"):
         self.cs = cs
         self.k = k
+        self._planner = floor_planner_class(floor_planner)()
         n = 1 << k
         self.usable = cs.usable_rows(k)
         self.has_witness = witness
@@ -332,11 +341,12 @@ class Layouter:
             if vals:
                 col[:len(vals)] = Fr.from_ints(vals)
         self.regions: list[RegionInfo] = []
-        self._starts: list[int] = []
-        self._next_free: dict = {}
-        self._copies: list = []        # (Cell, Cell)
-        self._copy_batches: list = []  # (col_a, region_a, offsets_a, col_b, region_b, offsets_b)
-        self._constants: list = []     # (Cell, value)
+        self._starts: list = []           # per region index; None until its planner decides
+        self._unplaced: list = []         # (region index, _Recorder) waiting for the plan
+        self._copies: list = []           # (Cell, Cell) or _CopyBatch, in emission order
+        self._open_constants: list = []   # (advice Cell, value) not yet given a fixed cell
+        self._deferred_constants: list = []   # the same, for a planner that assigns them last
+        self._constant_cells: list = []   # (Column, row, value) of every constants cell
         self._tables_done: set = set()
         self._rows_needed = 0
 
@@ -357,15 +367,19 @@ class Layouter:
 
     # --- regions ---------------------------------------------------------------------------
     def assign_region(self, name: str, assignment: Callable):
-        """Run ``assignment(region)`` once, place the region, write its cells; returns what
-        the closure returns (typically cells for later copies)."""
+        """Run ``assignment(region)`` once, place the region (or keep it for the planner's
+        plan), then assign the constants it constrained; returns what the closure returns
+        (typically cells for later copies)."""
         region = Region(self, len(self.regions), name)
         result = assignment(region)
         rec = region._rec
-        start = max((self._next_free.get(c, 0) for c in rec.columns), default=0)
-        for c in rec.columns:
-            self._next_free[c] = start + rec.height
-        self._place(rec, region.index, name, start)
+        self._record(rec, region.index, name)
+        start = self._planner.place(RegionShape(frozenset(rec.columns), rec.height))
+        if start is None:
+            self._unplaced.append((region.index, rec))
+        else:
+            self._write(rec, region.index, start)
+        self._assign_constants(self._planner.region_constants)
         return result
 
     def assign_table(self, name: str, assignment: Callable) -> None:
@@ -379,7 +393,8 @@ class Layouter:
                 raise InputError(f"table column '{column.name}' is assigned by two tables")
             self._tables_done.add(column)
         index = len(self.regions)
-        self._place(rec, index, name, 0)
+        self._record(rec, index, name)
+        self._write(rec, index, 0)
         if rec.height > self.usable:
             return
         for column in rec.columns:
@@ -393,10 +408,17 @@ class Layouter:
             owner[rec.height:self.usable] = index
         self.regions[index].rows = self.usable
 
-    def _place(self, rec: _Recorder, index: int, name: str, start: int) -> None:
-        self._starts.append(start)
-        self.regions.append(RegionInfo(index, name, start, rec.height, frozenset(rec.columns),
-                                       {(c, start + o): a for (c, o), a in rec.annotations.items()}))
+    def _record(self, rec: _Recorder, index: int, name: str) -> None:
+        """The region's RegionInfo, at row 0 until ``_write`` knows its start."""
+        self._starts.append(None)
+        self.regions.append(RegionInfo(index, name, 0, rec.height, frozenset(rec.columns)))
+
+    def _write(self, rec: _Recorder, index: int, start: int) -> None:
+        """Put a region's recorded cells and selectors into the table at ``start``."""
+        self._starts[index] = start
+        info = self.regions[index]
+        info.start = start
+        info.annotations = {(c, start + o): a for (c, o), a in rec.annotations.items()}
         end = start + rec.height
         self._rows_needed = max(self._rows_needed, end)
         if end > self.usable:
@@ -452,62 +474,112 @@ class Layouter:
         offsets_b = np.asarray(offsets_b, dtype=np.int64)
         if offsets_a.shape != offsets_b.shape or offsets_a.ndim != 1:
             raise InputError("constrain_equal_rows needs two 1-D offset arrays of equal length")
-        self._copy_batches.append((column_a, region_a, offsets_a, column_b, region_b, offsets_b))
+        self._copies.append(_CopyBatch(column_a, region_a, offsets_a, column_b, region_b, offsets_b))
 
     def constrain_instance(self, cell: Cell, instance_column: Column, row: int) -> None:
         """Constrain ``cell`` to equal public input ``instance_column[row]``."""
         self.constrain_equal(cell, self.instance_cell(instance_column, row))
 
     def constrain_constant(self, cell: Cell, value) -> None:
+        """Pin ``cell`` to ``value`` through a cell of the constants column, which the floor
+        planner picks when the current region ends (one fixed cell per call, as in halo2)."""
         if not self.cs.constants_columns:
             raise InputError("constrain_constant needs a constants column: call "
                              "cs.enable_constant(fixed_column) in configure")
         self._check_equality(cell.column)
-        self._constants.append((cell, field_int(value)))
+        self._open_constants.append((cell, field_int(value)))
+
+    # --- constants -----------------------------------------------------------------------------
+    def _assign_constants(self, cells_for) -> None:
+        """Give the open constants the fixed cells ``cells_for(columns, count)`` names — or,
+        if it names none yet, keep them for the end — emitting each constant's copy now."""
+        if not self._open_constants:
+            return
+        constants, self._open_constants = self._open_constants, []
+        cells = cells_for(self.cs.constants_columns, len(constants))
+        if cells is None:
+            self._deferred_constants.extend(constants)
+            return
+        for (column, row), (cell, value) in zip(cells, constants):
+            self._constant_cells.append((column, row, value))
+            self._copies.append((Cell(column, None, row, value), cell))
+
+    def _write_constant_cells(self) -> None:
+        """The constants cells as one "constants" region after all others (for MockProver)."""
+        if not self._constant_cells:
+            return
+        index = len(self.regions)
+        rows = [row for _, row, _ in self._constant_cells]
+        start, end = min(rows), max(rows) + 1
+        self.regions.append(RegionInfo(index, "constants", start, end - start,
+                                       frozenset(c for c, _, _ in self._constant_cells)))
+        self._rows_needed = max(self._rows_needed, end)
+        if end > self.usable:
+            return
+        for column in self.cs.constants_columns:
+            mine = [(row, value) for c, row, value in self._constant_cells if c == column]
+            if mine:
+                rows, values = zip(*mine)
+                self.fixed[column.index][list(rows)] = Fr.from_ints(values)
+                self.fixed_owner[column.index][list(rows)] = index
 
     # --- result ------------------------------------------------------------------------------
-    def _assign_constants(self) -> None:
-        """One cell per distinct constant in the first constants column, after all regions."""
-        if not self._constants:
-            return
-        column = self.cs.constants_columns[0]
-        index = len(self.regions)
-        rec = _Recorder()
-        cells = {}
-        for _, value in self._constants:
-            if value not in cells:
-                offset = len(cells)
-                rec.touch(column, offset)
-                rec.cells[(column, offset)] = value
-                cells[value] = Cell(column, index, offset, value)
-        start = self._next_free.get(column, 0)
-        self._next_free[column] = start + rec.height
-        self._place(rec, index, "constants", start)
-        for cell, value in self._constants:
-            self._copies.append((cell, cells[value]))
-
     def _row(self, cell: Cell) -> int:
         return cell.offset if cell.region is None else self._starts[cell.region] + cell.offset
 
+    def _copy_array(self) -> np.ndarray:
+        """``Assignment.copies`` in emission order: runs of single copies and bulk batches."""
+        perm = {c: i for i, c in enumerate(self.cs.permutation_columns)}
+        parts, run = [], []
+
+        def flush():
+            if run:
+                parts.append(np.array(run, dtype=np.int64))
+                run.clear()
+
+        for entry in self._copies:
+            if isinstance(entry, _CopyBatch):
+                flush()
+                parts.append(entry.rows(perm, self._starts))
+            else:
+                a, b = entry
+                run.append((perm[a.column], self._row(a), perm[b.column], self._row(b)))
+        flush()
+        return np.concatenate(parts) if parts else np.zeros((0, 4), dtype=np.int64)
+
     def finish(self) -> Assignment:
-        self._assign_constants()
+        for (index, rec), start in zip(self._unplaced, self._planner.plan()):
+            self._write(rec, index, start)
+        self._unplaced = []
+        self._open_constants = self._deferred_constants + self._open_constants
+        self._deferred_constants = []
+        self._assign_constants(self._planner.final_constants)
+        self._write_constant_cells()
         if self._rows_needed > self.usable:
             raise InputError(f"the circuit needs {self._rows_needed} rows but k={self.k} has "
                              f"only {self.usable} usable rows; use k >= "
                              f"{self.cs.minimum_k(self._rows_needed)}")
-        perm = {c: i for i, c in enumerate(self.cs.permutation_columns)}
-        parts = []
-        if self._copies:
-            parts.append(np.array([(perm[a.column], self._row(a), perm[b.column], self._row(b))
-                                   for a, b in self._copies], dtype=np.int64))
-        for col_a, reg_a, off_a, col_b, reg_b, off_b in self._copy_batches:
-            batch = np.empty((len(off_a), 4), dtype=np.int64)
-            batch[:, 0], batch[:, 1] = perm[col_a], self._starts[reg_a] + off_a
-            batch[:, 2], batch[:, 3] = perm[col_b], self._starts[reg_b] + off_b
-            parts.append(batch)
-        copies = np.concatenate(parts) if parts else np.zeros((0, 4), dtype=np.int64)
+        copies = self._copy_array()
         if len(copies) and (copies[:, [1, 3]].max() >= 1 << self.k or copies[:, [1, 3]].min() < 0):
             raise InputError(f"a copy constraint refers to a row outside 0 .. {(1 << self.k) - 1}")
         return Assignment(self.cs, self.k, self.advice, self.advice_owner, self.fixed,
                           self.fixed_owner, self.instance, self.instance_values, self.selectors,
                           self.selector_owner, copies, self.regions)
+
+
+@dataclass
+class _CopyBatch:
+    """Bulk copies between two regions' offsets (``constrain_equal_rows``)."""
+
+    column_a: Column
+    region_a: int
+    offsets_a: np.ndarray
+    column_b: Column
+    region_b: int
+    offsets_b: np.ndarray
+
+    def rows(self, perm: dict, starts: list) -> np.ndarray:
+        batch = np.empty((len(self.offsets_a), 4), dtype=np.int64)
+        batch[:, 0], batch[:, 1] = perm[self.column_a], starts[self.region_a] + self.offsets_a
+        batch[:, 2], batch[:, 3] = perm[self.column_b], starts[self.region_b] + self.offsets_b
+        return batch
