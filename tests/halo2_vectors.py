@@ -8,6 +8,7 @@ reference. Field elements and coordinates are 0x-prefixed big-endian hex strings
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from functools import cache
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from halo2py.arith.constants import FR_MODULUS
 from halo2py.arith.field import Fq, Fr
 
 DATA = Path(__file__).parent / "data" / "halo2-vectors"
@@ -83,3 +85,20 @@ def pinned_permutation_commitments(case: dict) -> list:
     """The ``permutation: VerifyingKey { commitments: [...] }`` of the pinned verifying key text."""
     body = re.search(r"permutation: VerifyingKey \{ commitments: \[(.*?)\]", case["pinned_verifying_key"]).group(1)
     return _points(body)
+
+
+def repr_of_pinned_vk(text: str) -> int:
+    """halo2's ``transcript_repr``: Blake2b-512 (personal "Halo2-Verify-Key") of the u64 LE length
+    and the pinned vk's Debug text, read little-endian mod r (README §5.3)."""
+    data = text.encode()
+    h = hashlib.blake2b(digest_size=64, person=b"Halo2-Verify-Key")
+    h.update(len(data).to_bytes(8, "little") + data)
+    return int.from_bytes(h.digest(), "little") % FR_MODULUS
+
+
+def transcript_repr(case: dict) -> int:
+    """The pinned ``transcript_repr``, or (shuffle × GWC pins only the texts) the hash of the
+    pinned verifying key."""
+    if case.get("transcript_repr"):
+        return to_int(case["transcript_repr"])
+    return repr_of_pinned_vk(case["pinned_verifying_key"])
