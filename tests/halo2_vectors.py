@@ -1,7 +1,8 @@
 """Rust halo2's test vectors (Tachyon's circuit test data, Scroll halo2, s = 2), as test fixtures.
 
-The JSON files in ``tests/data/halo2-vectors`` are copies of ``/work/shared/halo2-vectors`` (its
-README describes every field), kept in the repository so a clone can run the compatibility tests.
+The files in ``tests/data/halo2-vectors`` are copies of the shared halo2 vectors (their README,
+copied beside them, describes every field and the circuits), kept in the repository so a clone can
+run the compatibility tests.
 Values in them are what Rust halo2 produced, never what halo2py produced: they are the independent
 reference. Field elements and coordinates are 0x-prefixed big-endian hex strings.
 """
