@@ -10,6 +10,14 @@ everything both sides agree on. Every message carries a domain-separation prefix
 
 The proof itself holds points compressed (32 bytes, halo2curves' flags) and scalars as 32 bytes
 LE, in the order they were written. Points are affine (8,) uint64 arrays (``halo2py.curve``).
+
+Two things differ between halo2 generations and are parameters of both sides (the defaults are
+halo2py's own proofs, PSE halo2 with halo2curves ≥ 0.7):
+
+- ``encoding``: which halo2curves compressed format the proof's points use (``PointEncoding``);
+- ``identity_as``: the identity has no affine coordinates, so PSE halo2 refuses to absorb it
+  (``None``); Scroll halo2, and Tachyon after it, absorb it as the coordinates (0, 5)
+  (``SCROLL_IDENTITY``). A raised degree can make an h piece zero, so a Scroll proof may carry it.
 """
 
 import hashlib
@@ -18,7 +26,7 @@ import numpy as np
 
 from halo2py.arith.constants import FR_MODULUS
 from halo2py.arith.field import Fq
-from halo2py.curve import encoding
+from halo2py.curve.encoding import DEFAULT_ENCODING, decode_compressed, encode_compressed, encoding_for
 from halo2py.errors import Halo2pyError, InputError
 
 _PERSONAL = b"Halo2-Transcript"
@@ -28,6 +36,7 @@ _PREFIX_SCALAR = b"\x02"
 
 POINT_BYTES = 32
 SCALAR_BYTES = 32
+SCROLL_IDENTITY = (0, 5)
 
 
 class TranscriptError(Halo2pyError):
@@ -51,8 +60,10 @@ def _affine_coordinates(point) -> tuple:
 
 
 class _Blake2bTranscript:
-    def __init__(self):
+    def __init__(self, encoding=DEFAULT_ENCODING, identity_as: tuple | None = None):
         self._state = hashlib.blake2b(digest_size=64, person=_PERSONAL)
+        self.encoding = encoding_for(encoding)
+        self.identity_as = identity_as
 
     def squeeze_challenge(self) -> int:
         self._state.update(_PREFIX_CHALLENGE)
@@ -60,10 +71,13 @@ class _Blake2bTranscript:
         return int.from_bytes(digest, "little") % FR_MODULUS
 
     def common_point(self, point) -> None:
-        """Absorb a point both sides know. halo2 refuses the identity (it has no coordinates)."""
+        """Absorb a point both sides know (GWC: the instance commitments). The identity is
+        absorbed as ``identity_as``, or refused when that is None (as PSE halo2)."""
         coords = _affine_coordinates(point)
         if coords is None:
-            raise ValueError("cannot absorb the point at infinity into the transcript")
+            if self.identity_as is None:
+                raise ValueError("cannot absorb the point at infinity into the transcript")
+            coords = self.identity_as
         x, y = coords
         self._state.update(_PREFIX_POINT + x.to_bytes(32, "little") + y.to_bytes(32, "little"))
 
@@ -74,13 +88,13 @@ class _Blake2bTranscript:
 class Blake2bWrite(_Blake2bTranscript):
     """The prover's side: absorbs messages and appends them to the proof bytes."""
 
-    def __init__(self):
-        super().__init__()
+    def __init__(self, encoding=DEFAULT_ENCODING, identity_as: tuple | None = None):
+        super().__init__(encoding, identity_as)
         self._out = bytearray()
 
     def write_point(self, point) -> None:
         self.common_point(point)
-        self._out += encoding.encode_compressed(np.asarray(point, dtype=np.uint64))
+        self._out += encode_compressed(np.asarray(point, dtype=np.uint64), self.encoding)
 
     def write_scalar(self, scalar: int) -> None:
         self.common_scalar(scalar)
@@ -98,11 +112,11 @@ class Blake2bRead(_Blake2bTranscript):
     """The verifier's side: decodes messages from the proof bytes and absorbs them in order.
 
     Anything that does not decode (too few bytes, a non-canonical scalar, an x with no point, the
-    identity) raises ``TranscriptError``.
+    identity unless ``identity_as`` says how to absorb it) raises ``TranscriptError``.
     """
 
-    def __init__(self, proof: bytes):
-        super().__init__()
+    def __init__(self, proof: bytes, encoding=DEFAULT_ENCODING, identity_as: tuple | None = None):
+        super().__init__(encoding, identity_as)
         self._proof = bytes(proof)
         self._pos = 0
 
@@ -121,10 +135,10 @@ class Blake2bRead(_Blake2bTranscript):
         at = self._pos
         data = self._take(POINT_BYTES, "point")
         try:
-            point = encoding.decode_compressed(data)[0]
+            point = decode_compressed(data, self.encoding)[0]
         except InputError as exc:
             raise TranscriptError(f"invalid point in proof at byte {at}: {exc}") from None
-        if not point.any():
+        if not point.any() and self.identity_as is None:
             raise TranscriptError(f"invalid point in proof at byte {at}: the point at infinity")
         self.common_point(point)
         return point

@@ -13,6 +13,7 @@ WARM_MODULES = [
     "halo2py.curve.warm",
     "halo2py.commitment.warm",
     "halo2py.quotient.warm",
+    "halo2py.plonk.warm",
     "halo2py.pipeline",  # a whole tiny proof: the protocol layer's kernels too
 ]
 

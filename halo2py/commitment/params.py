@@ -81,6 +81,30 @@ class ParamsKZG:
             tau = Fr.to_ints(Fr.random(1, rng))[0]
             if tau != 0 and pow(tau, n, FR_MODULUS) != 1:
                 break
+        params = cls._from_secret(k, tau)
+        del tau
+        return params
+
+    @classmethod
+    def setup_with_secret(cls, k: int, s: int) -> "ParamsKZG":
+        """Params for the given secret τ = s, as halo2's ``ParamsKZG::unsafe_setup_with_s``.
+
+        Exists to reproduce halo2's test vectors (made with s = 2) and to debug against Rust:
+        a known secret lets anyone forge proofs, so these params are UNSAFE for anything else.
+        s must lie in [1, r) and not be an n-th root of unity (then L_i(s) would vanish for all i
+        but one and the Lagrange basis would hold the identity, which halo2py's params refuse).
+        """
+        _check_k(k)
+        if not isinstance(s, int) or not 0 < s < FR_MODULUS:
+            raise InputError(f"the setup secret must be an integer in [1, r), got {s!r}")
+        if pow(s, 1 << k, FR_MODULUS) == 1:
+            raise InputError(f"the setup secret {s} is a {1 << k}-th root of unity: its Lagrange basis is degenerate")
+        return cls._from_secret(k, s)
+
+    @classmethod
+    def _from_secret(cls, k: int, tau: int) -> "ParamsKZG":
+        """g[i] = τ^i·G and g_lagrange[i] = L_i(τ)·G in one fixed-base batch; s_g2 = τ·g2."""
+        n = 1 << k
         scalars = np.empty((2 * n, 4), dtype=np.uint64)
         scalars[:n] = ops.powers(tau, n)
         # L_i(τ) = ω^i·(τ^n − 1) / (n·(τ − ω^i)): one batch inversion for all i.
@@ -90,7 +114,6 @@ class ParamsKZG:
         Fr.scale(lagrange, (pow(tau, n, FR_MODULUS) - 1) * pow(n, -1, FR_MODULUS), out=scalars[n:])
         points = fixed_base.multiples(G1.generator(), scalars)
         s_g2 = bn.multiply(pairing.G2_GENERATOR, tau)
-        del tau
         return cls(k, points[:n], points[n:], pairing.G2_GENERATOR, s_g2)  # two halves, no copy
 
     # ---- Lagrange basis and downsizing ------------------------------------------------------------

@@ -5,12 +5,14 @@ points are (n, 12) rows (X ‖ Y ‖ Z, Z = 0 at infinity). See ``points`` for t
 """
 
 from halo2py.curve.encoding import (
+    PointEncoding,
     decode_compressed,
     decode_raw,
     decode_uncompressed,
     encode_compressed,
     encode_raw,
     encode_uncompressed,
+    encoding_for,
 )
 from halo2py.curve.msm import msm, msm_affine
 from halo2py.curve.points import G1, PointError
@@ -26,4 +28,6 @@ __all__ = [
     "decode_uncompressed",
     "encode_raw",
     "decode_raw",
+    "PointEncoding",
+    "encoding_for",
 ]

@@ -1,16 +1,33 @@
 """Byte encodings of G1 points, following halo2curves' bn256 ``G1Affine``.
 
-- **compressed** (32 bytes, what halo2 proofs carry): x canonical little-endian; BN254's Fq leaves
-  the two top bits of byte 31 free, so bit 7 carries the sign of y (its parity, i.e. the low bit
-  of canonical y) and bit 6 flags the identity, whose x bytes are zero and sign bit clear
-  (halo2curves ``CompressedFlagConfig::TwoSpare``).
+- **compressed** (32 bytes, what halo2 proofs carry): x canonical little-endian; BN254's Fq
+  leaves the two top bits of byte 31 free for flags. halo2curves changed their meaning twice, so
+  a proof is readable only with the encoding of the halo2curves that wrote it (``PointEncoding``):
+
+  ========  ===================  ============  ===================================
+  name      halo2curves          sign of y     identity
+  ========  ===================  ============  ===================================
+  legacy    ≤ 0.3.2              bit 7         32 zero bytes (no flag)
+  v0.4      0.3.3 – 0.6          bit 6         x = 0 with bit 7 set
+  v0.7      ≥ 0.7 (the default)  bit 7         x = 0 with bit 6 set
+  ========  ===================  ============  ===================================
+
+  The sign is the parity of canonical y. No curve point has x = 0 (3 is not a square in Fq), so
+  the legacy all-zero identity is unambiguous. Legacy has no flag in bit 6: a set bit 6 makes x
+  ≥ 2^254 > q, non-canonical.
 - **uncompressed** (64 bytes): x ‖ y canonical little-endian, the identity as all zeros.
 - **raw** (64 bytes): x ‖ y as little-endian Montgomery limbs — halo2's ``SerdeFormat::RawBytes``
   used by ParamsKZG files, read without any conversion.
 
-Decoders are vectorised and reject anything halo2curves rejects (non-canonical coordinates, bad
-flags, x with no curve point, points off the curve) with an ``InputError`` naming the point.
+Decoders are vectorised and strict: they accept exactly the bytes their encoder writes, rejecting
+non-canonical coordinates, x with no curve point, points off the curve and any flag combination
+the writer never produces (halo2curves 0.3.3–0.6 reads an identity flag beside a non-zero x as the
+point with that x; halo2py refuses it, so every point has one encoding) with a ``PointError``
+naming the point.
 """
+
+import enum
+from typing import NamedTuple
 
 import numpy as np
 
@@ -21,10 +38,48 @@ from halo2py.curve.points import AFFINE, G1, PointError, _rows
 
 COMPRESSED_SIZE = 32
 UNCOMPRESSED_SIZE = 64
-_SIGN = np.uint8(0x80)
-_IDENTITY = np.uint8(0x40)
 _SQRT_EXP = (FQ_MODULUS + 1) // 4  # q ≡ 3 (mod 4): y = (y²)^((q+1)/4)
 _B = Fq.from_ints([3])
+
+
+class PointEncoding(enum.Enum):
+    """Which halo2curves generation's compressed G1 format (see the module docstring)."""
+
+    LEGACY = "legacy"
+    V0_4 = "v0.4"
+    V0_7 = "v0.7"
+
+
+class _Flags(NamedTuple):
+    sign: np.uint8  # the bit of byte 31 that carries the parity of y
+    identity: np.uint8  # the bit flagging the identity, 0 when it is written as zero bytes
+
+
+_FLAGS = {
+    PointEncoding.LEGACY: _Flags(np.uint8(0x80), np.uint8(0)),
+    PointEncoding.V0_4: _Flags(np.uint8(0x40), np.uint8(0x80)),
+    PointEncoding.V0_7: _Flags(np.uint8(0x80), np.uint8(0x40)),
+}
+DEFAULT_ENCODING = PointEncoding.V0_7
+
+# Names by which data and users refer to the encodings; the vectors' ``point_serialization``
+# field says "legacy" or "identity_bit7_ysign_bit6".
+_ALIASES = {
+    "legacy": PointEncoding.LEGACY,
+    "v0.4": PointEncoding.V0_4, "identity_bit7_ysign_bit6": PointEncoding.V0_4,
+    "v0.7": PointEncoding.V0_7,
+}
+
+
+def encoding_for(name) -> PointEncoding:
+    """The encoding called ``name`` (a ``PointEncoding`` passes through); InputError otherwise."""
+    if isinstance(name, PointEncoding):
+        return name
+    try:
+        return _ALIASES[str(name).strip().lower()]
+    except KeyError:
+        known = ", ".join(e.value for e in PointEncoding)
+        raise PointError(f"unknown point encoding {name!r} (known: {known})") from None
 
 
 def _chunks(data, size: int, what: str) -> np.ndarray:
@@ -51,27 +106,33 @@ def _coords(points):
     return x, y, G1.is_identity(a)
 
 
-def encode_compressed(points) -> bytes:
-    """32 bytes per affine point (see the module docstring)."""
+def encode_compressed(points, encoding=DEFAULT_ENCODING) -> bytes:
+    """32 bytes per affine point, in ``encoding`` (see the module docstring)."""
+    flags = _FLAGS[encoding_for(encoding)]
     x, y, ident = _coords(points)
     out = x.astype("<u8").view(np.uint8).reshape(-1, 32).copy()
     odd = (y[:, 0] & np.uint64(1)) != 0
-    out[:, 31] |= np.where(ident, _IDENTITY, np.where(odd, _SIGN, np.uint8(0)))
+    out[:, 31] |= np.where(ident, flags.identity, np.where(odd, flags.sign, np.uint8(0)))
     return out.tobytes()
 
 
-def decode_compressed(data) -> np.ndarray:
-    """Affine points (n, 8) from concatenated 32-byte compressed encodings."""
+def decode_compressed(data, encoding=DEFAULT_ENCODING) -> np.ndarray:
+    """Affine points (n, 8) from concatenated 32-byte compressed encodings in ``encoding``."""
+    flags = _FLAGS[encoding_for(encoding)]
     rows = _chunks(data, COMPRESSED_SIZE, "compressed G1")
-    sign = (rows[:, 31] & _SIGN) != 0
-    ident = (rows[:, 31] & _IDENTITY) != 0
-    rows[:, 31] &= np.uint8(0x3F)
+    sign = (rows[:, 31] & flags.sign) != 0
+    flagged = (rows[:, 31] & flags.identity) != 0
+    rows[:, 31] &= ~(flags.sign | flags.identity)
     x = _canonical_limbs(rows, "x")
     x_zero = ~x.any(axis=1)
-    bad_ident = ident & (~x_zero | sign)
-    if bad_ident.any():
-        i = int(np.flatnonzero(bad_ident)[0])
-        raise PointError(f"point {i}: identity flag set but x or the sign bit is not zero")
+    if flags.identity:
+        bad_ident = flagged & (~x_zero | sign)
+        if bad_ident.any():
+            i = int(np.flatnonzero(bad_ident)[0])
+            raise PointError(f"point {i}: identity flag set but x or the sign bit is not zero")
+        ident = flagged
+    else:
+        ident = x_zero & ~sign
     x_mont = Fq.to_montgomery(x)
     y2 = Fq.add(Fq.mul(Fq.square(x_mont), x_mont), np.repeat(_B, len(x), axis=0))
     y = Fq.pow(y2, _SQRT_EXP)

@@ -7,6 +7,8 @@ product over chunks of d − 2 columns then equals 1 exactly when every cycle ho
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from numba import njit
 
@@ -88,6 +90,80 @@ def build_sigmas(copies: np.ndarray, columns: int, n: int, usable_rows: int, ome
             sel = mine & (dst_col == t)
             sigmas[j][src_row[sel]] = Fr.scale(omega_powers[dst_row[sel]], deltas[t])
     return sigmas
+
+
+class CycleStore(NamedTuple):
+    """halo2's permutation ``Assembly`` after all copies: per (column, row) of the equality columns,
+    ``mapping`` = the next cell of its cycle and ``aux`` = its cycle's representative, both as
+    (column, row) pairs in (columns, n, 2) arrays; ``sizes`` (columns, n) = the size of the cycle a
+    representative stands for (other cells keep the size they had when they were merged away)."""
+
+    mapping: np.ndarray
+    aux: np.ndarray
+    sizes: np.ndarray
+
+
+@njit(cache=True)
+def _merge_and_swap(left, right, mapping, aux, sizes):
+    """halo2's ``Assembly::copy`` over flat cell ids, in order: a copy inside one cycle is a no-op;
+    otherwise the smaller cycle (ties: the right one) is relabelled with the larger's
+    representative, walking it through ``mapping``, and the two cells swap their successors —
+    which splices the cycles into one."""
+    for t in range(left.shape[0]):
+        a = left[t]
+        b = right[t]
+        keep = aux[a]
+        merge = aux[b]
+        if keep == merge:
+            continue
+        if sizes[keep] < sizes[merge]:
+            keep, merge = merge, keep
+        sizes[keep] += sizes[merge]
+        i = merge
+        while True:
+            aux[i] = keep
+            i = mapping[i]
+            if i == merge:
+                break
+        nxt = mapping[a]
+        mapping[a] = mapping[b]
+        mapping[b] = nxt
+
+
+def halo2_cycle_store(copies, columns: int, n: int, usable_rows: int | None = None) -> CycleStore:
+    """The cycle store halo2's keygen builds, copy by copy (vectors README §5.5).
+
+    ``copies``: ((column, row), (column, row)) pairs in the order the layouter emitted them,
+    columns numbered by their position among the equality-enabled columns. Unlike
+    ``cycle_mapping`` (sorted cycles), the result depends on that order — and it must, for σ to
+    equal halo2's: only the order of the copies changes ``mapping``; their direction changes
+    ``aux`` and ``sizes`` only.
+    """
+    usable_rows = n if usable_rows is None else usable_rows
+    pairs = np.asarray(copies, dtype=np.int64).reshape(-1, 4)
+    cols, rows = pairs[:, [0, 2]], pairs[:, [1, 3]]
+    if len(pairs) and (cols.min() < 0 or cols.max() >= columns):
+        raise InputError(f"a copy constraint names equality column {int(cols.max())}, "
+                         f"outside the {columns} equality-enabled columns")
+    if len(pairs) and (rows.min() < 0 or rows.max() >= usable_rows):
+        raise InputError(f"a copy constraint uses row {int(rows.max())}, outside the {usable_rows} usable rows")
+    cells = np.arange(columns * n, dtype=np.int64)
+    mapping, aux, sizes = cells.copy(), cells.copy(), np.ones(columns * n, dtype=np.int64)
+    _merge_and_swap(pairs[:, 0] * n + pairs[:, 1], pairs[:, 2] * n + pairs[:, 3], mapping, aux, sizes)
+
+    def as_pairs(flat):
+        return np.stack(np.divmod(flat, n), axis=-1).reshape(columns, n, 2)
+
+    return CycleStore(as_pairs(mapping), as_pairs(aux), sizes.reshape(columns, n))
+
+
+def sigmas_from_mapping(mapping: np.ndarray, omega: int) -> list:
+    """σ_j in Lagrange form from a (columns, n, 2) mapping: σ_j(ω^i) = δ^c·ω^r for (c, r) =
+    mapping[j][i], column c of the argument labelled δ^c."""
+    columns, n, _ = mapping.shape
+    omega_powers = powers(omega, n)
+    deltas = Fr.from_ints([pow(DELTA, c, FR_MODULUS) for c in range(columns)])
+    return [Fr.mul(deltas[mapping[j, :, 0]], omega_powers[mapping[j, :, 1]]) for j in range(columns)]
 
 
 def grand_products(sets: list, sigma_values: list, chunk_len: int, beta: int, gamma: int,
