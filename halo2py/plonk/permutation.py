@@ -20,76 +20,38 @@ from halo2py.poly.grand_product import mul_linear_factor, prefix_product
 from halo2py.poly.ops import powers
 
 
-@njit(cache=True)
-def _find(parent, i):
-    root = i
-    while parent[root] != root:
-        root = parent[root]
-    while parent[i] != root:  # path compression
-        nxt = parent[i]
-        parent[i] = root
-        i = nxt
-    return root
-
-
-@njit(cache=True)
-def _union_all(left, right, size):
-    parent = np.arange(size)
-    for t in range(left.shape[0]):
-        a = _find(parent, left[t])
-        b = _find(parent, right[t])
-        if a != b:
-            if a < b:
-                parent[b] = a
-            else:
-                parent[a] = b
-    roots = np.empty(size, dtype=np.int64)
-    for i in range(size):
-        roots[i] = _find(parent, i)
-    return roots
-
-
-def cycle_mapping(copies: np.ndarray, n: int, usable_rows: int):
-    """For every cell in some copy constraint: the cell that follows it in its cycle.
-
-    Returns (cells, successors) as flat ids column·n + row. Cells in no copy map to themselves
-    and are omitted. Cycles list their cells in increasing id order, so keys are deterministic.
-    """
-    if len(copies) == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty
-    rows = copies[:, [1, 3]]
-    if rows.max() >= usable_rows:
-        bad = int(rows.max())
-        raise InputError(f"a copy constraint uses row {bad}, outside the {usable_rows} usable rows")
-    left = copies[:, 0] * n + copies[:, 1]
-    right = copies[:, 2] * n + copies[:, 3]
-    cells, inverse = np.unique(np.concatenate([left, right]), return_inverse=True)
-    roots = _union_all(inverse[:len(left)], inverse[len(left):], len(cells))
-    order = np.lexsort((cells, roots))          # group by cycle, ascending ids inside
-    grouped_roots = roots[order]
-    successor = np.roll(order, -1)
-    last_of_cycle = np.append(grouped_roots[1:] != grouped_roots[:-1], True)
-    first_index = np.flatnonzero(np.insert(grouped_roots[1:] != grouped_roots[:-1], 0, True))
-    cycle_start = np.repeat(first_index, np.diff(np.append(first_index, len(order))))
-    successor[last_of_cycle] = order[cycle_start[last_of_cycle]]
-    return cells[order], cells[successor]
-
-
 def build_sigmas(copies: np.ndarray, columns: int, n: int, usable_rows: int, omega: int) -> list:
-    """σ_j in Lagrange form for each equality-enabled column j."""
+    """σ_j in Lagrange form for each equality-enabled column j, from halo2's cycle store.
+
+    Lean on purpose (keygen's peak at large k): the cycle store is three flat int32 arrays (int64
+    past 2^31 cells) and σ is read straight off the flat mapping, one column at a time.
+    """
+    pairs = _checked_pairs(copies, columns, usable_rows)
+    dtype = np.int32 if columns * n < 1 << 31 else np.int64
+    mapping = np.arange(columns * n, dtype=dtype)
+    aux = mapping.copy()
+    sizes = np.ones(columns * n, dtype=dtype)
+    _merge_and_swap((pairs[:, 0] * n + pairs[:, 1]).astype(dtype), (pairs[:, 2] * n + pairs[:, 3]).astype(dtype),
+                    mapping, aux, sizes)
+    del aux, sizes
     omega_powers = powers(omega, n)
-    deltas = [pow(DELTA, j, FR_MODULUS) for j in range(columns)]
-    sigmas = [Fr.scale(omega_powers, deltas[j]) for j in range(columns)]  # identity permutation
-    cells, successors = cycle_mapping(copies, n, usable_rows)
-    src_col, src_row = np.divmod(cells, n)
-    dst_col, dst_row = np.divmod(successors, n)
+    deltas = Fr.from_ints([pow(DELTA, c, FR_MODULUS) for c in range(columns)])
+    sigmas = []
     for j in range(columns):
-        mine = src_col == j
-        for t in np.unique(dst_col[mine]):
-            sel = mine & (dst_col == t)
-            sigmas[j][src_row[sel]] = Fr.scale(omega_powers[dst_row[sel]], deltas[t])
+        col, row = np.divmod(mapping[j * n:(j + 1) * n], n)
+        sigmas.append(Fr.mul(deltas[col], omega_powers[row]))
     return sigmas
+
+
+def _checked_pairs(copies, columns: int, usable_rows: int) -> np.ndarray:
+    pairs = np.asarray(copies, dtype=np.int64).reshape(-1, 4)
+    cols, rows = pairs[:, [0, 2]], pairs[:, [1, 3]]
+    if len(pairs) and (cols.min() < 0 or cols.max() >= columns):
+        raise InputError(f"a copy constraint names equality column {int(cols.max())}, "
+                         f"outside the {columns} equality-enabled columns")
+    if len(pairs) and (rows.min() < 0 or rows.max() >= usable_rows):
+        raise InputError(f"a copy constraint uses row {int(rows.max())}, outside the {usable_rows} usable rows")
+    return pairs
 
 
 class CycleStore(NamedTuple):
@@ -134,19 +96,11 @@ def halo2_cycle_store(copies, columns: int, n: int, usable_rows: int | None = No
     """The cycle store halo2's keygen builds, copy by copy (vectors README §5.5).
 
     ``copies``: ((column, row), (column, row)) pairs in the order the layouter emitted them,
-    columns numbered by their position among the equality-enabled columns. Unlike
-    ``cycle_mapping`` (sorted cycles), the result depends on that order — and it must, for σ to
-    equal halo2's: only the order of the copies changes ``mapping``; their direction changes
+    columns numbered by their position among the equality-enabled columns. The result
+    depends on that order — and it must, for σ to equal halo2's: only the order of the copies changes ``mapping``; their direction changes
     ``aux`` and ``sizes`` only.
     """
-    usable_rows = n if usable_rows is None else usable_rows
-    pairs = np.asarray(copies, dtype=np.int64).reshape(-1, 4)
-    cols, rows = pairs[:, [0, 2]], pairs[:, [1, 3]]
-    if len(pairs) and (cols.min() < 0 or cols.max() >= columns):
-        raise InputError(f"a copy constraint names equality column {int(cols.max())}, "
-                         f"outside the {columns} equality-enabled columns")
-    if len(pairs) and (rows.min() < 0 or rows.max() >= usable_rows):
-        raise InputError(f"a copy constraint uses row {int(rows.max())}, outside the {usable_rows} usable rows")
+    pairs = _checked_pairs(copies, columns, n if usable_rows is None else usable_rows)
     cells = np.arange(columns * n, dtype=np.int64)
     mapping, aux, sizes = cells.copy(), cells.copy(), np.ones(columns * n, dtype=np.int64)
     _merge_and_swap(pairs[:, 0] * n + pairs[:, 1], pairs[:, 2] * n + pairs[:, 3], mapping, aux, sizes)
@@ -155,15 +109,6 @@ def halo2_cycle_store(copies, columns: int, n: int, usable_rows: int | None = No
         return np.stack(np.divmod(flat, n), axis=-1).reshape(columns, n, 2)
 
     return CycleStore(as_pairs(mapping), as_pairs(aux), sizes.reshape(columns, n))
-
-
-def sigmas_from_mapping(mapping: np.ndarray, omega: int) -> list:
-    """σ_j in Lagrange form from a (columns, n, 2) mapping: σ_j(ω^i) = δ^c·ω^r for (c, r) =
-    mapping[j][i], column c of the argument labelled δ^c."""
-    columns, n, _ = mapping.shape
-    omega_powers = powers(omega, n)
-    deltas = Fr.from_ints([pow(DELTA, c, FR_MODULUS) for c in range(columns)])
-    return [Fr.mul(deltas[mapping[j, :, 0]], omega_powers[mapping[j, :, 1]]) for j in range(columns)]
 
 
 def grand_products(sets: list, sigma_values: list, chunk_len: int, beta: int, gamma: int,
