@@ -96,9 +96,11 @@ def halo2_cycle_store(copies, columns: int, n: int, usable_rows: int | None = No
     """The cycle store halo2's keygen builds, copy by copy (vectors README §5.5).
 
     ``copies``: ((column, row), (column, row)) pairs in the order the layouter emitted them,
-    columns numbered by their position among the equality-enabled columns. The result
-    depends on that order — and it must, for σ to equal halo2's: only the order of the copies changes ``mapping``; their direction changes
-    ``aux`` and ``sizes`` only.
+    columns numbered by their position among the equality-enabled columns. The result depends on
+    that order — and it must, for σ to equal halo2's: only the order of the copies changes
+    ``mapping``; their direction changes ``aux`` and ``sizes`` only. (Keygen itself uses the lean
+    ``build_sigmas``; this full store, aux and sizes included, is what the tests hold against
+    Rust's.)
     """
     pairs = _checked_pairs(copies, columns, n if usable_rows is None else usable_rows)
     cells = np.arange(columns * n, dtype=np.int64)
