@@ -190,10 +190,14 @@ class Region:
         a circuit may skip its witness computation, and callable values are not called."""
         return self._lay.has_witness
 
-    def _value(self, kind: str, value):
+    def get_challenge(self, challenge) -> int:
+        return self._lay.get_challenge(challenge)
+
+    def _value(self, kind: str, column: Column, value):
         """An advice value may be a callable (halo2's ``|| value`` closure), called only when the
-        witness is wanted; in keygen-only synthesis every advice value reads as 0."""
-        if kind == "advice" and not self._lay.has_witness:
+        witness of its column's phase is wanted; otherwise (keygen-only synthesis, or a column of
+        a later phase than the one being synthesised) it reads as 0."""
+        if kind == "advice" and not self._lay.wants(column):
             return 0
         return value() if callable(value) else value
 
@@ -201,7 +205,7 @@ class Region:
         self._check(column, kind)
         offset = operator.index(offset)
         self._rec.touch(column, offset)
-        value = field_int(self._value(kind, value))
+        value = field_int(self._value(kind, column, value))
         self._rec.cells[(column, offset)] = value
         if name:
             self._rec.annotations[(column, offset)] = name
@@ -246,7 +250,7 @@ class Region:
         """Bulk: ``values`` (ints or an Fr vector, or a callable returning them — then ``rows``
         says how many, so keygen-only synthesis can place the region without calling it) into
         offsets offset .. offset + len − 1."""
-        if not self._lay.has_witness:
+        if not self._lay.wants(column):
             count = rows if rows is not None else len(values)
             self._check(column, "advice")
             if count:
@@ -314,13 +318,17 @@ class Layouter:
     and produces the ``Assignment``."""
 
     def __init__(self, cs: ConstraintSystem, k: int, instances: list | None, witness: bool = True,
-                 floor_planner: str = "simple"):
+                 floor_planner: str = "simple", phase: int | None = None, challenges: dict | None = None):
         self.cs = cs
         self.k = k
         self._planner = floor_planner_class(floor_planner)()
         n = 1 << k
         self.usable = cs.usable_rows(k)
         self.has_witness = witness
+        # The proving phase being synthesised (default: all of them) and the values of the
+        # circuit challenges squeezed so far, by index.
+        self.phase = max((c.phase for c in cs.advice_columns), default=0) if phase is None else phase
+        self.challenges = dict(challenges or {})
         if witness:
             self.instance_values = self._check_instances(instances)
         else:  # keygen-only: the public inputs are unknown, as every advice value is
@@ -349,6 +357,21 @@ class Layouter:
         self._constant_cells: list = []   # (Column, row, value) of every constants cell
         self._tables_done: set = set()
         self._rows_needed = 0
+
+    def wants(self, column: Column) -> bool:
+        """Whether advice values of ``column`` are computed in this synthesis."""
+        return self.has_witness and column.phase <= self.phase
+
+    def get_challenge(self, challenge) -> int:
+        """The value of a circuit challenge (``cs.challenge_usable_after``), known once its phase's
+        advice is committed; read it inside the value callable of a later phase's advice cell."""
+        if not self.has_witness:
+            return 0
+        if challenge.index not in self.challenges:
+            raise InputError(f"challenge '{challenge.name}' is not known yet: it is squeezed after phase "
+                             f"{challenge.phase}, so only a value callable of a phase > {challenge.phase} "
+                             "advice cell may read it")
+        return self.challenges[challenge.index]
 
     def _check_instances(self, instances) -> list:
         count = len(self.cs.instance_columns)

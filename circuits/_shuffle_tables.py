@@ -1,0 +1,97 @@
+"""The tables of the halo2 vectors' shuffle circuit, one pair per circuit copy: random in the Rust
+original (``kOriginalTables[i]`` / ``kShuffledTables[i]``), so they are data, not a rule."""
+
+COPIES = [
+    {
+        "original": [
+            [
+                0x0330fa29c0b79377aa26b9f89ad6c94912201b4c8a854c4fe1db0aae5d3e3139,
+                0x2b53081c28517939f3f3c8dd4feaa4d05c3fc2247814278abe7444937d23b649,
+                0x0435da43504bfe221f7408f38b0528a188e7534714de220af99504627dac267a,
+                0x0db560c95c6a428448974d4d1930d8e92bca484d0d944c0b5912fea74d2d2d14,
+                0x110f1d954c5579a04df83ad01a4cdaa4a0fe840ad909638d28f14d50fd9c688a,
+                0x23037b83210a774ff6b6caa3093f1c3a075ecc20f46ba78ce33f71214797853d,
+                0x003c96b2d19866aca8a6d299763cbfbe8d1e83063a24c1c64e2107bedc1d727e,
+                0x232a5cd6b5a054cf30ce5975952e9154721c0719a8584d8a6f6a90e3e5f1adc1,
+            ],
+            [
+                0x263430d1d95ce2c8ee369a2d05b95564a3d00e58c54a6d45388a234afe13a9ce,
+                0x01fa5bd8e153542b410e3798d747c3ea06bf35d3f41ba326b1248d7936584099,
+                0x1030be57544d86a69777762fc9f8dd36a310c6aad17f74bf3c3631fc69d984c1,
+                0x093a3759811b856dfe2aae65b68b80014b6ab208ee942a153e8f1119189a0fc1,
+                0x06e6c64cffaf685871aa4c59dfe409c52dc6380286e234981afb5c36cf28acea,
+                0x18904ab2392340c3ec6230ccd1dcad9ec130f5a7d25306f2dd42d396e0e67fd7,
+                0x27eccd2de304de9dfef4d88b6f076a2c04937442e3e2c35b1f10d9c3fbb6325c,
+                0x1a24d928cc3f0ba998fec5b9b7f4e2a19a1853b75e7628beea1bd799be7f701a,
+            ],
+        ],
+        "shuffled": [
+            [
+                0x23037b83210a774ff6b6caa3093f1c3a075ecc20f46ba78ce33f71214797853d,
+                0x0435da43504bfe221f7408f38b0528a188e7534714de220af99504627dac267a,
+                0x003c96b2d19866aca8a6d299763cbfbe8d1e83063a24c1c64e2107bedc1d727e,
+                0x2b53081c28517939f3f3c8dd4feaa4d05c3fc2247814278abe7444937d23b649,
+                0x232a5cd6b5a054cf30ce5975952e9154721c0719a8584d8a6f6a90e3e5f1adc1,
+                0x110f1d954c5579a04df83ad01a4cdaa4a0fe840ad909638d28f14d50fd9c688a,
+                0x0330fa29c0b79377aa26b9f89ad6c94912201b4c8a854c4fe1db0aae5d3e3139,
+                0x0db560c95c6a428448974d4d1930d8e92bca484d0d944c0b5912fea74d2d2d14,
+            ],
+            [
+                0x18904ab2392340c3ec6230ccd1dcad9ec130f5a7d25306f2dd42d396e0e67fd7,
+                0x1030be57544d86a69777762fc9f8dd36a310c6aad17f74bf3c3631fc69d984c1,
+                0x27eccd2de304de9dfef4d88b6f076a2c04937442e3e2c35b1f10d9c3fbb6325c,
+                0x01fa5bd8e153542b410e3798d747c3ea06bf35d3f41ba326b1248d7936584099,
+                0x1a24d928cc3f0ba998fec5b9b7f4e2a19a1853b75e7628beea1bd799be7f701a,
+                0x06e6c64cffaf685871aa4c59dfe409c52dc6380286e234981afb5c36cf28acea,
+                0x263430d1d95ce2c8ee369a2d05b95564a3d00e58c54a6d45388a234afe13a9ce,
+                0x093a3759811b856dfe2aae65b68b80014b6ab208ee942a153e8f1119189a0fc1,
+            ],
+        ],
+    },
+    {
+        "original": [
+            [
+                0x035cba522d844860cb05f47894a56cd1f6e2b3ec50ef96eab264d5f60b05a7f0,
+                0x2fe274ca9f0e7482712083b53697c1bb312ba37685e29df08ed9d4145076b959,
+                0x05ca447eb6d818c0df8ce00b2681700ca6e2f62e0e40f2eacef881b0ad16ceb0,
+                0x0aa9b6011fdae0573e6ec99ccd133b5434d23511c52bf68667d7a71610f24c1b,
+                0x028337e87c1e1d9833aa80d00571f46e0efe87447b73a7ed834dfc2c47e94e02,
+                0x00d025d0d32d6870a245b5f51e7dde6918431e91efc76ae50ceb9cb37a61cef9,
+                0x23ef42b9ae0dc781f8aa389a1388510de43df90c4ea1ed3d1d40811f4bca7015,
+                0x10f2cf0392479514a4f7c14f39483c799889a1045c1dc993c5b4148334e6694e,
+            ],
+            [
+                0x035ad99713a98bea3f59b7dc1278c39718eed214329fccce30d70f78d6244815,
+                0x1155282d4492fdcd980f6c8a4507b0050ce36e1368bcdb15af11c42c3fe8a785,
+                0x248a66e7048c66a373945d6f4e57b2fd3cbb6324d606764c6f399edb5225ee36,
+                0x0c39a645b4354e23d8cad1e435f1e67ea351f18552b95988a3d817e2d22c81d0,
+                0x1237421269fe6491e84fbce500d23a57207bdd691ef35c94d378b97f82b16a3a,
+                0x00593f27ddf3f01b11d7556a8c5d187f0f9818873ad6f41696525969e799a9d7,
+                0x20cbdd95eda99ec21ccc683a973bd161416323be059c86187aae4f2d4399be9a,
+                0x131eef59955630cccce68f7f4d4a6a77a4d3831144a2eac1797561c571e67236,
+            ],
+        ],
+        "shuffled": [
+            [
+                0x028337e87c1e1d9833aa80d00571f46e0efe87447b73a7ed834dfc2c47e94e02,
+                0x05ca447eb6d818c0df8ce00b2681700ca6e2f62e0e40f2eacef881b0ad16ceb0,
+                0x035cba522d844860cb05f47894a56cd1f6e2b3ec50ef96eab264d5f60b05a7f0,
+                0x10f2cf0392479514a4f7c14f39483c799889a1045c1dc993c5b4148334e6694e,
+                0x00d025d0d32d6870a245b5f51e7dde6918431e91efc76ae50ceb9cb37a61cef9,
+                0x23ef42b9ae0dc781f8aa389a1388510de43df90c4ea1ed3d1d40811f4bca7015,
+                0x0aa9b6011fdae0573e6ec99ccd133b5434d23511c52bf68667d7a71610f24c1b,
+                0x2fe274ca9f0e7482712083b53697c1bb312ba37685e29df08ed9d4145076b959,
+            ],
+            [
+                0x1237421269fe6491e84fbce500d23a57207bdd691ef35c94d378b97f82b16a3a,
+                0x248a66e7048c66a373945d6f4e57b2fd3cbb6324d606764c6f399edb5225ee36,
+                0x035ad99713a98bea3f59b7dc1278c39718eed214329fccce30d70f78d6244815,
+                0x131eef59955630cccce68f7f4d4a6a77a4d3831144a2eac1797561c571e67236,
+                0x00593f27ddf3f01b11d7556a8c5d187f0f9818873ad6f41696525969e799a9d7,
+                0x20cbdd95eda99ec21ccc683a973bd161416323be059c86187aae4f2d4399be9a,
+                0x0c39a645b4354e23d8cad1e435f1e67ea351f18552b95988a3d817e2d22c81d0,
+                0x1155282d4492fdcd980f6c8a4507b0050ce36e1368bcdb15af11c42c3fe8a785,
+            ],
+        ],
+    },
+]
