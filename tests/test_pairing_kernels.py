@@ -1,11 +1,11 @@
 """The Numba pairing (tower, G2 steps, Miller loop, final exponentiation) against independent
 references: the schoolbook Python-int Fq12 of ``_fq12_reference`` and py_ecc."""
 
+import _fq12_reference as ref
 import numpy as np
 import pytest
 from py_ecc import optimized_bn128 as bn
 
-import _fq12_reference as ref
 from halo2py.arith.constants import FR_MODULUS as R
 from halo2py.commitment import pairing
 from halo2py.curve import ate, final_exp, miller, tower

@@ -3,8 +3,10 @@ exponentiation (the expensive, per-product half is paid once, not once per pair)
 
 Inputs are row arrays in Fq Montgomery limbs: G1 (n, 8) affine x ‖ y as in ``halo2py.curve.points``
 and G2 (n, 16) affine x.c0 ‖ x.c1 ‖ y.c0 ‖ y.c1 on the twist; no identities (the caller drops such
-pairs). The output is the Fq12 value as (12, 4) rows in tower order (see ``tower``):
-g0.c0, g0.c1, g0.c2, g1.c0, g1.c1, g1.c2, each an Fq2 as c0 then c1.
+pairs), and every Q in the order-r subgroup (``commitment.pairing`` checks it when a point is
+parsed): then no Miller-loop step meets T = ±Q, the one case the G2 step formulas exclude.
+The output is the Fq12 value as (12, 4) rows in tower order (see ``tower``): g0.c0, g0.c1,
+g0.c2, g1.c0, g1.c1, g1.c2, each an Fq2 as c0 then c1.
 """
 
 import numpy as np
