@@ -65,7 +65,6 @@ def test_fq12_mul_square_inverse(seed):
     assert ref.from_kernel(tower.fq12_mul(ka, kb)) == ref.mul(a, b)
     assert ref.from_kernel(tower.fq12_square(ka)) == ref.mul(a, a)
     assert ref.mul(ref.from_kernel(tower.fq12_inverse(ka)), a) == ref.ONE
-    assert tower.fq12_eq(ka, ka) and not tower.fq12_eq(ka, kb)
 
 
 @pytest.mark.parametrize("seed", SEEDS)

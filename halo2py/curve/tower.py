@@ -19,7 +19,7 @@ the constants γ_{k,i} = ξ^(i(q^k − 1)/6) are computed here from the modulus 
 import numpy as np
 from numba import njit
 
-from halo2py.arith import fq, limbs
+from halo2py.arith import fq
 from halo2py.arith.constants import FQ, to_limbs
 from halo2py.curve.g1 import inverse as fq_inverse
 
@@ -135,16 +135,6 @@ def fq2_inverse(a):
     """conj(a) / (a0² + a1²); a must be non-zero."""
     n = fq_inverse(fq.add(fq.square(a[0]), fq.square(a[1])))
     return (fq.mul(a[0], n), fq.neg(fq.mul(a[1], n)))
-
-
-@njit(cache=True)
-def fq2_is_zero(a):
-    return limbs.is_zero(a[0]) and limbs.is_zero(a[1])
-
-
-@njit(cache=True)
-def fq2_eq(a, b):
-    return limbs.equal(a[0], b[0]) and limbs.equal(a[1], b[1])
 
 
 # ---- Fq6 ------------------------------------------------------------------------------------
@@ -326,11 +316,3 @@ def cyclotomic_square(f):
     # back to tower positions: c0 = n0, c3 = n3 (A); c1 = n1, c4 = n4 (B); c2 = n2, c5 = n5 (C)
     return ((n0, n2, n4), (n1, n3, n5))
 
-
-@njit(cache=True)
-def fq12_eq(a, b):
-    for i in range(2):
-        for j in range(3):
-            if not fq2_eq(a[i][j], b[i][j]):
-                return False
-    return True
