@@ -122,3 +122,45 @@ def msm_cmd(
         table.add_column(col, justify="right")
     table.add_row(str(k), str(used), str(runs), f"{timing.median * 1e3:.2f}", f"{timing.best * 1e3:.2f}")
     err.print(table)
+
+
+@app.command("pairing")
+def pairing_cmd(
+    runs: int = typer.Option(20, "--runs", help="Timed runs; the median is reported."),
+    json_out: bool = _JSON,
+):
+    """Milliseconds per 2-pair multi-pairing check e(aG, bH)·e(−abG, H) = 1 (one thread): the
+    Numba kernel on prepared rows, and the whole ``multi_pairing_is_one`` a verifier calls."""
+    import random
+
+    import numpy as np
+    from py_ecc import optimized_bn128 as bn
+
+    from halo2py.arith.constants import FR_MODULUS
+    from halo2py.commitment import pairing
+    from halo2py.curve import ate
+
+    rng = random.Random(1)
+    a, b = rng.randrange(1, FR_MODULUS), rng.randrange(1, FR_MODULUS)
+    pairs = [(bn.multiply(bn.G1, a), bn.multiply(bn.G2, b)),
+             (bn.multiply(bn.G1, FR_MODULUS - a * b % FR_MODULUS), bn.G2)]
+    g1, g2 = pairing.to_rows(pairs)
+    out = np.empty((ate.FQ12_ROWS, 4), dtype=np.uint64)
+    kernel = measure(lambda: ate.pairing_product(g1, g2, out), runs)
+    check = measure(lambda: pairing.multi_pairing_is_one(pairs), runs)
+    if not pairing.multi_pairing_is_one(pairs):
+        raise RuntimeError("the benchmark's pairing product is not 1")
+    if json_out:
+        emit_json({"op": "pairing", "pairs": 2, "runs": runs,
+                   "median_ms": kernel.median * 1e3, "min_ms": kernel.best * 1e3,
+                   "check_median_ms": check.median * 1e3})
+        return
+    from rich.table import Table
+
+    err.print("2-pair multi-pairing (Miller loops + one final exponentiation), one thread")
+    table = Table()
+    for col in ("what", "runs", "median ms", "min ms"):
+        table.add_column(col, justify="right")
+    table.add_row("kernel", str(runs), f"{kernel.median * 1e3:.2f}", f"{kernel.best * 1e3:.2f}")
+    table.add_row("multi_pairing_is_one", str(runs), f"{check.median * 1e3:.2f}", f"{check.best * 1e3:.2f}")
+    err.print(table)

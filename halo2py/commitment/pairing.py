@@ -1,16 +1,19 @@
-"""G2 points and the BN254 pairing check, through py_ecc (pure Python; verification only).
+"""G2 points and the BN254 pairing check: py_ecc for G2 points, Numba for the pairing itself.
 
-The prover never pairs; a verifier needs one multi-pairing per proof, so a ~0.3 s Python pairing
-is acceptable and an independent implementation is worth more here than speed. G1 inputs are
-py_ecc optimized (Jacobian) points; ``halo2py.curve`` converts from our affine arrays.
+A verifier needs one multi-pairing per proof. ``multi_pairing_is_one`` hands the pairs to
+``halo2py.curve.ate`` (Miller loops of all pairs, one final exponentiation: ~1 ms for two pairs
+where py_ecc took ~0.5 s); py_ecc stays the representation of G2 points — parsing, the subgroup
+check, negation — which happens a handful of times per params file, and the independent
+reference the kernels are tested against. G1 inputs are py_ecc optimized points too;
+``halo2py.curve`` converts from our affine arrays.
 
 G2 lives over Fq2 = Fq[i]/(i² + 1); a coordinate is the pair (c0, c1) standing for c0 + c1·i,
 which is the order halo2 writes them in.
 """
 
+import numpy as np
 from py_ecc.optimized_bn128 import (
     FQ2,
-    FQ12,
     G2,
     b2,
     curve_order,
@@ -19,8 +22,9 @@ from py_ecc.optimized_bn128 import (
     multiply,
     normalize,
 )
-from py_ecc.optimized_bn128 import optimized_pairing as _op
 
+from halo2py.arith.field import Fq
+from halo2py.curve import ate
 from halo2py.errors import InputError
 
 G2_GENERATOR = G2
@@ -54,15 +58,24 @@ def g2_eq(p, q) -> bool:
     return g2_to_coords(p) == g2_to_coords(q)
 
 
+def to_rows(pairs) -> tuple:
+    """(G1 rows, G2 rows) in the layout of ``halo2py.curve.ate``, dropping pairs with an identity
+    on either side (they contribute 1)."""
+    pairs = [(p1, q2) for p1, q2 in pairs if not (is_inf(p1) or is_inf(q2))]
+    g1 = Fq.from_ints([int(c) for p1, _ in pairs for c in normalize(p1)]).reshape(-1, 8)
+    g2 = Fq.from_ints([c for _, q2 in pairs for c in g2_to_coords(q2)]).reshape(-1, ate.G2_ROW)
+    return g1, g2
+
+
 def multi_pairing_is_one(pairs) -> bool:
     """Π e(P_i, Q_i) == 1 for [(P1 in G1, Q1 in G2), …]: Miller loops multiplied, one final
     exponentiation (the expensive half of a pairing is paid once, not once per pair).
 
     Pairs with an identity on either side contribute 1 and are skipped.
     """
-    acc = FQ12.one()
-    for p1, q2 in pairs:
-        if is_inf(p1) or is_inf(q2):
-            continue
-        acc = acc * _op.miller_loop(_op.twist(q2), _op.cast_point_to_fq12(p1), final_exponentiate=False)
-    return _op.final_exponentiate(acc) == FQ12.one()
+    g1, g2 = to_rows(pairs)
+    if not g1.shape[0]:
+        return True
+    out = np.empty((ate.FQ12_ROWS, 4), dtype=np.uint64)
+    ate.pairing_product(g1, g2, out)
+    return bool((out == ate.one_rows()).all())

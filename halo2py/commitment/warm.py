@@ -1,8 +1,11 @@
 """Compile the commitment-layer kernels (and the polynomial helpers they use) with production
-argument types: a tiny setup, the G1 inverse FFT, commitments and both multiopen provers."""
+argument types: a tiny setup, the G1 inverse FFT, commitments, both multiopen provers and the
+pairing check."""
+
+from py_ecc import optimized_bn128 as bn
 
 from halo2py.arith.field import Fr
-from halo2py.commitment import kzg
+from halo2py.commitment import kzg, pairing
 from halo2py.commitment.lagrange_basis import lagrange_from_monomial
 from halo2py.commitment.multiopen import ProverQuery, create_proof
 from halo2py.commitment.params import ParamsKZG
@@ -21,3 +24,4 @@ def warm() -> None:
     kzg.open_at(params, poly, 7)
     for scheme in ("gwc", "shplonk"):
         create_proof(params, Blake2bWrite(), [ProverQuery(3, poly), ProverQuery(4, poly)], scheme)
+    pairing.multi_pairing_is_one([(bn.G1, bn.G2)])  # the whole pairing is one kernel
