@@ -1,20 +1,22 @@
 """Floor planners against Rust halo2: SimpleFloorPlanner and V1FloorPlanner on the circuits of
 the halo2 vectors (README /work/shared/halo2-vectors §4.1, §4.6).
 
-The circuits are written from the README's plain-words descriptions; the expected region rows,
+The circuits are the library's, written from the README's plain-words descriptions; the expected region rows,
 cell values, selector rows and copy sequences are the README's. The synthesis fields of the Rust
-vectors (reduced copies in tests/data/floor_planner) cross-check them independently: the fixed
+vectors (tests/data/halo2-vectors) cross-check them independently: the fixed
 and selector columns, and halo2's cycle store (mapping, aux, sizes), which a reference of halo2's
 ``Assembly::copy`` (README §5.5) rebuilds from our copy list — it depends on the copies' order
 and direction, so it fails if either differs from what halo2 emitted.
 """
 
-import json
-from pathlib import Path
 
 import pytest
 
+import halo2_vectors as hv
 from halo2py import pipeline
+from halo2py.circuits.fibonacci1 import Fibonacci1
+from halo2py.circuits.fibonacci2 import Fibonacci2
+from halo2py.circuits.simple_example import SimpleExample
 from halo2py.errors import InputError
 from halo2py.frontend.circuit import Circuit, CircuitParams, synthesize
 from halo2py.frontend.constraint_system import ConstraintSystem
@@ -22,123 +24,14 @@ from halo2py.frontend.floor_planner import RegionShape, V1FloorPlanner
 from halo2py.frontend.layouter import Layouter
 from halo2py.frontend.mock import MockProver
 
-DATA = Path(__file__).parent / "data" / "floor_planner"
 PLANNERS = ("simple", "v1")
 
 
 def vector(circuit: str, planner: str) -> dict:
-    return json.loads((DATA / f"{circuit}-{planner}-shplonk.json").read_text())
+    return hv.load(f"{circuit}-{planner}-shplonk")
 
 
-# --- the circuits, from the README's descriptions ---------------------------------------------------
-class SimpleExample(Circuit):
-    """halo2's "simple-example" (§4.1): out = constant · (a · b)², public."""
-
-    def configure(self, cs):
-        a0, a1 = cs.advice_column("a0"), cs.advice_column("a1")
-        i0 = cs.instance_column("i0")
-        f0 = cs.fixed_column("f0")
-        cs.enable_equality(i0)
-        cs.enable_constant(f0)
-        cs.enable_equality(a0)
-        cs.enable_equality(a1)
-        s_mul = cs.selector("s_mul")
-        cs.create_gate("mul", lambda m: [m.query_selector(s_mul) * (
-            m.query_advice(a0, 0) * m.query_advice(a1, 0) - m.query_advice(a0, 1))])
-        return a0, a1, i0, f0, s_mul
-
-    def instances(self):
-        return [[252]]
-
-    def synthesize(self, config, layouter):
-        a0, a1, i0, _, s_mul = config
-        a = layouter.assign_region("load private", lambda r: r.assign_advice("a", a0, 0, 2))
-        b = layouter.assign_region("load private", lambda r: r.assign_advice("b", a0, 0, 3))
-        c = layouter.assign_region("load constant",
-                                   lambda r: r.assign_advice_from_constant("constant", a0, 0, 7))
-
-        def mul(x, y):
-            def fill(region):
-                region.enable_selector(s_mul, 0)
-                x.copy_advice("lhs", region, a0, 0)
-                y.copy_advice("rhs", region, a1, 0)
-                return region.assign_advice("lhs * rhs", a0, 1, x.value * y.value)
-            return layouter.assign_region("mul", fill)
-
-        ab = mul(a, b)
-        ab2 = mul(ab, ab)
-        layouter.constrain_instance(mul(c, ab2), i0, 0)
-
-
-class Fibonacci1(Circuit):
-    """icemelon's example 1 (§4.6): one region per row, a2 = a0 + a1."""
-
-    def configure(self, cs):
-        advice = [cs.advice_column(f"a{i}") for i in range(3)]
-        s = cs.selector("s")
-        i0 = cs.instance_column("i0")
-        for column in advice + [i0]:
-            cs.enable_equality(column)
-        cs.create_gate("add", lambda m: [m.query_selector(s) * (
-            m.query_advice(advice[0], 0) + m.query_advice(advice[1], 0) - m.query_advice(advice[2], 0))])
-        return advice, s, i0
-
-    def instances(self):
-        return [[1, 1, 55]]
-
-    def synthesize(self, config, layouter):
-        (a0, a1, a2), s, i0 = config
-
-        def first_row(region):
-            region.enable_selector(s, 0)
-            region.assign_advice_from_instance("f(0)", i0, 0, a0, 0)
-            b = region.assign_advice_from_instance("f(1)", i0, 1, a1, 0)
-            return b, region.assign_advice("f(2)", a2, 0, 2)
-
-        def next_row(prev_b, prev_c):
-            def fill(region):
-                region.enable_selector(s, 0)
-                b = prev_b.copy_advice("a", region, a0, 0)
-                c = prev_c.copy_advice("b", region, a1, 0)
-                return region.assign_advice("c", a2, 0, b.value + c.value)
-            return fill
-
-        prev_b, prev_c = layouter.assign_region("first row", first_row)
-        for _ in range(7):
-            prev_b, prev_c = prev_c, layouter.assign_region("next row", next_row(prev_b, prev_c))
-        layouter.constrain_instance(prev_c, i0, 2)
-
-
-class Fibonacci2(Circuit):
-    """icemelon's example 2 (§4.6): one region of 10 rows, a0[+2] = a0 + a0[+1]."""
-
-    def configure(self, cs):
-        a0 = cs.advice_column("a0")
-        i0 = cs.instance_column("i0")
-        s = cs.selector("s")
-        cs.enable_equality(a0)
-        cs.enable_equality(i0)
-        cs.create_gate("add", lambda m: [m.query_selector(s) * (
-            m.query_advice(a0, 0) + m.query_advice(a0, 1) - m.query_advice(a0, 2))])
-        return a0, i0, s
-
-    def instances(self):
-        return [[1, 1, 55]]
-
-    def synthesize(self, config, layouter):
-        a0, i0, s = config
-
-        def fill(region):
-            cells = [region.assign_advice_from_instance("f(0)", i0, 0, a0, 0),
-                     region.assign_advice_from_instance("f(1)", i0, 1, a0, 1)]
-            for row in range(2, 10):
-                region.enable_selector(s, row - 2)
-                cells.append(region.assign_advice("f", a0, row, cells[-1].value + cells[-2].value))
-            return cells[-1]
-
-        layouter.constrain_instance(layouter.assign_region("entire circuit", fill), i0, 2)
-
-
+# --- the circuits: the library's, written from the README's descriptions -------------------------
 CIRCUITS = {"simple": SimpleExample, "fibonacci1": Fibonacci1, "fibonacci2": Fibonacci2}
 
 

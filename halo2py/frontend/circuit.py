@@ -16,6 +16,7 @@ what and where, never a traceback.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import typing
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from halo2py import plugins
+from halo2py.arith.constants import FR_MODULUS
 from halo2py.errors import Halo2pyError, InputError
 from halo2py.frontend.constraint_system import ConstraintSystem
 from halo2py.frontend.floor_planner import floor_planner_class
@@ -247,14 +249,26 @@ def compile_circuit(circuit: Circuit) -> CompiledCircuit:
     return configure(circuit)[0].compile()
 
 
+def mock_challenges(cs) -> dict:
+    """Fixed stand-in values for a circuit's challenges, as halo2's MockProver uses: any values
+    check a satisfied circuit, and fixed ones make ``halo2py check`` reproducible."""
+    return {c.index: int.from_bytes(hashlib.blake2b(f"halo2py mock challenge {c.index}".encode()).digest(), "little")
+            % FR_MODULUS for c in cs.challenges}
+
+
 def synthesize(circuit: Circuit, k: int | None = None, witness: bool = True,
-               floor_planner: str | None = None) -> Synthesis:
+               floor_planner: str | None = None, challenges: dict | None = None,
+               phase: int | None = None) -> Synthesis:
     """Configure and synthesise ``circuit`` at 2^k rows (default: its ``k`` parameter), laid
     out by ``floor_planner`` (default: the circuit's ``floor_planner``).
 
     With ``witness=False`` (keygen-only, as halo2's keygen runs ``synthesize`` with every advice
     value unknown) the public inputs are not asked for and advice values given as callables are
     never called, so keygen and verification never run the circuit's witness computation.
+
+    A multi-phase circuit's later phases read ``challenges`` (index → value; default: MockProver's
+    stand-ins); ``phase`` limits the witness to the advice columns of phases ≤ it (the prover
+    synthesises once per phase, as halo2 does).
     """
     k = circuit.params.k if k is None else k
     if not 1 <= k <= MAX_K:
@@ -266,7 +280,10 @@ def synthesize(circuit: Circuit, k: int | None = None, witness: bool = True,
         raise InputError(f"k={k} is too small: this circuit needs at least {cs.minimum_rows()} "
                          f"rows (k >= {cs.minimum_k(1)})")
     instances = _user_call(circuit, "instances", circuit.instances) if witness else None
-    layouter = _user_call(circuit, "instances", Layouter, cs, k, instances, witness, floor_planner)
+    if witness and challenges is None:
+        challenges = mock_challenges(cs)
+    layouter = _user_call(circuit, "instances", Layouter, cs, k, instances, witness, floor_planner, phase,
+                          challenges)
     _user_call(circuit, "synthesize", circuit.synthesize, config, layouter)
     assignment = _user_call(circuit, "synthesize", layouter.finish)
     return Synthesis(circuit, cs, config, assignment, witness)

@@ -107,6 +107,7 @@ class Assignment:
     selector_owner: list
     copies: np.ndarray
     regions: list
+    challenges: dict = field(default_factory=dict)  # circuit challenge values the witness used
 
     @property
     def n(self) -> int:
@@ -587,7 +588,7 @@ class Layouter:
             raise InputError(f"a copy constraint refers to a row outside 0 .. {(1 << self.k) - 1}")
         return Assignment(self.cs, self.k, self.advice, self.advice_owner, self.fixed,
                           self.fixed_owner, self.instance, self.instance_values, self.selectors,
-                          self.selector_owner, copies, self.regions)
+                          self.selector_owner, copies, self.regions, self.challenges)
 
 
 @dataclass

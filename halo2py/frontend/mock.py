@@ -259,8 +259,11 @@ class MockProver:
                 poison = poison & ~(za | zb)
             return Fr.mul(va, vb), poison
 
+        def challenge(c):
+            return const(self.assignment.challenges[c.index])
+
         return expr.evaluate(
-            constant=const, selector=selector, query=query,
+            constant=const, selector=selector, query=query, challenge=challenge,
             negated=lambda a: (Fr.neg(a[0]), a[1]),
             sum=lambda a, b: (Fr.add(a[0], b[0]), union(a[1], b[1])),
             product=product,
