@@ -104,9 +104,12 @@ def prove(circuit, params, strategy: str = "chunked", multiopen: str = "shplonk"
     quotient = _RecordingStrategy(check_options(strategy, multiopen)())
     timer = timer or PhaseTimer()
     with timer.phase("synthesis"):
-        synthesis = synthesize(circuit)
+        synthesis = synthesize(circuit, phase=0)  # a single-phase circuit's whole witness
         if check:
-            failures = MockProver(synthesis.assignment).verify()
+            # MockProver needs every phase: later ones with its stand-in challenge values
+            checked = synthesis if synthesis.cs.phases() == 1 else synthesize(circuit)
+            failures = MockProver(checked.assignment).verify()
+            del checked
             if failures:
                 raise UnsatisfiedWitness(failures)
     with timer.phase("keygen"):
@@ -114,7 +117,10 @@ def prove(circuit, params, strategy: str = "chunked", multiopen: str = "shplonk"
     witness = synthesis.witness
     instance_values = [list(v) for v in witness.instance_values]
     del synthesis  # the prover consumes the witness columns; nothing else keeps the table alive
-    transcript = create_proof(params, pk, witness, quotient, multiopen, proving_rng(seed), timer)
+    def next_phase(phase: int, challenges: dict):
+        return synthesize(circuit, phase=phase, challenges=challenges).witness
+
+    transcript = create_proof(params, pk, witness, quotient, multiopen, proving_rng(seed), timer, next_phase)
     proof = ProofFile(witness.k, multiopen, pk.vk.transcript_repr, instance_values, transcript)
     return ProveOutcome(proof, timer, quotient.peak_bytes, pk.vk)
 

@@ -118,6 +118,12 @@ class ProtocolLayout:
     def phases(self) -> int:
         return self.cs.phases()
 
+    def advice_of_phase(self, phase: int) -> list:
+        return [c for c in self.advice_columns if c.phase == phase]
+
+    def challenges_after(self, phase: int) -> list:
+        return [c for c in self.circuit_challenges if c.phase == phase]
+
     # --- the quotient's constraints, in halo2's order --------------------------------------------
     def quotient_constraints(self) -> list:
         """Gates, the permutation argument, each lookup, each shuffle (halo2's verifier order)."""
@@ -207,6 +213,8 @@ def opening_queries(layout: ProtocolLayout) -> list:
     for cols in layout.lookups:
         out += [(cols.product, 0), (cols.permuted_input, 0), (cols.permuted_table, 0),
                 (cols.permuted_input, -1), (cols.product, 1)]
+    for z in layout.shuffle_products:
+        out += [(z, 0), (z, 1)]
     out += [(q.column, q.rotation) for q in layout.fixed_queries]
     out += [(sigma, 0) for sigma in layout.sigmas]
     return out
@@ -219,7 +227,7 @@ def evaluations_before_random(layout: ProtocolLayout) -> list:
 
 def evaluations_after_random(layout: ProtocolLayout) -> list:
     """σ(x); each permutation product at x, ωx (and ω^last·x but for the last); each lookup's
-    Z(x), Z(ωx), A′(x), A′(ω⁻¹x), S′(x) — the order halo2 writes them in."""
+    Z(x), Z(ωx), A′(x), A′(ω⁻¹x), S′(x); each shuffle's Z(x), Z(ωx) — the order halo2 writes them in."""
     out = [(sigma, 0) for sigma in layout.sigmas]
     zs = layout.permutation_products
     for s, z in enumerate(zs):
@@ -229,4 +237,6 @@ def evaluations_after_random(layout: ProtocolLayout) -> list:
     for cols in layout.lookups:
         out += [(cols.product, 0), (cols.product, 1), (cols.permuted_input, 0),
                 (cols.permuted_input, -1), (cols.permuted_table, 0)]
+    for z in layout.shuffle_products:
+        out += [(z, 0), (z, 1)]
     return out

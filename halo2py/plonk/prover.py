@@ -20,7 +20,7 @@ from halo2py.commitment import kzg
 from halo2py.commitment.multiopen import ProverQuery, create_proof as multiopen_proof
 from halo2py.errors import InputError
 from halo2py.middleware.witness import Witness
-from halo2py.plonk import lookup, permutation
+from halo2py.plonk import lookup, permutation, shuffle
 from halo2py.plonk.layout import evaluations_after_random, evaluations_before_random, opening_queries
 from halo2py.poly.ops import evaluate as poly_eval
 from halo2py.timing import PhaseTimer
@@ -45,14 +45,25 @@ class QuotientPieceAtInfinity(InputError):
 
 
 def create_proof(params, pk, witness: Witness, strategy, multiopen: str = "shplonk", rng=None,
-                 timer: PhaseTimer | None = None) -> bytes:
+                 timer: PhaseTimer | None = None, next_phase=None) -> bytes:
     """Prove the circuit of ``pk`` for ``witness`` (consuming its advice and instance columns);
-    returns the transcript bytes."""
-    return _Prover(params, pk, witness, rng or os_rng(), timer or PhaseTimer()).run(strategy, multiopen)
+    returns the transcript bytes.
+
+    A multi-phase circuit's ``witness`` holds phase 0; ``next_phase(phase, challenges)`` returns
+    the Witness of a later phase given the circuit challenges squeezed so far (index → value), as
+    halo2 re-synthesises the circuit once per phase. Only that phase's advice columns are taken.
+    """
+    if pk.vk.layout.phases > 1 and next_phase is None:
+        raise InputError("this circuit has several phases: create_proof needs next_phase to synthesise them")
+    if pk.vk.layout.lookups and pk.vk.layout.lookup_kind != "classic":
+        raise InputError("log-derivative lookups are not proved by halo2py yet (dialect "
+                         f"{pk.vk.dialect.name!r}); use a dialect with classic lookups")
+    return _Prover(params, pk, witness, rng or os_rng(), timer or PhaseTimer(), next_phase).run(strategy, multiopen)
 
 
 class _Prover:
-    def __init__(self, params, pk, witness: Witness, rng, timer: PhaseTimer):
+    def __init__(self, params, pk, witness: Witness, rng, timer: PhaseTimer, next_phase=None):
+        self.next_phase = next_phase
         self.params, self.pk, self.rng, self.timer = params, pk, rng, timer
         self.layout, self.domain = pk.vk.layout, pk.vk.domain
         self.n, self.bf = self.domain.n, self.layout.blinding_factors
@@ -79,8 +90,7 @@ class _Prover:
         with t.phase("instances"):
             self.absorb_instances()
         with t.phase("advice commit"):
-            for column, values in zip(self.layout.advice_columns, self.witness.advice):
-                self.blind_and_commit(column, values)
+            self.commit_advice()
             theta = tr.squeeze_challenge()
         with t.phase("lookups"):
             compressed = [self.commit_permuted(i, theta) for i in range(len(self.layout.lookups))]
@@ -90,11 +100,12 @@ class _Prover:
         with t.phase("lookup products"):
             self.commit_lookup_products(compressed, beta, gamma)
             del compressed
+            self.commit_shuffle_products(theta, gamma)
         with t.phase("quotient"):
             random_poly = self.random_values(self.n)
             tr.write_point(kzg.commit(self.params, random_poly))
             y = tr.squeeze_challenge()
-            pieces = self.quotient(strategy, [theta, beta, gamma], y)
+            pieces = self.quotient(strategy, self.circuit_challenges + [theta, beta, gamma], y)
             x = tr.squeeze_challenge()
         with t.phase("evaluations"):
             self.write_evaluations(x, random_poly)
@@ -111,11 +122,33 @@ class _Prover:
         self.values.update(zip(self.layout.instance_columns, self.witness.instance))
         self.values.update(zip(self.layout.fixed_columns, self.pk.fixed_values))
 
+    def commit_advice(self) -> None:
+        """Phase by phase: that phase's advice columns, then the circuit challenges usable after it."""
+        layout = self.layout
+        self.circuit_challenges = [0] * len(layout.circuit_challenges)
+        witness = self.witness
+        for phase in range(layout.phases):
+            if phase > 0:
+                known = {c.index: self.circuit_challenges[c.index] for c in layout.circuit_challenges
+                         if c.phase < phase}
+                witness = self.next_phase(phase, known)
+            for column in layout.advice_of_phase(phase):
+                self.blind_and_commit(column, witness.advice[column.index])
+            for challenge in layout.challenges_after(phase):
+                self.circuit_challenges[challenge.index] = self.tr.squeeze_challenge()
+
+    def commit_shuffle_products(self, theta: int, gamma: int) -> None:
+        challenges = self.circuit_challenges + [theta, 0, 0]
+        for z_column, inputs, shuffles in zip(self.layout.shuffle_products, self.layout.shuffle_inputs,
+                                              self.layout.shuffle_tables):
+            a, s = self.rows_of(inputs, challenges), self.rows_of(shuffles, challenges)
+            self.commit(z_column, shuffle.grand_product(a, s, gamma, self.n, self.bf, self.random_values))
+
     def commit_permuted(self, i: int, theta: int):
         """θ-compress lookup i's input and table over all rows, commit A′ and S′; return (A, S)."""
         cols, lk = self.layout.lookups[i], self.layout.cs.lookups[i]
-        a = self.rows_of(self.layout.lookup_inputs[i], [theta, 0, 0])
-        s = self.rows_of(self.layout.lookup_tables[i], [theta, 0, 0])
+        a = self.rows_of(self.layout.lookup_inputs[i], self.circuit_challenges + [theta, 0, 0])
+        s = self.rows_of(self.layout.lookup_tables[i], self.circuit_challenges + [theta, 0, 0])
         a_perm, s_perm = lookup.permute_expression_pair(a[:self.usable], s[:self.usable], lk.name)
         for column, permuted in ((cols.permuted_input, a_perm), (cols.permuted_table, s_perm)):
             full = np.empty((self.n, 4), dtype=np.uint64)

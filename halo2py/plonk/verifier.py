@@ -77,8 +77,12 @@ def verify_proof(params, vk, instances: list, proof: bytes, multiopen: str = "sh
             tr.common_scalar(v)
 
     commitments = {}
-    for column in layout.advice_columns:
-        commitments[column] = tr.read_point()
+    circuit_challenges = [0] * len(layout.circuit_challenges)
+    for phase in range(layout.phases):
+        for column in layout.advice_of_phase(phase):
+            commitments[column] = tr.read_point()
+        for challenge in layout.challenges_after(phase):
+            circuit_challenges[challenge.index] = tr.squeeze_challenge()
     theta = tr.squeeze_challenge()
     for cols in layout.lookups:
         commitments[cols.permuted_input] = tr.read_point()
@@ -89,6 +93,8 @@ def verify_proof(params, vk, instances: list, proof: bytes, multiopen: str = "sh
         commitments[column] = tr.read_point()
     for cols in layout.lookups:
         commitments[cols.product] = tr.read_point()
+    for column in layout.shuffle_products:
+        commitments[column] = tr.read_point()
     random_commitment = tr.read_point()
     y = tr.squeeze_challenge()
     h_commitments = [tr.read_point() for _ in range(domain.quotient_poly_degree)]
@@ -117,7 +123,7 @@ def verify_proof(params, vk, instances: list, proof: bytes, multiopen: str = "sh
             return special[q.column]
         return evals[(q.column, q.rotation)]
 
-    challenges = [theta, beta, gamma]
+    challenges = circuit_challenges + [theta, beta, gamma]
     numerator = 0
     for constraint in layout.quotient_constraints():
         value = constraint.evaluate_int(selector=_no_selector, query=query,
