@@ -13,6 +13,7 @@ from halo2py._cachedir import user_cache_dir
 from halo2py.commitment.params import ParamsKZG
 from halo2py.errors import Halo2pyError, InputError
 from halo2py.frontend.circuit import compile_circuit, load_circuit_class, load_inputs, parse_field, synthesize
+from halo2py.frontend.floor_planner import floor_planner_class
 from halo2py.frontend.mock import MockProver
 from halo2py.plonk.container import SCHEMES, ProofFile
 from halo2py.plonk.dialect import dialect as dialect_named
@@ -39,10 +40,16 @@ class UnsatisfiedWitness(Halo2pyError):
         self.failures = failures
 
 
-def build_circuit(spec: str, k: int | None = None, params=(), inputs: str | None = None):
-    """Instantiate a circuit from a name or path, ``name=value`` parameters and an inputs file."""
+def build_circuit(spec: str, k: int | None = None, params=(), inputs: str | None = None,
+                  floor_planner: str | None = None):
+    """Instantiate a circuit from a name or path, ``name=value`` parameters and an inputs file;
+    ``floor_planner`` overrides the circuit's own (halo2's ``type FloorPlanner``)."""
     cls = load_circuit_class(spec)
-    return cls(cls.parse_params(list(params), k=k), load_inputs(inputs))
+    circuit = cls(cls.parse_params(list(params), k=k), load_inputs(inputs))
+    if floor_planner is not None:
+        floor_planner_class(floor_planner)  # an unknown name fails here, before any work
+        circuit.floor_planner = floor_planner
+    return circuit
 
 
 def dev_params_path(k: int) -> Path:
@@ -79,9 +86,10 @@ def proving_rng(seed: int | None):
     return os_rng() if seed is None else seeded_rng(seed, "prove")
 
 
-def check_options(strategy: str, multiopen: str) -> type:
-    """The strategy class, after rejecting an unknown strategy or multiopen scheme; the CLI calls
-    this before slow work (reading or generating params) so that a typo fails at once."""
+def check_options(strategy: str, multiopen: str, dialect: str | None = None) -> type:
+    """The strategy class, after rejecting an unknown strategy, multiopen scheme or dialect; the
+    CLI calls this before slow work (reading or generating params) so that a typo fails at once."""
+    dialect_named(dialect)
     if multiopen not in SCHEMES:
         raise InputError(f"unknown multiopen scheme {multiopen!r}; choose one of {', '.join(SCHEMES)}")
     return load(strategy)

@@ -106,9 +106,9 @@ class Ghost(Circuit):
 @pytest.mark.parametrize("files,args,message", [
     ({}, ["check", "missing.py"], "circuit file not found"),
     ({"bad.py": "import nowhere_to_be_found\n"}, ["check", "bad.py"], "cannot import"),
-    ({"empty.py": "x = 1\n"}, ["check", "empty.py"], "defines no Circuit subclass"),
+    ({"empty.py": "x = 1\n"}, ["check", "empty.py"], "defines 0 circuit classes"),
     ({"two.py": BROKEN + "class Again(Broken):\n    pass\n"}, ["check", "two.py"],
-     "defines several circuits"),
+     "defines 2 circuit classes"),
     ({"ghost.py": GHOST}, ["check", "ghost.py"], "gate 'g': column 'ghost'"),
     ({}, ["check", "no_such_circuit"], "unknown circuit 'no_such_circuit'"),
     ({}, ["check", "fibonacci", "--param", "size=3"], "has no parameter 'size'"),

@@ -21,6 +21,11 @@ K = typer.Option(None, "--k", help="log2 of the rows (default: the circuit's k).
 PARAM = typer.Option([], "--param", help="Circuit parameter name=value (repeatable).")
 INPUTS = typer.Option(None, "--inputs", help="Private inputs as a JSON object.")
 PARAMS_FILE = typer.Option(None, "--params", help="halo2 KZG params file (default: cached dev params, unsafe).")
+DIALECT = typer.Option(None, "--dialect", metavar="NAME",
+                       help="halo2 generation to speak: pse (default), scroll-legacy, scroll-v1.1 … "
+                            "(`halo2py dialects`).")
+FLOOR_PLANNER = typer.Option(None, "--floor-planner", metavar="NAME",
+                             help="Override the circuit's floor planner: simple or v1.")
 
 
 def _warn(text: str) -> None:
@@ -73,6 +78,7 @@ def prove(
     out: Path = typer.Option(Path("proof.bin"), "--out", help="Where to write the proof file."),
     no_check: bool = typer.Option(False, "--no-check", help="Skip the MockProver check of the witness."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON summary on stdout."),
+    dialect: Optional[str] = DIALECT, floor_planner: Optional[str] = FLOOR_PLANNER,
 ):
     """Prove CIRCUIT and write a proof file."""
     from halo2py import pipeline
@@ -81,14 +87,14 @@ def prove(
 
     if seed is not None:
         _warn(UNSAFE_SEED_WARNING)
-    pipeline.check_options(strategy, multiopen)
+    pipeline.check_options(strategy, multiopen, dialect)
     _check_output(out, "proof file")
-    instance = pipeline.build_circuit(circuit, k, param, inputs)
+    instance = pipeline.build_circuit(circuit, k, param, inputs, floor_planner)
     kk = instance.params.k
     setup_params = pipeline.obtain_params(kk, params, warn=_warn)
     timer = PhaseTimer([_ProgressListener()] if not as_json else [])
     try:
-        outcome = pipeline.prove(instance, setup_params, strategy, multiopen, seed, not no_check, timer)
+        outcome = pipeline.prove(instance, setup_params, strategy, multiopen, seed, not no_check, timer, dialect)
     except pipeline.UnsatisfiedWitness as exc:
         for failure in exc.failures[:20]:
             err.print(str(failure), highlight=False, markup=False, soft_wrap=True)
@@ -116,23 +122,27 @@ def verify(
     instances: Optional[str] = typer.Option(None, "--instances",
                                             help="Public inputs JSON (default: those in the proof file)."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON verdict on stdout."),
+    dialect: Optional[str] = DIALECT, floor_planner: Optional[str] = FLOOR_PLANNER,
 ):
     """Verify a proof file for CIRCUIT. Exit 0 valid, 1 invalid, 2 bad input."""
     from halo2py import pipeline
     from halo2py.errors import Halo2pyError
 
+    from halo2py.plonk.dialect import dialect as check_dialect
+
+    check_dialect(dialect)
     proof_file = pipeline.read_proof(str(proof))
     if k is not None and k != proof_file.k:
         from halo2py.errors import InputError
 
         raise InputError(f"--k {k} does not match the proof's k = {proof_file.k}")
-    instance = pipeline.build_circuit(circuit, proof_file.k, param, inputs)
+    instance = pipeline.build_circuit(circuit, proof_file.k, param, inputs, floor_planner)
     # The header's k is a claim: dev params are generated only for a k the user typed.
     setup_params = pipeline.obtain_params(proof_file.k, params, warn=_warn if params is None and not as_json else None,
                                           generate=k is not None)
     t0 = time.perf_counter()
     try:
-        pipeline.verify(instance, proof_file, setup_params, vk, pipeline.load_instances(instances))
+        pipeline.verify(instance, proof_file, setup_params, vk, pipeline.load_instances(instances), dialect)
     except Halo2pyError as exc:
         if exc.exit_code != 1:
             raise
@@ -151,18 +161,35 @@ def verify(
 def keygen(
     circuit: str = CIRCUIT, k: Optional[int] = K, param: List[str] = PARAM, inputs: Optional[str] = INPUTS,
     params: Optional[str] = PARAMS_FILE,
-    out_vk: Path = typer.Option(..., "--out-vk", help="Where to write the verifying key."),
+    out_vk: Optional[Path] = typer.Option(None, "--out-vk", metavar="FILE", help="Where to write the verifying key."),
+    dialect: Optional[str] = DIALECT, floor_planner: Optional[str] = FLOOR_PLANNER,
+    as_json: bool = typer.Option(False, "--json",
+                                 help="Print transcript_repr and halo2's pinned verifying key and constraint "
+                                      "system texts as JSON on stdout."),
 ):
-    """Compute CIRCUIT's verifying key and write it to a file."""
+    """Compute CIRCUIT's verifying key (halo2's keygen_vk): write it to a file and/or print it."""
     from halo2py import pipeline
+    from halo2py.errors import InputError
+    from halo2py.plonk.keygen import circuit_constraint_system_text
     from halo2py.plonk.vkfile import vk_to_bytes
 
-    _check_output(out_vk, "vk file")
-    instance = pipeline.build_circuit(circuit, k, param, inputs)
+    from halo2py.plonk.dialect import dialect as check_dialect
+
+    if out_vk is None and not as_json:
+        raise InputError("keygen needs --out-vk FILE, --json, or both")
+    check_dialect(dialect)
+    if out_vk is not None:
+        _check_output(out_vk, "vk file")
+    instance = pipeline.build_circuit(circuit, k, param, inputs, floor_planner)
     setup_params = pipeline.obtain_params(instance.params.k, params, warn=_warn)
-    vk = pipeline.verifying_key(instance, setup_params)
-    _write(out_vk, vk_to_bytes(vk), "vk file")
-    err.print(f"verifying key written to {out_vk} (digest {vk.transcript_repr:#066x})", highlight=False)
+    vk = pipeline.verifying_key(instance, setup_params, dialect)
+    if out_vk is not None:
+        _write(out_vk, vk_to_bytes(vk), "vk file")
+        err.print(f"verifying key written to {out_vk} (transcript_repr {vk.transcript_repr:#066x})",
+                  highlight=False, soft_wrap=True)
+    if as_json:
+        emit_json({"transcript_repr": f"0x{vk.transcript_repr:064x}", "pinned_verifying_key": vk.pinned(),
+                   "pinned_constraint_system": circuit_constraint_system_text(vk.cs, vk.dialect)})
 
 
 def strategies(as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout.")):
@@ -185,7 +212,21 @@ def strategies(as_json: bool = typer.Option(False, "--json", help="Print one JSO
         err.print(f"[bold]{row['name']}[/]: {text}", highlight=False, soft_wrap=True)
 
 
+def dialects(as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout.")):
+    """List the halo2 dialects (generations) halo2py speaks."""
+    from halo2py.plonk.dialect import DEFAULT, DIALECTS
+
+    rows = [{"name": d.name, "default": d.name == DEFAULT, "description": d.description} for d in DIALECTS.values()]
+    if as_json:
+        emit_json({"dialects": rows})
+        return
+    for row in rows:
+        mark = " (default)" if row["default"] else ""
+        err.print(f"[bold]{row['name']}[/]{mark}: {row['description']}", highlight=False, soft_wrap=True)
+
+
 def register(app: typer.Typer) -> None:
+    app.command("dialects")(dialects)
     app.command("prove")(prove)
     app.command("verify")(verify)
     app.command("keygen")(keygen)

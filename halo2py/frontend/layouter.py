@@ -200,7 +200,13 @@ class Region:
         a later phase than the one being synthesised) it reads as 0."""
         if kind == "advice" and not self._lay.wants(column):
             return 0
-        return value() if callable(value) else value
+        if not callable(value):
+            return value
+        outer, self._lay.computing_phase = self._lay.computing_phase, column.phase if kind == "advice" else None
+        try:
+            return value()
+        finally:
+            self._lay.computing_phase = outer
 
     def _assign(self, kind: str, name: str, column: Column, offset: int, value) -> Cell:
         self._check(column, kind)
@@ -330,6 +336,7 @@ class Layouter:
         # circuit challenges squeezed so far, by index.
         self.phase = max((c.phase for c in cs.advice_columns), default=0) if phase is None else phase
         self.challenges = dict(challenges or {})
+        self.computing_phase = None  # the phase of the advice cell whose value callable is running
         if witness:
             self.instance_values = self._check_instances(instances)
         else:  # keygen-only: the public inputs are unknown, as every advice value is
@@ -368,7 +375,8 @@ class Layouter:
         advice is committed; read it inside the value callable of a later phase's advice cell."""
         if not self.has_witness:
             return 0
-        if challenge.index not in self.challenges:
+        reading_phase = self.phase if self.computing_phase is None else self.computing_phase
+        if challenge.index not in self.challenges or challenge.phase >= reading_phase:
             raise InputError(f"challenge '{challenge.name}' is not known yet: it is squeezed after phase "
                              f"{challenge.phase}, so only a value callable of a phase > {challenge.phase} "
                              "advice cell may read it")
