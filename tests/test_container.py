@@ -68,7 +68,7 @@ def test_unknown_scheme(proof_bytes):
 
 def test_every_truncation(proof_bytes):
     for length in range(len(proof_bytes)):
-        reject(proof_bytes[:length], "truncated while reading")
+        reject(proof_bytes[:length], "truncated while reading|more than its data holds")
 
 
 def test_trailing_bytes(proof_bytes):

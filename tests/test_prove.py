@@ -18,7 +18,7 @@ def expected_transcript_bytes(layout: ProtocolLayout, multiopen: str) -> int:
     argument (GWC: one witness per distinct opening point; SHPLONK: two points)."""
     lookups = len(layout.cs.lookups)
     points = (len(layout.advice_columns) + 2 * lookups + len(layout.permutation_products) + lookups
-              + 1 + (layout.degree - 1))
+              + len(layout.shuffle_products) + 1 + (layout.degree - 1))
     scalars = len(evaluations_before_random(layout)) + 1 + len(evaluations_after_random(layout))
     if multiopen == "gwc":
         points += len({rotation for _, rotation in opening_queries(layout)} | {0})
@@ -119,7 +119,7 @@ class Corners(Circuit):
         f, constants = cs.fixed_column("f"), cs.fixed_column("constants")
         p, out = cs.instance_column("p"), cs.instance_column("out")
         tx, tsq = cs.lookup_table_column("tx"), cs.lookup_table_column("tsq")
-        q_gate, q_lookup = cs.selector("q_gate"), cs.selector("q_lookup")
+        q_gate, q_lookup = cs.selector("q_gate"), cs.complex_selector("q_lookup")
         cs.enable_constant(constants)
         cs.enable_equality(c)
         cs.enable_equality(out)

@@ -37,6 +37,13 @@ class ProofShape:
     lookups: int
     quotient_polys: int  # polynomials the quotient program reads
     quotient_queries: int  # distinct (polynomial, rotation) pairs it reads
+    shuffles: int = 0
+    selector_columns: int | None = None  # fixed columns keygen made for the selectors (None: one each)
+    phases: int = 1
+
+    @property
+    def selector_cols(self) -> int:
+        return self.selectors if self.selector_columns is None else self.selector_columns
 
     @property
     def n(self) -> int:
@@ -51,7 +58,8 @@ class ProofShape:
                    permutation_sets=len(layout.permutation_sets), lookups=len(cs.lookups),
                    quotient_polys=len(layout.quotient_columns()),
                    quotient_queries=len({(q.column, q.rotation) for c in layout.quotient_constraints()
-                                         for q in c.queries()}))
+                                         for q in c.queries()}),
+                   shuffles=len(cs.shuffles), selector_columns=len(layout.selector_columns), phases=cs.phases())
 
     def quotient_shape(self) -> QuotientShape:
         return QuotientShape(n=self.n, e=self.e, pieces=self.d - 1, polys=self.quotient_polys,
@@ -88,11 +96,11 @@ def predict(shape: ProofShape, strategy) -> MemoryModel:
         + s.n * s.selectors,
         # Proving key: selector columns' values, fixed polynomials (coefficients; fixed values are
         # shared with the assignment), σ values and polynomials, l0, l_last, l_active.
-        "proving_key": V * (s.selectors + (s.fixed + s.selectors) + 2 * s.permutation + 3),
+        "proving_key": V * (s.selector_cols + (s.fixed + s.selector_cols) + 2 * s.permutation + 3),
     }
     base = terms["runtime"] + terms["srs"] + terms["twiddles"] + terms["assignment"]
     held = base + terms["proving_key"]
-    L, pg = s.lookups, s.permutation_sets
+    L, pg, SH = s.lookups, s.permutation_sets, s.shuffles
     phases = {
         "synthesis": base,
         "keygen": held + V,  # one column of ω^j while σ is built
@@ -101,10 +109,13 @@ def predict(shape: ProofShape, strategy) -> MemoryModel:
         "lookups": held + V * (4 * L + (2 if L else 0)),
         # running products, plus ω^j and the ratio column while one is built
         "permutation": held + V * (4 * L + pg + 2),
-        # A, S, A′, S′, the permutation products, and Z with its ratio column while one is built
-        "lookup products": held + V * (4 * L + pg + 2),
+        # A, S, A′, S′, the permutation products, and Z with its ratio column while one is built;
+        # then each shuffle's compressed A, S and ratio column beside the products made so far
+        "lookup products": held + V * (max(4 * L + 2, 3 * L + (3 if SH else 0) + SH) + pg),
     }
-    before_quotient = held + V * (3 * L + pg)
+    if s.phases > 1:  # a later phase re-synthesises the table; its advice columns are kept
+        phases["advice commit"] = held + terms["assignment"]
+    before_quotient = held + V * (3 * L + pg + SH)
     extended_twiddles = V * s.e // 2
     strategy_bytes = strategy.model_bytes(s.quotient_shape())
     phases["quotient"] = before_quotient + V + extended_twiddles + strategy_bytes
