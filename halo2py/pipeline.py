@@ -22,7 +22,7 @@ from halo2py.plonk.prover import create_proof
 from halo2py.plonk.verifier import VerificationError, verify_proof
 from halo2py.plonk.vkfile import vk_from_bytes
 from halo2py.quotient.registry import available, load
-from halo2py.randomness import os_rng, seeded_rng
+from halo2py.randomness import HALO2_TEST_SEED, UniformScalars, XorShiftScalars, os_rng, seeded_rng
 from halo2py.timing import PhaseTimer
 
 UNSAFE_PARAMS_WARNING = ("UNSAFE: development params from a locally generated secret; "
@@ -82,8 +82,20 @@ def obtain_params(k: int, path: str | None = None, warn=None, generate: bool = T
     return params
 
 
-def proving_rng(seed: int | None):
-    return os_rng() if seed is None else seeded_rng(seed, "prove")
+RNGS = ("os", "halo2-test")
+
+
+def proving_scalars(seed: int | None = None, rng: str | None = None):
+    """The prover's scalar source: the OS CSPRNG (default), a seeded stream (``--seed``, UNSAFE),
+    or halo2's test RNG (``--rng halo2-test``: rand_xorshift with halo2's seed — UNSAFE, for
+    reproducing Rust halo2's proofs byte for byte)."""
+    if rng not in (None, *RNGS):
+        raise InputError(f"unknown --rng {rng!r} (choose {' or '.join(RNGS)})")
+    if rng == "halo2-test":
+        if seed is not None:
+            raise InputError("--rng halo2-test and --seed are exclusive: halo2's test RNG has its own seed")
+        return XorShiftScalars(HALO2_TEST_SEED)
+    return UniformScalars(os_rng() if seed is None else seeded_rng(seed, "prove"))
 
 
 def check_options(strategy: str, multiopen: str, dialect: str | None = None) -> type:
@@ -105,32 +117,79 @@ class ProveOutcome:
 
 def prove(circuit, params, strategy: str = "chunked", multiopen: str = "shplonk",
           seed: int | None = None, check: bool = True, timer: PhaseTimer | None = None,
-          dialect: str | None = None) -> ProveOutcome:
-    """Synthesise, optionally MockProver-check, keygen and prove ``circuit`` (as halo2's
-    ``dialect`` does it; default ``pse``)."""
+          dialect: str | None = None, rng: str | None = None) -> ProveOutcome:
+    """Synthesise, optionally MockProver-check, keygen and prove ``circuit`` — or a list of
+    circuits, one per copy in the proof (halo2's ``create_proof(&[c1, c2], …)``) — as halo2's
+    ``dialect`` does it (default ``pse``)."""
     chosen = dialect_named(dialect)
+    scalars = proving_scalars(seed, rng)
+    circuits = list(circuit) if isinstance(circuit, (list, tuple)) else [circuit]
     quotient = _RecordingStrategy(check_options(strategy, multiopen)())
     timer = timer or PhaseTimer()
     with timer.phase("synthesis"):
-        synthesis = synthesize(circuit, phase=0)  # a single-phase circuit's whole witness
-        if check:
-            # MockProver needs every phase: later ones with its stand-in challenge values
-            checked = synthesis if synthesis.cs.phases() == 1 else synthesize(circuit)
-            failures = MockProver(checked.assignment).verify()
-            del checked
-            if failures:
-                raise UnsatisfiedWitness(failures)
+        syntheses = []
+        for copy in circuits:
+            synthesis = synthesize(copy, phase=0)  # a single-phase circuit's whole witness
+            if check:
+                # MockProver needs every phase: later ones with its stand-in challenge values
+                checked = synthesis if synthesis.cs.phases() == 1 else synthesize(copy)
+                failures = MockProver(checked.assignment).verify()
+                del checked
+                if failures:
+                    raise UnsatisfiedWitness(failures)
+            syntheses.append(synthesis)
     with timer.phase("keygen"):
-        pk = keygen(params, synthesis.compiled, synthesis.preprocessed, chosen)
-    witness = synthesis.witness
-    instance_values = [list(v) for v in witness.instance_values]
-    del synthesis  # the prover consumes the witness columns; nothing else keeps the table alive
-    def next_phase(phase: int, challenges: dict):
-        return synthesize(circuit, phase=phase, challenges=challenges).witness
+        pk = keygen(params, syntheses[0].compiled, syntheses[0].preprocessed, chosen)
+    witnesses = [s.witness for s in syntheses]
+    instance_values = [[list(v) for v in w.instance_values] for w in witnesses]
+    del syntheses, synthesis  # the prover consumes the witness columns; nothing else keeps the table alive
 
-    transcript = create_proof(params, pk, witness, quotient, multiopen, proving_rng(seed), timer, next_phase)
-    proof = ProofFile(witness.k, multiopen, pk.vk.transcript_repr, instance_values, transcript)
+    def next_phase(copy: int, phase: int, challenges: dict):
+        return synthesize(circuits[copy], phase=phase, challenges=challenges).witness
+
+    transcript = create_proof(params, pk, witnesses, quotient, multiopen, scalars, timer, next_phase)
+    copies = len(circuits)
+    proof = ProofFile(witnesses[0].k, multiopen, pk.vk.transcript_repr,
+                      instance_values[0] if copies == 1 else instance_values, transcript, copies)
     return ProveOutcome(proof, timer, quotient.peak_bytes, pk.vk)
+
+
+def build_copies(spec: str, copies: int, k: int | None = None, params=(), inputs: str | None = None,
+                 floor_planner: str | None = None) -> list:
+    """``copies`` instances of a circuit for one proof. ``inputs`` is then a JSON list of one
+    input object per copy; without it, a circuit that defines ``copy_inputs(i)`` gives each copy
+    its own defaults (the halo2 vectors' shuffle tables), and the others repeat their defaults."""
+    if not 1 <= copies <= 255:
+        raise InputError(f"--copies must be between 1 and 255, got {copies}")
+    if copies == 1:
+        return [build_circuit(spec, k, params, inputs, floor_planner)]
+    cls = load_circuit_class(spec)
+    if inputs is not None:
+        per_copy = load_input_list(inputs, copies)
+    elif hasattr(cls, "copy_inputs"):
+        per_copy = [cls.copy_inputs(i) for i in range(copies)]
+    else:
+        per_copy = [{}] * copies
+    out = []
+    for values in per_copy:
+        circuit = cls(cls.parse_params(list(params), k=k), values)
+        if floor_planner is not None:
+            floor_planner_class(floor_planner)
+            circuit.floor_planner = floor_planner
+        out.append(circuit)
+    return out
+
+
+def load_input_list(inputs: str, copies: int) -> list:
+    try:
+        data = json.loads(Path(inputs).read_text())
+    except OSError as exc:
+        raise InputError(f"cannot read inputs file {inputs}: {exc.strerror or exc}") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"inputs file {inputs} is not valid JSON: {exc.msg} (line {exc.lineno})") from None
+    if not (isinstance(data, list) and len(data) == copies and all(isinstance(d, dict) for d in data)):
+        raise InputError(f"with --copies {copies}, --inputs must hold a JSON list of {copies} input objects")
+    return data
 
 
 class _RecordingStrategy:
@@ -147,16 +206,30 @@ class _RecordingStrategy:
         return result
 
 
-def load_instances(path: str | None):
-    """Public inputs from a JSON file: a list of lists of ints (or decimal/0x strings)."""
+def load_instances(path: str | None, copies: int = 1):
+    """Public inputs from a JSON file: a list of lists of ints (or decimal/0x strings) — with
+    ``copies`` > 1 a list of such lists, one per circuit copy."""
     if path is None:
         return None
+    if copies > 1:
+        data = _read_json(path, "instances")
+        if not (isinstance(data, list) and len(data) == copies):
+            raise InputError(f"with --copies {copies}, instances file {path} must hold a list of {copies} per-copy "
+                             "lists of columns")
+        return [_instance_columns(d, f"{path} copy {i}") for i, d in enumerate(data)]
+    return _instance_columns(_read_json(path, "instances"), path)
+
+
+def _read_json(path: str, what: str):
     try:
-        data = json.loads(Path(path).read_text())
+        return json.loads(Path(path).read_text())
     except OSError as exc:
-        raise InputError(f"cannot read instances file {path}: {exc.strerror or exc}") from None
+        raise InputError(f"cannot read {what} file {path}: {exc.strerror or exc}") from None
     except json.JSONDecodeError as exc:
-        raise InputError(f"instances file {path} is not valid JSON: {exc.msg} (line {exc.lineno})") from None
+        raise InputError(f"{what} file {path} is not valid JSON: {exc.msg} (line {exc.lineno})") from None
+
+
+def _instance_columns(data, path: str):
     if not isinstance(data, list) or not all(isinstance(col, list) for col in data):
         raise InputError(f"instances file {path} must hold a list of lists (one per instance column)")
 
@@ -207,7 +280,32 @@ def verify(circuit, proof, params, vk_path: str | None = None, instances=None, d
         vk = verifying_key(circuit, params, dialect)
     if vk.transcript_repr != proof.vk_digest:
         raise VerificationError("the proof was made for a different verifying key (circuit, k or params)")
-    verify_proof(params, vk, proof.instances if instances is None else instances, proof.transcript, proof.multiopen)
+    verify_proof(params, vk, proof.instances if instances is None else instances, proof.transcript, proof.multiopen,
+                 proof.copies)
+
+
+def verify_raw(circuits: list, params, transcript: bytes, multiopen: str, instances=None,
+               dialect: str | None = None, vk_path: str | None = None) -> None:
+    """Check a raw halo2 transcript (the bytes Rust halo2's ``Blake2bWrite`` produces, no halo2py
+    container) for ``circuits`` — one per copy in the proof. The instances default to each copy's
+    own (``circuit.instances()``)."""
+    if multiopen not in SCHEMES:
+        raise InputError(f"unknown multiopen scheme {multiopen!r}; choose one of {', '.join(SCHEMES)}")
+    first = circuits[0]
+    if vk_path is not None:
+        try:
+            data = Path(vk_path).read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read vk file {vk_path}: {exc.strerror or exc}") from None
+        vk = vk_from_bytes(data, compile_circuit(first), f"vk file {vk_path}")
+    else:
+        vk = verifying_key(first, params, dialect)
+    if instances is None:
+        instances = [c.instances() for c in circuits]
+    elif len(circuits) == 1:
+        instances = [instances]
+    verify_proof(params, vk, instances[0] if len(circuits) == 1 else instances, transcript, multiopen,
+                 len(circuits))
 
 
 def warm(strategies=None, verify_proofs: bool = True) -> None:

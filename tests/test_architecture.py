@@ -97,9 +97,9 @@ def test_a_forged_header_k_is_refused_at_once_without_work(tmp_path, monkeypatch
 
 def test_proof_header_counts_larger_than_the_data_are_refused():
     honest = cases.proof("fibonacci").to_bytes()
-    # the instance-column count lives right after magic (8), version/k/scheme (4) and digest (32)
+    # the instance-column count lives right after magic (8), version/k/scheme (4), digest (32), copies (1)
     for count in (1 << 31, 1000):
-        forged = honest[:44] + count.to_bytes(4, "little") + honest[48:]
+        forged = honest[:45] + count.to_bytes(4, "little") + honest[49:]
         with pytest.raises(Exception, match="instance") as exc:
             ProofFile.from_bytes(forged)
         assert exc.value.exit_code == 2

@@ -15,7 +15,7 @@ from halo2py.plonk.container import CONTAINER_VERSION, MAGIC, SCHEMES, Container
 from halo2py.plonk.verifier import VerificationError
 from halo2py.plonk.vkfile import vk_from_bytes, vk_to_bytes
 
-HEADER = len(MAGIC) + 4 + 32  # magic, version/k/scheme, vk digest
+HEADER = len(MAGIC) + 4 + 32 + 1  # magic, version/k/scheme, vk digest, copies
 
 
 def proof_files():

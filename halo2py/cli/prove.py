@@ -69,80 +69,120 @@ class _ProgressListener:
         pass
 
 
+COPIES = typer.Option(1, "--copies", metavar="N",
+                      help="Circuit copies in one proof (halo2's create_proof over several circuits); --inputs "
+                           "then holds a JSON list of N input objects.")
+
+
 def prove(
     circuit: str = CIRCUIT, k: Optional[int] = K, param: List[str] = PARAM, inputs: Optional[str] = INPUTS,
     params: Optional[str] = PARAMS_FILE,
     strategy: str = typer.Option("chunked", "--strategy", help="Quotient strategy name or file.py:Class."),
     multiopen: str = typer.Option("shplonk", "--multiopen", help="Multiopen scheme: gwc or shplonk."),
     seed: Optional[int] = typer.Option(None, "--seed", help="UNSAFE: deterministic randomness (tests, comparisons)."),
+    rng: Optional[str] = typer.Option(None, "--rng", metavar="NAME",
+                                      help="Randomness: os (default) or halo2-test (UNSAFE: halo2's test RNG, to "
+                                           "reproduce Rust halo2's proofs byte for byte)."),
     out: Path = typer.Option(Path("proof.bin"), "--out", help="Where to write the proof file."),
+    halo2_out: Optional[Path] = typer.Option(None, "--halo2-out", metavar="FILE",
+                                             help="Also write the raw halo2 transcript (the bytes Rust halo2 writes)."),
     no_check: bool = typer.Option(False, "--no-check", help="Skip the MockProver check of the witness."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON summary on stdout."),
-    dialect: Optional[str] = DIALECT, floor_planner: Optional[str] = FLOOR_PLANNER,
+    dialect: Optional[str] = DIALECT, floor_planner: Optional[str] = FLOOR_PLANNER, copies: int = COPIES,
 ):
     """Prove CIRCUIT and write a proof file."""
     from halo2py import pipeline
+    from halo2py.randomness import UNSAFE_SEED_WARNING, UNSAFE_XORSHIFT_WARNING
     from halo2py.timing import PhaseTimer
-    from halo2py.randomness import UNSAFE_SEED_WARNING
 
+    pipeline.check_options(strategy, multiopen, dialect)
+    pipeline.proving_scalars(seed, rng)  # a bad --rng / --seed combination fails before any work
     if seed is not None:
         _warn(UNSAFE_SEED_WARNING)
-    pipeline.check_options(strategy, multiopen, dialect)
+    if rng == "halo2-test":
+        _warn(UNSAFE_XORSHIFT_WARNING)
     _check_output(out, "proof file")
-    instance = pipeline.build_circuit(circuit, k, param, inputs, floor_planner)
-    kk = instance.params.k
+    if halo2_out is not None:
+        _check_output(halo2_out, "raw transcript")
+    circuits = pipeline.build_copies(circuit, copies, k, param, inputs, floor_planner)
+    kk = circuits[0].params.k
     setup_params = pipeline.obtain_params(kk, params, warn=_warn)
     timer = PhaseTimer([_ProgressListener()] if not as_json else [])
     try:
-        outcome = pipeline.prove(instance, setup_params, strategy, multiopen, seed, not no_check, timer, dialect)
+        outcome = pipeline.prove(circuits, setup_params, strategy, multiopen, seed, not no_check, timer, dialect, rng)
     except pipeline.UnsatisfiedWitness as exc:
         for failure in exc.failures[:20]:
             err.print(str(failure), highlight=False, markup=False, soft_wrap=True)
         raise
     data = outcome.proof.to_bytes()
     _write(out, data, "proof file")
+    if halo2_out is not None:
+        _write(halo2_out, outcome.proof.transcript, "raw transcript")
     if as_json:
-        emit_json({"circuit": instance.circuit_name(), "k": kk, "strategy": strategy, "multiopen": multiopen,
-                   "proof": str(out), "proof_bytes": len(data), "transcript_bytes": len(outcome.proof.transcript),
+        emit_json({"circuit": circuits[0].circuit_name(), "k": kk, "strategy": strategy, "multiopen": multiopen,
+                   "copies": copies, "proof": str(out), "proof_bytes": len(data),
+                   "transcript_bytes": len(outcome.proof.transcript),
                    "proof_sha256": hashlib.sha256(data).hexdigest(), "seconds": outcome.timer.total,
                    "phases": {p: {"seconds": outcome.timer.seconds[p]} for p in outcome.timer.order},
                    "quotient_peak_bytes": outcome.quotient_peak_bytes})
     else:
-        err.print(phase_table(f"{instance.circuit_name()} k={kk} strategy={strategy} multiopen={multiopen}",
+        err.print(phase_table(f"{circuits[0].circuit_name()} k={kk} strategy={strategy} multiopen={multiopen}",
                               outcome.timer))
         err.print(f"[green]proof written[/] to {out} ({len(data)} bytes)", highlight=False)
 
 
 def verify(
     circuit: str = CIRCUIT,
-    proof: Path = typer.Option(..., "--proof", help="The proof file to check."),
+    proof: Optional[Path] = typer.Option(None, "--proof", metavar="FILE", help="The proof file to check."),
+    halo2_proof: Optional[Path] = typer.Option(None, "--halo2-proof", metavar="FILE",
+                                               help="A raw halo2 transcript (the bytes Rust halo2 writes) to check "
+                                                    "instead of a proof file; give --k, --multiopen, --copies."),
     k: Optional[int] = K, param: List[str] = PARAM, inputs: Optional[str] = INPUTS,
     params: Optional[str] = PARAMS_FILE,
     vk: Optional[str] = typer.Option(None, "--vk", help="Verifying key file (default: recompute from the circuit)."),
     instances: Optional[str] = typer.Option(None, "--instances",
-                                            help="Public inputs JSON (default: those in the proof file)."),
+                                            help="Public inputs JSON (default: those in the proof file, or the "
+                                                 "circuit's own for a raw transcript)."),
+    multiopen: str = typer.Option("shplonk", "--multiopen", help="Multiopen scheme of a raw transcript."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON verdict on stdout."),
-    dialect: Optional[str] = DIALECT, floor_planner: Optional[str] = FLOOR_PLANNER,
+    dialect: Optional[str] = DIALECT, floor_planner: Optional[str] = FLOOR_PLANNER, copies: int = COPIES,
 ):
-    """Verify a proof file for CIRCUIT. Exit 0 valid, 1 invalid, 2 bad input."""
+    """Verify a proof file (or a raw halo2 transcript) for CIRCUIT. Exit 0 valid, 1 invalid, 2 bad input."""
     from halo2py import pipeline
-    from halo2py.errors import Halo2pyError
-
+    from halo2py.errors import Halo2pyError, InputError
     from halo2py.plonk.dialect import dialect as check_dialect
 
     check_dialect(dialect)
-    proof_file = pipeline.read_proof(str(proof))
-    if k is not None and k != proof_file.k:
-        from halo2py.errors import InputError
+    if (proof is None) == (halo2_proof is None):
+        raise InputError("give exactly one of --proof FILE and --halo2-proof FILE")
+    if halo2_proof is not None:
+        try:
+            transcript = halo2_proof.read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read raw transcript {halo2_proof}: {exc.strerror or exc}") from None
+        circuits = pipeline.build_copies(circuit, copies, k, param, inputs, floor_planner)
+        kk, scheme = circuits[0].params.k, multiopen
+        setup_params = pipeline.obtain_params(kk, params, warn=_warn if params is None and not as_json else None)
 
-        raise InputError(f"--k {k} does not match the proof's k = {proof_file.k}")
-    instance = pipeline.build_circuit(circuit, proof_file.k, param, inputs, floor_planner)
-    # The header's k is a claim: dev params are generated only for a k the user typed.
-    setup_params = pipeline.obtain_params(proof_file.k, params, warn=_warn if params is None and not as_json else None,
-                                          generate=k is not None)
+        def run():
+            pipeline.verify_raw(circuits, setup_params, transcript, multiopen,
+                                pipeline.load_instances(instances, copies), dialect, vk)
+    else:
+        proof_file = pipeline.read_proof(str(proof))
+        if k is not None and k != proof_file.k:
+            raise InputError(f"--k {k} does not match the proof's k = {proof_file.k}")
+        kk, scheme = proof_file.k, proof_file.multiopen
+        circuits = [pipeline.build_circuit(circuit, kk, param, inputs, floor_planner)]
+        # The header's k is a claim: dev params are generated only for a k the user typed.
+        setup_params = pipeline.obtain_params(kk, params, warn=_warn if params is None and not as_json else None,
+                                              generate=k is not None)
+
+        def run():
+            pipeline.verify(circuits[0], proof_file, setup_params, vk,
+                            pipeline.load_instances(instances, proof_file.copies), dialect)
     t0 = time.perf_counter()
     try:
-        pipeline.verify(instance, proof_file, setup_params, vk, pipeline.load_instances(instances), dialect)
+        run()
     except Halo2pyError as exc:
         if exc.exit_code != 1:
             raise
@@ -154,8 +194,8 @@ def verify(
     if as_json:
         emit_json({"valid": True, "seconds": seconds})
     else:
-        err.print(f"[green]valid proof[/] for {instance.circuit_name()} (k={proof_file.k}, "
-                  f"{proof_file.multiopen}), verified in {seconds:.2f} s", highlight=False)
+        err.print(f"[green]valid proof[/] for {circuits[0].circuit_name()} (k={kk}, {scheme}), "
+                  f"verified in {seconds:.2f} s", highlight=False)
 
 
 def keygen(

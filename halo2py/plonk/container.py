@@ -6,7 +6,8 @@ Layout (all integers little-endian):
   k          u8
   multiopen  u8       0 = gwc, 1 = shplonk
   vk digest  32 bytes the verifying key's transcript representation (Fr, canonical)
-  columns    u32      number of instance columns, then per column: u32 count, count × 32-byte Fr
+  copies     u8       circuit copies in the proof (halo2's create_proof over several circuits)
+  per copy:  u32 number of instance columns, then per column: u32 count, count × 32-byte Fr
   transcript u64 length, then the transcript bytes exactly as halo2's Blake2bWrite produces them
 
 A file that does not parse as this container is bad input (exit 2); a container that parses but
@@ -23,7 +24,7 @@ from halo2py.arith.constants import FR_MODULUS
 from halo2py.errors import InputError
 
 MAGIC = b"H2PYPRF\0"
-CONTAINER_VERSION = 1
+CONTAINER_VERSION = 2
 SCHEMES = ("gwc", "shplonk")
 
 
@@ -36,15 +37,21 @@ class ProofFile:
     k: int
     multiopen: str
     vk_digest: int
-    instances: list  # list of columns, each a list of canonical ints
+    instances: list  # list of columns, each a list of canonical ints; with copies > 1, one such list per copy
     transcript: bytes
+    copies: int = 1
+
+    def per_copy(self) -> list:
+        return [self.instances] if self.copies == 1 else list(self.instances)
 
     def to_bytes(self) -> bytes:
         out = [MAGIC, struct.pack("<HBB", CONTAINER_VERSION, self.k, SCHEMES.index(self.multiopen)),
-               self.vk_digest.to_bytes(32, "little"), struct.pack("<I", len(self.instances))]
-        for column in self.instances:
-            out.append(struct.pack("<I", len(column)))
-            out.extend(v.to_bytes(32, "little") for v in column)
+               self.vk_digest.to_bytes(32, "little"), struct.pack("<B", self.copies)]
+        for columns in self.per_copy():
+            out.append(struct.pack("<I", len(columns)))
+            for column in columns:
+                out.append(struct.pack("<I", len(column)))
+                out.extend(v.to_bytes(32, "little") for v in column)
         out.append(struct.pack("<Q", len(self.transcript)))
         out.append(self.transcript)
         return b"".join(out)
@@ -60,20 +67,26 @@ class ProofFile:
         if scheme >= len(SCHEMES):
             raise ContainerError(f"unknown multiopen scheme id {scheme} in proof file")
         digest = int.from_bytes(reader.take(32, "vk digest"), "little")
-        instances = []
-        columns = reader.u32("instance column count")
-        if 4 * columns > reader.remaining():  # every column takes at least its 4-byte count
-            raise ContainerError(f"proof file claims {columns} instance columns, more than its data holds")
-        for _ in range(columns):
-            count = reader.u32("instance count")
-            if 32 * count > reader.remaining():
-                raise ContainerError(f"proof file claims {count} instance values, more than its data holds")
-            instances.append([reader.scalar("instance value") for _ in range(count)])
+        copies = reader.take(1, "copy count")[0]
+        if copies == 0:
+            raise ContainerError("proof file claims 0 circuit copies")
+        per_copy = []
+        for _ in range(copies):
+            instances = []
+            columns = reader.u32("instance column count")
+            if 4 * columns > reader.remaining():  # every column takes at least its 4-byte count
+                raise ContainerError(f"proof file claims {columns} instance columns, more than its data holds")
+            for _ in range(columns):
+                count = reader.u32("instance count")
+                if 32 * count > reader.remaining():
+                    raise ContainerError(f"proof file claims {count} instance values, more than its data holds")
+                instances.append([reader.scalar("instance value") for _ in range(count)])
+            per_copy.append(instances)
         length = struct.unpack("<Q", reader.take(8, "transcript length"))[0]
         transcript = reader.take(length, "transcript")
         if reader.remaining():
             raise ContainerError(f"proof file has {reader.remaining()} trailing bytes")
-        return cls(k, SCHEMES[scheme], digest, instances, transcript)
+        return cls(k, SCHEMES[scheme], digest, per_copy[0] if copies == 1 else per_copy, transcript, copies)
 
 
 class _Reader:

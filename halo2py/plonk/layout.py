@@ -14,13 +14,14 @@ one each, or halo2's compression), and each Selector leaf is replaced by its col
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from halo2py.arith.constants import FR_GENERATOR, FR_MODULUS, FR_TWO_ADICITY
 from halo2py.middleware.circuit import CompiledCircuit
 from halo2py.plonk.selectors import SelectorColumns, direct
 from halo2py.middleware.expression import (
-    Challenge, Column, Constant, Expression, Negated, Product, Scaled, Sum, VariableX,
+    Challenge, Column, Constant, Expression, Negated, Product, Query, Scaled, Sum, VariableX,
 )
 
 # δ: a generator of the 2^S-torsion-free part; δ^j·⟨ω⟩ are disjoint cosets labelling columns.
@@ -92,6 +93,7 @@ class ProtocolLayout:
         self.advice_queries = [q for q in cs.advice_queries]
         self.fixed_queries = list(cs.fixed_queries) + [c.cur() for c in self.selector_columns]
         self.instance_queries = list(cs.instance_queries)
+        self._shared = set(self.fixed_columns) | set(self.sigmas) | {self.l0, self.l_last, self.l_active}
 
     # --- expression plumbing -------------------------------------------------------------------
     def lower(self, expr: Expression) -> Expression:
@@ -191,6 +193,41 @@ class ProtocolLayout:
             ]
         return out
 
+    # --- several circuit copies per proof ----------------------------------------------------------
+    def shared_columns(self) -> set:
+        """Columns every copy shares: the proving key's (fixed, selector columns, σ, l0 …)."""
+        return self._shared
+
+    def copy_column(self, column: Column, copy: int) -> Column:
+        """Copy ``copy``'s instance of a per-copy column (advice, instance, the arguments' own
+        polynomials); copy 0 is the column itself, so one copy is exactly the single-circuit case."""
+        if copy == 0 or column in self.shared_columns():
+            return column
+        return dataclasses.replace(column, name=f"{column.name}#{copy}")
+
+    def at_copy(self, expr: Expression, copy: int) -> Expression:
+        if copy == 0:
+            return expr
+        return expr.evaluate(
+            constant=Constant, selector=lambda s: s,
+            query=lambda q: Query(self.copy_column(q.column, copy), q.rotation),
+            challenge=lambda c: c, variable_x=VariableX, negated=Negated, sum=Sum, product=Product, scaled=Scaled)
+
+    def copy_constraints(self, copies: int) -> list:
+        """halo2's flat list over the copies: each copy's gates, permutation, lookups, shuffles."""
+        own = self.quotient_constraints()
+        return [self.at_copy(e, c) for c in range(copies) for e in own]
+
+    def copy_quotient_columns(self, copies: int) -> list:
+        used = set()
+        for expr in self.copy_constraints(copies):
+            used.update(q.column for q in expr.queries())
+        shared = self.shared_columns()
+        per_copy = self.advice_columns + self.instance_columns + [c for c in self.internal_columns if c not in shared]
+        order = self.fixed_columns + [self.copy_column(c, k) for k in range(copies) for c in per_copy] + \
+            [c for c in self.internal_columns if c in shared]
+        return [c for c in order if c in used]
+
     # --- the polynomials the quotient program reads ------------------------------------------------
     def quotient_columns(self) -> list:
         """Every column the quotient constraints query, in slot order (fixed, advice, instance,
@@ -202,10 +239,9 @@ class ProtocolLayout:
         return [c for c in order if c in used]
 
 
-def opening_queries(layout: ProtocolLayout) -> list:
-    """(column, rotation) pairs the multiopen argument opens, in halo2's order, except the
-    vanishing argument's h and random polynomial (both at x), which come last."""
-    out = [(q.column, q.rotation) for q in layout.advice_queries]
+def _per_copy_openings(layout: ProtocolLayout, instance: bool) -> list:
+    out = [(q.column, q.rotation) for q in layout.instance_queries] if instance else []
+    out += [(q.column, q.rotation) for q in layout.advice_queries]
     zs = layout.permutation_products
     for z in zs:
         out += [(z, 0), (z, 1)]
@@ -215,28 +251,51 @@ def opening_queries(layout: ProtocolLayout) -> list:
                 (cols.permuted_input, -1), (cols.product, 1)]
     for z in layout.shuffle_products:
         out += [(z, 0), (z, 1)]
+    return out
+
+
+def opening_queries(layout: ProtocolLayout, copies: int = 1, instance: bool = False) -> list:
+    """(column, rotation) pairs the multiopen argument opens, in halo2's order — per copy its
+    instance (when committed), advice, permutation, lookup and shuffle queries, then the shared
+    fixed and σ ones — except the vanishing argument's h and random polynomial (both at x),
+    which come last."""
+    own = _per_copy_openings(layout, instance)
+    out = [(layout.copy_column(col, c), rot) for c in range(copies) for col, rot in own]
     out += [(q.column, q.rotation) for q in layout.fixed_queries]
     out += [(sigma, 0) for sigma in layout.sigmas]
     return out
 
 
-def evaluations_before_random(layout: ProtocolLayout) -> list:
-    """Evaluations written before the vanishing argument's random-polynomial evaluation."""
-    return [(q.column, q.rotation) for q in layout.advice_queries + layout.fixed_queries]
+def instance_evaluations(layout: ProtocolLayout, copies: int = 1) -> list:
+    """Instance evaluations a proof carries when it commits instances (GWC in Scroll's dialects)."""
+    return [(layout.copy_column(q.column, c), q.rotation) for c in range(copies) for q in layout.instance_queries]
 
 
-def evaluations_after_random(layout: ProtocolLayout) -> list:
-    """σ(x); each permutation product at x, ωx (and ω^last·x but for the last); each lookup's
-    Z(x), Z(ωx), A′(x), A′(ω⁻¹x), S′(x); each shuffle's Z(x), Z(ωx) — the order halo2 writes them in."""
+def evaluations_before_random(layout: ProtocolLayout, copies: int = 1) -> list:
+    """Evaluations written before the vanishing argument's random-polynomial evaluation: each
+    copy's advice queries, then the fixed ones."""
+    return ([(layout.copy_column(q.column, c), q.rotation) for c in range(copies) for q in layout.advice_queries]
+            + [(q.column, q.rotation) for q in layout.fixed_queries])
+
+
+def evaluations_after_random(layout: ProtocolLayout, copies: int = 1) -> list:
+    """σ(x); then per copy each permutation product at x, ωx (and ω^last·x but for the last); per
+    copy each lookup's Z(x), Z(ωx), A′(x), A′(ω⁻¹x), S′(x); per copy each shuffle's Z(x), Z(ωx) —
+    the order halo2 writes them in."""
     out = [(sigma, 0) for sigma in layout.sigmas]
     zs = layout.permutation_products
-    for s, z in enumerate(zs):
-        out += [(z, 0), (z, 1)]
-        if s < len(zs) - 1:
-            out.append((z, -(layout.blinding_factors + 1)))
-    for cols in layout.lookups:
-        out += [(cols.product, 0), (cols.product, 1), (cols.permuted_input, 0),
-                (cols.permuted_input, -1), (cols.permuted_table, 0)]
-    for z in layout.shuffle_products:
-        out += [(z, 0), (z, 1)]
+    for c in range(copies):
+        for s, z in enumerate(zs):
+            z = layout.copy_column(z, c)
+            out += [(z, 0), (z, 1)]
+            if s < len(zs) - 1:
+                out.append((z, -(layout.blinding_factors + 1)))
+    for c in range(copies):
+        for cols in layout.lookups:
+            z, a, t = (layout.copy_column(x, c) for x in (cols.product, cols.permuted_input, cols.permuted_table))
+            out += [(z, 0), (z, 1), (a, 0), (a, -1), (t, 0)]
+    for c in range(copies):
+        for z in layout.shuffle_products:
+            z = layout.copy_column(z, c)
+            out += [(z, 0), (z, 1)]
     return out

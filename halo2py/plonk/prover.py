@@ -1,11 +1,19 @@
 """``create_proof``: halo2's prover, one method per protocol round, with the quotient delegated
 to a strategy.
 
-The transcript order is halo2's (../shared/design/protocol.md): vk digest and instances; advice
-commitments; θ; lookup A′, S′; β, γ; permutation products; lookup products; the vanishing
-argument's random polynomial; y; the quotient pieces; x; evaluations; multiopen.
+The transcript order is halo2's (README §5.7 of the halo2 vectors): transcript_repr and the
+instances; per phase, every copy's advice commitments, then that phase's circuit challenges; θ;
+every copy's lookup A′, S′; β, γ; every copy's permutation products, then lookup products, then
+shuffle products; the vanishing argument's random polynomial; y; the quotient pieces; x;
+evaluations; multiopen. Several circuit copies share one proof (halo2's
+``create_proof(&[c1, c2], …)``): their constraints are folded into one quotient.
 
-Memory: the prover *consumes* the synthesis — advice and instance columns are blinded and then
+Randomness is drawn in halo2's order — the blinds KZG ignores included — from a scalar source
+(``halo2py.randomness``), so with halo2's test RNG the bytes are Rust halo2's. The dialect decides
+the blinding: zero-knowledge rows (PSE) or Scroll's rule (no advice blinding, last row 1; the
+vanishing argument's random polynomial the constant 1).
+
+Memory: the prover *consumes* the witness — advice and instance columns are blinded and then
 turned into coefficient form in place — so each witness column exists once, in one basis at a
 time. Fixed columns and σ belong to the proving key and are only read.
 """
@@ -19,23 +27,24 @@ from halo2py.arith.field import Fr
 from halo2py.commitment import kzg
 from halo2py.commitment.multiopen import ProverQuery, create_proof as multiopen_proof
 from halo2py.errors import InputError
-from halo2py.middleware.witness import Witness
 from halo2py.plonk import lookup, permutation, shuffle
-from halo2py.plonk.layout import evaluations_after_random, evaluations_before_random, opening_queries
+from halo2py.plonk.layout import (
+    evaluations_after_random, evaluations_before_random, instance_evaluations, opening_queries,
+)
+from halo2py.plonk.transcripts import commits_instances, transcript_writer
 from halo2py.poly.ops import evaluate as poly_eval
-from halo2py.timing import PhaseTimer
 from halo2py.quotient.evaluate import evaluate as run_program
 from halo2py.quotient.program import compile_program
 from halo2py.quotient.strategy import QuotientTask, validate_result
-from halo2py.randomness import os_rng
-from halo2py.transcript import Blake2bWrite
+from halo2py.randomness import UniformScalars
+from halo2py.timing import PhaseTimer
 
 
 class QuotientPieceAtInfinity(InputError):
-    """A quotient piece that commits to the identity, which a halo2 transcript cannot hold (halo2
-    fails the same way). It happens when every constraint has lower degree than the system's
-    degree d — e.g. degree-2 gates with no copy constraint or lookup — so the top pieces of h
-    vanish; blinded columns make any other cause negligible."""
+    """A quotient piece that commits to the identity, which a PSE halo2 transcript cannot hold
+    (halo2 fails the same way; Scroll's dialects absorb it as (0, 5) and write it). It happens
+    when every constraint has lower degree than the system's degree d — e.g. degree-2 gates with
+    no copy constraint or lookup — so the top pieces of h vanish."""
 
     def __init__(self, index: int, count: int, degree: int):
         super().__init__(f"quotient piece {index} of {count} is zero, so its commitment would be the point "
@@ -44,46 +53,59 @@ class QuotientPieceAtInfinity(InputError):
                          "copy constraint or a lookup")
 
 
-def create_proof(params, pk, witness: Witness, strategy, multiopen: str = "shplonk", rng=None,
+def create_proof(params, pk, witnesses, strategy, multiopen: str = "shplonk", scalars=None,
                  timer: PhaseTimer | None = None, next_phase=None) -> bytes:
-    """Prove the circuit of ``pk`` for ``witness`` (consuming its advice and instance columns);
-    returns the transcript bytes.
+    """Prove the circuit of ``pk`` for one Witness per circuit copy (consuming their advice and
+    instance columns); returns the transcript bytes.
 
-    A multi-phase circuit's ``witness`` holds phase 0; ``next_phase(phase, challenges)`` returns
-    the Witness of a later phase given the circuit challenges squeezed so far (index → value), as
-    halo2 re-synthesises the circuit once per phase. Only that phase's advice columns are taken.
+    A multi-phase circuit's witnesses hold phase 0; ``next_phase(copy, phase, challenges)`` returns
+    copy ``copy``'s Witness of a later phase given the circuit challenges squeezed so far
+    (index → value), as halo2 re-synthesises the circuits once per phase. Only that phase's
+    advice columns are taken. ``scalars``: a scalar source (default: the OS CSPRNG).
     """
+    if not isinstance(witnesses, (list, tuple)):
+        witnesses = [witnesses]
+    if not witnesses:
+        raise InputError("a proof needs at least one circuit copy")
     if pk.vk.layout.phases > 1 and next_phase is None:
         raise InputError("this circuit has several phases: create_proof needs next_phase to synthesise them")
     if pk.vk.layout.lookups and pk.vk.layout.lookup_kind != "classic":
         raise InputError("log-derivative lookups are not proved by halo2py yet (dialect "
                          f"{pk.vk.dialect.name!r}); use a dialect with classic lookups")
-    return _Prover(params, pk, witness, rng or os_rng(), timer or PhaseTimer(), next_phase).run(strategy, multiopen)
+    prover = _Prover(params, pk, list(witnesses), scalars or UniformScalars(), timer or PhaseTimer(), next_phase,
+                     multiopen)
+    return prover.run(strategy, multiopen)
 
 
 class _Prover:
-    def __init__(self, params, pk, witness: Witness, rng, timer: PhaseTimer, next_phase=None):
+    def __init__(self, params, pk, witnesses: list, scalars, timer: PhaseTimer, next_phase, multiopen: str):
+        self.params, self.pk, self.scalars, self.timer = params, pk, scalars, timer
         self.next_phase = next_phase
-        self.params, self.pk, self.rng, self.timer = params, pk, rng, timer
         self.layout, self.domain = pk.vk.layout, pk.vk.domain
+        self.dialect = pk.vk.dialect
         self.n, self.bf = self.domain.n, self.layout.blinding_factors
         self.usable = self.n - self.bf - 1
-        self.witness = witness
-        self.tr = Blake2bWrite()
+        self.witnesses = witnesses
+        self.copies = len(witnesses)
+        self.commit_instances = commits_instances(self.dialect, multiopen)
+        self.tr = transcript_writer(self.dialect)
         self.values: dict = {}  # column -> Lagrange form (until the quotient round)
         self.polys: dict = {}   # column -> coefficient form
+        self.circuit_challenges = [0] * len(self.layout.circuit_challenges)
 
-    def random_values(self, count: int) -> np.ndarray:
-        return Fr.random(count, self.rng)
+    def draw(self, count: int) -> np.ndarray:
+        return self.scalars.scalars(count)
+
+    def draw_unused(self, count: int = 1) -> None:
+        """A blind halo2 draws for a commitment and KZG ignores: drawn so the stream stays halo2's."""
+        self.scalars.scalars(count)
+
+    def column(self, column, copy: int):
+        return self.layout.copy_column(column, copy)
 
     def commit(self, column, values: np.ndarray) -> None:
         self.values[column] = values
         self.tr.write_point(kzg.commit_lagrange(self.params, values))
-
-    def blind_and_commit(self, column, values: np.ndarray) -> None:
-        """Rows usable .. n − 1 (bf + 1 of them) become random, then commit."""
-        values[self.usable:] = self.random_values(self.n - self.usable)
-        self.commit(column, values)
 
     def run(self, strategy, multiopen: str) -> bytes:
         t, tr = self.timer, self.tr
@@ -93,17 +115,20 @@ class _Prover:
             self.commit_advice()
             theta = tr.squeeze_challenge()
         with t.phase("lookups"):
-            compressed = [self.commit_permuted(i, theta) for i in range(len(self.layout.lookups))]
+            compressed = {(c, i): self.commit_permuted(c, i, theta)
+                          for c in range(self.copies) for i in range(len(self.layout.lookups))}
             beta, gamma = tr.squeeze_challenge(), tr.squeeze_challenge()
         with t.phase("permutation"):
-            self.commit_permutation_products(beta, gamma)
+            for c in range(self.copies):
+                self.commit_permutation_products(c, beta, gamma)
         with t.phase("lookup products"):
-            self.commit_lookup_products(compressed, beta, gamma)
+            for c in range(self.copies):
+                self.commit_lookup_products(c, compressed, beta, gamma)
             del compressed
-            self.commit_shuffle_products(theta, gamma)
+            for c in range(self.copies):
+                self.commit_shuffle_products(c, theta, gamma)
         with t.phase("quotient"):
-            random_poly = self.random_values(self.n)
-            tr.write_point(kzg.commit(self.params, random_poly))
+            random_poly = self.vanishing_random_poly()
             y = tr.squeeze_challenge()
             pieces = self.quotient(strategy, self.circuit_challenges + [theta, beta, gamma], y)
             x = tr.squeeze_challenge()
@@ -115,59 +140,106 @@ class _Prover:
 
     # --- rounds ----------------------------------------------------------------------------
     def absorb_instances(self) -> None:
+        """transcript_repr, then each copy's instance columns: their values (PSE, and SHPLONK in
+        Scroll's dialects) or their commitments (GWC in Scroll's dialects)."""
         self.tr.common_scalar(self.pk.vk.transcript_repr)
-        for column_values in self.witness.instance_values:
-            for v in column_values:
-                self.tr.common_scalar(v)
-        self.values.update(zip(self.layout.instance_columns, self.witness.instance))
+        for c, witness in enumerate(self.witnesses):
+            for column, values, instance in zip(self.layout.instance_columns, witness.instance_values,
+                                                witness.instance):
+                if self.commit_instances:
+                    self.tr.common_point(kzg.commit_lagrange(self.params, instance))
+                else:
+                    for v in values:
+                        self.tr.common_scalar(v)
+                self.values[self.column(column, c)] = instance
         self.values.update(zip(self.layout.fixed_columns, self.pk.fixed_values))
 
     def commit_advice(self) -> None:
-        """Phase by phase: that phase's advice columns, then the circuit challenges usable after it."""
+        """Phase by phase: every copy's advice columns of that phase, then the phase's challenges."""
         layout = self.layout
-        self.circuit_challenges = [0] * len(layout.circuit_challenges)
-        witness = self.witness
         for phase in range(layout.phases):
-            if phase > 0:
-                known = {c.index: self.circuit_challenges[c.index] for c in layout.circuit_challenges
-                         if c.phase < phase}
-                witness = self.next_phase(phase, known)
-            for column in layout.advice_of_phase(phase):
-                self.blind_and_commit(column, witness.advice[column.index])
+            columns = layout.advice_of_phase(phase)
+            for c in range(self.copies):
+                if phase == 0:
+                    witness = self.witnesses[c]
+                else:
+                    known = {ch.index: self.circuit_challenges[ch.index] for ch in layout.circuit_challenges
+                             if ch.phase < phase}
+                    witness = self.next_phase(c, phase, known)
+                for column in columns:
+                    values = witness.advice[column.index]
+                    if self.dialect.zero_knowledge:
+                        values[self.usable:] = self.draw(self.n - self.usable)
+                    else:  # Scroll: no advice blinding; halo2 sets the last row to 1
+                        values[self.usable:] = 0
+                        values[self.n - 1] = Fr.one_limbs
+                    self.values[self.column(column, c)] = values
+                for column in columns:
+                    self.tr.write_point(kzg.commit_lagrange(self.params, self.values[self.column(column, c)]))
+                self.draw_unused(len(columns))
             for challenge in layout.challenges_after(phase):
                 self.circuit_challenges[challenge.index] = self.tr.squeeze_challenge()
 
-    def commit_shuffle_products(self, theta: int, gamma: int) -> None:
-        challenges = self.circuit_challenges + [theta, 0, 0]
-        for z_column, inputs, shuffles in zip(self.layout.shuffle_products, self.layout.shuffle_inputs,
-                                              self.layout.shuffle_tables):
-            a, s = self.rows_of(inputs, challenges), self.rows_of(shuffles, challenges)
-            self.commit(z_column, shuffle.grand_product(a, s, gamma, self.n, self.bf, self.random_values))
-
-    def commit_permuted(self, i: int, theta: int):
-        """θ-compress lookup i's input and table over all rows, commit A′ and S′; return (A, S)."""
+    def commit_permuted(self, c: int, i: int, theta: int):
+        """θ-compress copy c's lookup i input and table over all rows, commit A′ and S′ (rows
+        usable … n − 1 random, then the two unused blinds); return (A, S)."""
         cols, lk = self.layout.lookups[i], self.layout.cs.lookups[i]
-        a = self.rows_of(self.layout.lookup_inputs[i], self.circuit_challenges + [theta, 0, 0])
-        s = self.rows_of(self.layout.lookup_tables[i], self.circuit_challenges + [theta, 0, 0])
+        challenges = self.circuit_challenges + [theta, 0, 0]
+        a = self.rows_of(self.layout.at_copy(self.layout.lookup_inputs[i], c), challenges)
+        s = self.rows_of(self.layout.at_copy(self.layout.lookup_tables[i], c), challenges)
         a_perm, s_perm = lookup.permute_expression_pair(a[:self.usable], s[:self.usable], lk.name)
+        columns = []
         for column, permuted in ((cols.permuted_input, a_perm), (cols.permuted_table, s_perm)):
             full = np.empty((self.n, 4), dtype=np.uint64)
             full[:self.usable] = permuted
-            self.blind_and_commit(column, full)
+            full[self.usable:] = self.draw(self.n - self.usable)
+            columns.append((self.column(column, c), full))
+        for column, full in columns:
+            self.commit(column, full)
+        self.draw_unused(2)
         return a, s
 
-    def commit_permutation_products(self, beta: int, gamma: int) -> None:
-        sets = [[self.values[c] for c in chunk] for chunk in self.layout.permutation_sets]
+    def commit_permutation_products(self, c: int, beta: int, gamma: int) -> None:
+        sets = [[self.values[self.column(col, c)] for col in chunk] for chunk in self.layout.permutation_sets]
         products = permutation.grand_products(sets, self.pk.sigma_values, self.layout.chunk_len, beta, gamma,
-                                               self.domain.omega, self.n, self.bf, self.random_values)
+                                              self.domain.omega, self.n, self.bf, self.draw_blinded)
         for column, z in zip(self.layout.permutation_products, products):
-            self.commit(column, z)
+            self.commit(self.column(column, c), z)
 
-    def commit_lookup_products(self, compressed: list, beta: int, gamma: int) -> None:
-        for cols, (a, s) in zip(self.layout.lookups, compressed):
-            z = lookup.grand_product(a, s, self.values[cols.permuted_input], self.values[cols.permuted_table],
-                                      beta, gamma, self.n, self.bf, self.random_values)
-            self.commit(cols.product, z)
+    def draw_blinded(self, count: int) -> np.ndarray:
+        """A grand product's random rows, then its commitment's unused blind (halo2's order)."""
+        rows = self.draw(count)
+        self.draw_unused()
+        return rows
+
+    def commit_lookup_products(self, c: int, compressed: dict, beta: int, gamma: int) -> None:
+        for i, cols in enumerate(self.layout.lookups):
+            a, s = compressed[(c, i)]
+            z = lookup.grand_product(a, s, self.values[self.column(cols.permuted_input, c)],
+                                     self.values[self.column(cols.permuted_table, c)],
+                                     beta, gamma, self.n, self.bf, self.draw_blinded)
+            self.commit(self.column(cols.product, c), z)
+
+    def commit_shuffle_products(self, c: int, theta: int, gamma: int) -> None:
+        challenges = self.circuit_challenges + [theta, 0, 0]
+        for z_column, inputs, shuffles in zip(self.layout.shuffle_products, self.layout.shuffle_inputs,
+                                              self.layout.shuffle_tables):
+            a = self.rows_of(self.layout.at_copy(inputs, c), challenges)
+            s = self.rows_of(self.layout.at_copy(shuffles, c), challenges)
+            self.commit(self.column(z_column, c), shuffle.grand_product(a, s, gamma, self.n, self.bf,
+                                                                        self.draw_blinded))
+
+    def vanishing_random_poly(self) -> np.ndarray:
+        """The vanishing argument's random polynomial (coefficient form), committed: n random
+        coefficients and a blind (PSE), or the constant 1 and no draw (Scroll)."""
+        if self.dialect.zero_knowledge:
+            poly = self.draw(self.n)
+            self.draw_unused()
+        else:
+            poly = np.zeros((self.n, 4), dtype=np.uint64)
+            poly[0] = Fr.one_limbs
+        self.tr.write_point(kzg.commit(self.params, poly))
+        return poly
 
     def quotient(self, strategy, challenges: list, y: int) -> list:
         """Everything the constraints query, in coefficient form, handed to the strategy."""
@@ -180,20 +252,30 @@ class _Prover:
         self.polys.update(zip(layout.fixed_columns, pk.fixed_polys))
         self.polys.update(zip(layout.sigmas, pk.sigma_polys))
         self.polys.update({layout.l0: pk.l0, layout.l_last: pk.l_last, layout.l_active: pk.l_active})
-        task = QuotientTask(self.domain, pk.program, [self.polys[c] for c in pk.quotient_columns], challenges, y)
+        if self.copies == 1:
+            program, columns = pk.program, pk.quotient_columns
+        else:
+            columns = layout.copy_quotient_columns(self.copies)
+            slot = {col: i for i, col in enumerate(columns)}
+            program = compile_program(layout.copy_constraints(self.copies), lambda col: slot[col])
+        task = QuotientTask(self.domain, program, [self.polys[col] for col in columns], challenges, y)
         pieces = validate_result(strategy.compute(task), task, getattr(strategy, "name", type(strategy).__name__))
+        self.draw_unused(len(pieces))  # h pieces' blinds
         for i, piece in enumerate(pieces):
             commitment = kzg.commit(self.params, piece)
-            if not commitment.any():
+            if not commitment.any() and self.tr.identity_as is None:
                 raise QuotientPieceAtInfinity(i, len(pieces), self.layout.degree)
             self.tr.write_point(commitment)
         return pieces
 
     def write_evaluations(self, x: int, random_poly) -> None:
-        for column, rotation in evaluations_before_random(self.layout):
+        if self.commit_instances:
+            for column, rotation in instance_evaluations(self.layout, self.copies):
+                self.tr.write_scalar(self.evaluate(column, x, rotation))
+        for column, rotation in evaluations_before_random(self.layout, self.copies):
             self.tr.write_scalar(self.evaluate(column, x, rotation))
         self.tr.write_scalar(poly_eval(random_poly, x))
-        for column, rotation in evaluations_after_random(self.layout):
+        for column, rotation in evaluations_after_random(self.layout, self.copies):
             self.tr.write_scalar(self.evaluate(column, x, rotation))
 
     def open(self, x: int, pieces: list, random_poly, scheme: str) -> None:
@@ -203,7 +285,7 @@ class _Prover:
             Fr.add(Fr.scale(h_poly, xn, out=h_poly), piece, out=h_poly)
         del pieces[:]
         queries = [ProverQuery(self.domain.rotate_omega(x, rotation), self.polys[column])
-                   for column, rotation in opening_queries(self.layout)]
+                   for column, rotation in opening_queries(self.layout, self.copies, self.commit_instances)]
         queries += [ProverQuery(x, h_poly), ProverQuery(x, random_poly)]
         multiopen_proof(self.params, self.tr, queries, scheme)
 
@@ -213,7 +295,7 @@ class _Prover:
 
     def rows_of(self, expression, challenges: list) -> np.ndarray:
         """One expression over all n rows of the Lagrange-form columns (rotations wrap mod n)."""
-        columns = sorted({q.column for q in expression.queries()}, key=lambda c: (c.kind, c.index))
+        columns = sorted({q.column for q in expression.queries()}, key=lambda c: (c.kind, c.index, c.name))
         slot = {c: i for i, c in enumerate(columns)}
         program = compile_program([expression], lambda c: slot[c])
         stack = np.empty((max(1, len(columns)), self.n, 4), dtype=np.uint64)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from halo2py.errors import Halo2pyError, InputError
@@ -23,10 +24,14 @@ class RunFailed(Halo2pyError):
 def profile_in_subprocess(circuit: str, strategy: str, out_dir: Path, *, k: int | None = None,
                           params=(), inputs: str | None = None, params_path: str | None = None,
                           multiopen: str = "shplonk", seed: int = 0) -> dict:
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        status, payload = pool.submit(profile_spec, circuit, strategy, str(out_dir), k=k, params=tuple(params),
-                                      inputs=inputs, params_path=params_path, multiopen=multiopen,
-                                      seed=seed).result()
+    try:
+        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            status, payload = pool.submit(profile_spec, circuit, strategy, str(out_dir), k=k, params=tuple(params),
+                                          inputs=inputs, params_path=params_path, multiopen=multiopen,
+                                          seed=seed).result()
+    except BrokenProcessPool:
+        raise RunFailed(f"profiling {circuit} with {strategy}: the worker process died (out of memory, a "
+                        "signal, or an import error in it)") from None
     if status == "ok":
         return payload
     exit_code, message = payload
