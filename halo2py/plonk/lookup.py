@@ -23,10 +23,16 @@ class LookupInputNotInTable(Halo2pyError):
 
 
 def permute_expression_pair(inputs: np.ndarray, table: np.ndarray, name: str):
-    """(A′, S′) over the usable rows, given compressed input and table values (Fr vectors)."""
+    """(A′, S′) over the usable rows, given compressed input and table values (Fr vectors) —
+    exactly halo2's: A′ is the input sorted as integers; S′ holds each distinct value at its first
+    row in A′, and the leftover table values, ascending, fill the repeated rows from the last one
+    up (halo2 pops them off the end). Any valid pair proves the same statement; this one gives
+    halo2's bytes."""
     usable = len(inputs)
     both = np.concatenate([inputs, table])
-    _, ids = np.unique(both, axis=0, return_inverse=True)  # any total order of values will do
+    # integer order: canonical limbs, most significant first, compared lexicographically
+    keys = np.ascontiguousarray(Fr.from_montgomery(np.ascontiguousarray(both))[:, ::-1])
+    _, ids = np.unique(keys, axis=0, return_inverse=True)
     ids = ids.reshape(-1)
     in_ids, table_ids = ids[:usable], ids[usable:]
     order = np.argsort(in_ids, kind="stable")
@@ -46,7 +52,7 @@ def permute_expression_pair(inputs: np.ndarray, table: np.ndarray, name: str):
     permuted_input = value_of[sorted_ids]
     permuted_table = np.empty_like(permuted_input)
     permuted_table[first] = permuted_input[first]
-    permuted_table[~first] = value_of[leftover]
+    permuted_table[np.flatnonzero(~first)[::-1]] = value_of[leftover]
     return permuted_input, permuted_table
 
 
