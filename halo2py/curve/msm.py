@@ -33,14 +33,17 @@ from numba import njit, prange
 
 from halo2py.arith import fq, limbs
 from halo2py.arith.field import Fr
-from halo2py.curve import g1
+from halo2py.curve import g1, glv
 from halo2py.curve._prefetch import prefetch_row
+from halo2py.curve.glv import split as split_scalars
 from halo2py.curve.points import AFFINE, JACOBIAN, G1, PointError, _rows
 
 SCALAR_BITS = 255  # r < 2^254, plus one zero bit so the top Booth digit needs no carry out
 _U1 = np.uint64(1)
 _AHEAD = 16  # points (or batch entries) between a bucket's prefetch and its use
 _ZERO3 = (g1.ZERO, g1.ZERO, g1.ZERO)
+_GLV_WINDOW = {}
+_MIN_AFFINE = 512  # fewer buckets than this cannot amortise a batch's inversion (see batch_size)
 
 
 @njit(cache=True)
@@ -75,23 +78,53 @@ def booth_digit(s, i, w, c):
 
 
 @njit(cache=True)
-def _signed_base(bases, i, d):
-    """(bucket index, x, y) for adding sign(d)·P_i to bucket |d| − 1."""
-    x, y = g1.load_aff(bases, i)
-    if d < 0:
-        return -d - 1, x, fq.neg(y)
-    return d - 1, x, y
+def _digit(scalars, t, w, c, split):
+    """Digit of item ``t`` in window ``w``: item = point t, or with GLV (``split``) half t & 1 of
+    point t >> 1 (``scalars`` then holds split rows, see ``glv``)."""
+    if split:
+        return glv.digit(scalars, t >> 1, t & 1, w, c)
+    return booth_digit(scalars, t, w, c)
 
 
 @njit(cache=True)
-def _window_jacobian(bases, scalars, lo, hi, w, c):
-    nb = 1 << (c - 1)
+def _signed_item(bases, t, d, split):
+    """(x, y) of sign(d)·Q for item t's point Q: P_t, or with GLV P_(t>>1) or φ(P_(t>>1)).
+
+    φ is applied here, one Fq multiplication per half-1 item with a nonzero digit, rather than
+    kept as a second copy of the bases: see ``msm`` for the trade.
+    """
+    if split:
+        x, y = g1.load_aff(bases, t >> 1)
+        if t & 1:
+            x = glv.phi_x(x)
+    else:
+        x, y = g1.load_aff(bases, t)
+    if d < 0:
+        return x, fq.neg(y)
+    return x, y
+
+
+@njit(cache=True)
+def _times(x, y, z, m):
+    """m·P for a small non-negative int m (double-and-add, most significant bit first)."""
+    rx, ry, rz = _ZERO3
+    for bit in range(62, -1, -1):
+        rx, ry, rz = g1.double(rx, ry, rz)
+        if (m >> bit) & 1:
+            rx, ry, rz = g1.add(rx, ry, rz, x, y, z)
+    return rx, ry, rz
+
+
+@njit(cache=True)
+def _window_jacobian(bases, scalars, split, items, w, c, blo, nb):
+    """Σ (b+1)·B_b over buckets b ∈ [blo, blo + nb) of window w, with Jacobian buckets."""
     buckets = np.zeros((nb, JACOBIAN), dtype=np.uint64)
-    for i in range(lo, hi):
-        d = booth_digit(scalars, i, w, c)
-        if d == 0:
+    for t in range(items):
+        d = _digit(scalars, t, w, c, split)
+        b = abs(d) - 1 - blo
+        if d == 0 or b < 0 or b >= nb:
             continue
-        b, x, y = _signed_base(bases, i, d)
+        x, y = _signed_item(bases, t, d, split)
         bx, by, bz = g1.load_jac(buckets, b)
         rx, ry, rz = g1.add_mixed(bx, by, bz, x, y)
         g1.store_jac(buckets, b, rx, ry, rz)
@@ -101,7 +134,16 @@ def _window_jacobian(bases, scalars, lo, hi, w, c):
         bx, by, bz = g1.load_jac(buckets, b)
         rx, ry, rz = g1.add(rx, ry, rz, bx, by, bz)
         ax, ay, az = g1.add(ax, ay, az, rx, ry, rz)
-    return ax, ay, az
+    return _shifted(ax, ay, az, rx, ry, rz, blo)
+
+
+@njit(cache=True)
+def _shifted(ax, ay, az, rx, ry, rz, blo):
+    """A bucket range's Σ (b − blo + 1)·B_b plus blo·Σ B_b: its share of Σ (b + 1)·B_b."""
+    if blo == 0:
+        return ax, ay, az
+    sx, sy, sz = _times(rx, ry, rz, blo)
+    return g1.add(ax, ay, az, sx, sy, sz)
 
 
 @njit(cache=True)
@@ -178,8 +220,8 @@ def _drain(buckets, busy, op_b, op_p, op_d, nops, q_b, q_p, nq):
 
 
 @njit(cache=True)
-def _window_batch_affine(bases, scalars, lo, hi, w, c, batch):
-    nb = 1 << (c - 1)
+def _window_batch_affine(bases, scalars, split, items, w, c, blo, nb, batch):
+    """Σ (b+1)·B_b over buckets b ∈ [blo, blo + nb) of window w, with batch-affine buckets."""
     buckets = np.zeros((nb, AFFINE), dtype=np.uint64)  # (0, 0) = empty
     spill = np.zeros((nb, JACOBIAN), dtype=np.uint64)
     busy = np.zeros(nb, dtype=np.bool_)
@@ -190,21 +232,23 @@ def _window_batch_affine(bases, scalars, lo, hi, w, c, batch):
     qcap = max(1, batch // 4)
     q_b = np.empty(qcap, dtype=np.int64)
     q_p = np.empty((qcap, AFFINE), dtype=np.uint64)
-    ahead = np.zeros(_AHEAD, dtype=np.int64)  # digits of the next points, whose buckets we prefetch
-    for i in range(lo, min(hi, lo + _AHEAD)):
-        ahead[i % _AHEAD] = booth_digit(scalars, i, w, c)
+    ahead = np.zeros(_AHEAD, dtype=np.int64)  # digits of the next items, whose buckets we prefetch
+    for t in range(min(items, _AHEAD)):
+        ahead[t] = _digit(scalars, t, w, c, split)
     nops = 0
     nq = 0
-    for i in range(lo, hi):
-        d = ahead[i % _AHEAD]
-        if i + _AHEAD < hi:
-            dn = booth_digit(scalars, i + _AHEAD, w, c)
-            ahead[i % _AHEAD] = dn
-            if dn != 0:
-                prefetch_row(buckets, abs(dn) - 1)
-        if d == 0:
+    for t in range(items):
+        d = ahead[t % _AHEAD]
+        if t + _AHEAD < items:
+            dn = _digit(scalars, t + _AHEAD, w, c, split)
+            ahead[t % _AHEAD] = dn
+            bn = abs(dn) - 1 - blo
+            if dn != 0 and 0 <= bn < nb:
+                prefetch_row(buckets, bn)
+        b = abs(d) - 1 - blo
+        if d == 0 or b < 0 or b >= nb:
             continue
-        b, x, y = _signed_base(bases, i, d)
+        x, y = _signed_item(bases, t, d, split)
         if limbs.is_zero(x) and limbs.is_zero(y):
             continue
         if busy[b]:
@@ -234,32 +278,55 @@ def _window_batch_affine(bases, scalars, lo, hi, w, c, batch):
             sx, sy, sz = g1.load_jac(spill, b)
             rx, ry, rz = g1.add(rx, ry, rz, sx, sy, sz)
         ax, ay, az = g1.add(ax, ay, az, rx, ry, rz)
-    return ax, ay, az
+    return _shifted(ax, ay, az, rx, ry, rz, blo)
+
+
+@njit(cache=True)
+def window_count(c, split):
+    """Windows of c bits covering the scalars (r < 2^254) or GLV halves (< 2^127), with the one
+    zero bit on top that the Booth recoding needs."""
+    bits = glv.BITS if split else SCALAR_BITS
+    return (bits + c - 1) // c
+
+
+@njit(cache=True)
+def window_buckets(c, split, w):
+    """Buckets window w needs: 2^(c−1), fewer in a top window that holds only a few bits (its
+    digits are at most 2^(bits left)), which then has fewer buckets to sum."""
+    top = (glv.BITS if split else SCALAR_BITS) - 1
+    return 1 << min(c - 1, top - c * w)
 
 
 @njit(parallel=True, cache=True)
-def pippenger(bases, scalars, c, batch, chunks, out):
-    """out[0] = Σ scalars[i]·bases[i] (Jacobian), scalars canonical.
+def pippenger(bases, scalars, split, c, batch, parts, out):
+    """out[0] = Σ scalars[i]·bases[i] (Jacobian): scalars canonical, or GLV-split (``split``).
 
-    Tasks are (window, chunk of points) pairs run in parallel; ``chunks`` > 1 splits the points
-    so the task count divides evenly among threads. ``batch`` = 0 selects Jacobian buckets.
+    Tasks are (window, bucket range) pairs run in parallel: ``parts`` ranges of equal width
+    per window, each task scanning every digit of its window but adding only those of its
+    buckets. Splitting buckets rather than points keeps one set of buckets per window (no
+    extra bucket sums) and shrinks each task's buckets in cache. ``batch`` = 0 selects Jacobian
+    buckets; a top window with under ``_MIN_AFFINE`` buckets uses them too.
     """
-    n = bases.shape[0]
-    nwin = (SCALAR_BITS + c - 1) // c
-    step = (n + chunks - 1) // chunks
-    sums = np.empty((nwin * chunks, JACOBIAN), dtype=np.uint64)
-    for t in prange(nwin * chunks):
-        w = t // chunks
-        lo = (t % chunks) * step
-        hi = min(n, lo + step)
-        if batch > 0:
-            x, y, z = _window_batch_affine(bases, scalars, lo, hi, w, c, batch)
+    items = bases.shape[0] * (2 if split else 1)
+    nwin = window_count(c, split)
+    sums = np.empty((nwin * parts, JACOBIAN), dtype=np.uint64)
+    for t in prange(nwin * parts):
+        w = t // parts
+        nbw = window_buckets(c, split, w)
+        width = (nbw + parts - 1) // parts
+        blo = (t % parts) * width
+        nb = min(nbw, blo + width) - blo
+        if nb <= 0:
+            x, y, z = _ZERO3
+        elif batch > 0 and (nbw == 1 << (c - 1) or nbw >= _MIN_AFFINE):
+            x, y, z = _window_batch_affine(bases, scalars, split, items, w, c, blo, nb,
+                                           min(batch, max(1, nb // 4)))
         else:
-            x, y, z = _window_jacobian(bases, scalars, lo, hi, w, c)
+            x, y, z = _window_jacobian(bases, scalars, split, items, w, c, blo, nb)
         g1.store_jac(sums, t, x, y, z)
     rx, ry, rz = _ZERO3
-    for t in range(nwin * chunks - 1, -1, -1):
-        if t % chunks == chunks - 1:  # entering window t // chunks from the one above
+    for t in range(nwin * parts - 1, -1, -1):
+        if t % parts == parts - 1:  # entering window t // parts from the one above
             for _ in range(c):
                 rx, ry, rz = g1.double(rx, ry, rz)
         sx, sy, sz = g1.load_jac(sums, t)
@@ -267,13 +334,16 @@ def pippenger(bases, scalars, c, batch, chunks, out):
     g1.store_jac(out, 0, rx, ry, rz)
 
 
-def window_bits(n: int) -> int:
-    """Pippenger window c for n points, from a sweep on this code (docs/benchmarks.md).
+def window_bits(n: int, split: bool = False) -> int:
+    """Pippenger window c for n points (2n halves with GLV), from a sweep on this code
+    (docs/benchmarks.md).
 
     More bits mean fewer windows (⌈255/c⌉ additions per point) but 2^(c−1) buckets per window to
     sum and to keep in cache; from c ≈ 15 the buckets outgrow L2 and the gain stops.
     """
     k = max(n, 1).bit_length() - 1
+    if split:
+        return _GLV_WINDOW.get(k, 16)
     if k <= 14:
         return max(3, k - 2)
     if k <= 18:
@@ -289,19 +359,22 @@ def batch_size(c: int) -> int:
     return min(2048, (1 << (c - 1)) // 4)
 
 
-def _chunks(n: int, c: int) -> int:
-    """Point chunks per window so that windows × chunks divides evenly among the threads,
-    unless chunks would be too small to repay their extra bucket reduction."""
+def _parts(c: int, split: bool) -> int:
+    """Bucket ranges per window so that windows × ranges divides evenly among the threads."""
     threads = numba.get_num_threads()
-    chunks = threads // math.gcd((SCALAR_BITS + c - 1) // c, threads)
-    return chunks if n >= chunks * (4 << c) else 1
+    return threads // math.gcd(window_count(c, split), threads)
 
 
-def msm(bases: np.ndarray, scalars: np.ndarray, *, window: int | None = None) -> np.ndarray:
+def msm(bases: np.ndarray, scalars: np.ndarray, *, window: int | None = None, glv: bool = True) -> np.ndarray:
     """Σ scalars[i]·bases[i] as one Jacobian point (12,).
 
     ``bases``: (n, 8) affine points; ``scalars``: (n, 4) Fr in Montgomery form (as every Fr
     vector). ``window`` overrides the Pippenger window size c (tuning and tests only).
+    ``glv`` splits each scalar with the endomorphism (``halo2py.curve.glv``): 2n points with
+    127-bit scalars. φ(P) is computed inside the bucket loop instead of stored beside the
+    bases: one Fq multiplication per half-1 point and window (≈ 4 % of the window's work)
+    against a second copy of the bases (+64 MiB at k = 20, held or rebuilt per call). The
+    split scalars overwrite the canonical copy, so GLV costs no memory.
     """
     if getattr(bases, "ndim", None) != 2:
         raise PointError(f"msm bases must be affine points (n, 8), got {getattr(bases, 'shape', bases)}")
@@ -313,14 +386,16 @@ def msm(bases: np.ndarray, scalars: np.ndarray, *, window: int | None = None) ->
     n = bases.shape[0]
     if n == 0:
         return out[0]
-    c = window or window_bits(n)
+    c = window or window_bits(n, glv)
     if not 2 <= c <= 20:
         raise PointError(f"msm window must be in [2, 20], got {c}")
-    canonical = Fr.from_montgomery(np.ascontiguousarray(scalars))
+    prepared = Fr.from_montgomery(np.ascontiguousarray(scalars))
+    if glv:
+        split_scalars(prepared, prepared)
     # Hand out tasks one at a time: a thread that loses its core to another process then
-    # delays only its current window, not a fixed half of them.
+    # delays only its current task, not a fixed half of them.
     with numba.parallel_chunksize(1):
-        pippenger(np.ascontiguousarray(bases), canonical, c, batch_size(c), _chunks(n, c), out)
+        pippenger(np.ascontiguousarray(bases), prepared, glv, c, batch_size(c), _parts(c, glv), out)
     return out[0]
 
 
