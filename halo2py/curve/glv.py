@@ -18,7 +18,7 @@ negative half is applied by negating the point (negating y is free).
 import numpy as np
 from numba import njit, prange
 
-from halo2py.arith import fq
+from halo2py.arith import fq, limbs
 from halo2py.arith._intrinsics import adc, mac, sbb
 from halo2py.arith.constants import FQ, FR_MODULUS, to_limbs
 
@@ -54,10 +54,15 @@ _B2 = np.uint64(B2)
 _BETA = to_limbs(BETA * FQ.r % FQ.p)  # Montgomery form
 
 
-@njit(cache=True)
-def phi_x(x):
-    """The x-coordinate of φ(P) = (β·x, y) for P = (x, y): one Fq multiplication."""
-    return fq.mul(x, _BETA)
+@njit(parallel=True, cache=True)
+def phi_x(bases, out):
+    """out[i] = β·x of bases[i], the x-coordinate of φ(P) = (β·x, y) (y is P's own).
+
+    The identity (0, 0) maps to (0, 0), still the identity.
+    """
+    for i in prange(bases.shape[0]):
+        x = (bases[i, 0], bases[i, 1], bases[i, 2], bases[i, 3])
+        limbs.store(out, i, fq.mul(x, _BETA))
 
 
 @njit(cache=True)

@@ -5,6 +5,15 @@ d ∈ [−2^(c−1), 2^(c−1)] read straight from c + 1 bits of the scalar — 
 windows, so every window is independent and windows run in parallel (``prange``). A negative
 digit adds −P (negating y is free), which halves the buckets to 2^(c−1) per window.
 
+With GLV (the default, ``halo2py.curve.glv``) each scalar k is first split as k1 + k2·λ with
+127-bit halves and the sum runs over the 2n items k1ᵢ·Pᵢ and k2ᵢ·φ(Pᵢ): W = ⌈128/c⌉ windows.
+The additions stay n·256/c, but each window's bucket sum now serves 2n items, which pays at
+small n and lets c grow by a bit; windows are in the end combined the same way. Without GLV
+(``glv=False``) the scalars are used as they are, the reference path of the tests.
+
+A parallel task is one window, or, when the windows are too few to share among the threads,
+one range of a window's buckets (see ``pippenger``).
+
 Per window, each point is added to bucket |d| − 1; the buckets are then summed as
 Σ (b+1)·B_b with a running sum (two additions per bucket), and windows are combined by Horner
 (c doublings per window).
@@ -35,14 +44,14 @@ from halo2py.arith import fq, limbs
 from halo2py.arith.field import Fr
 from halo2py.curve import g1, glv
 from halo2py.curve._prefetch import prefetch_row
+from halo2py.curve.glv import phi_x
 from halo2py.curve.glv import split as split_scalars
-from halo2py.curve.points import AFFINE, JACOBIAN, G1, PointError, _rows
+from halo2py.curve.points import AFFINE, G1, JACOBIAN, PointError, _rows
 
 SCALAR_BITS = 255  # r < 2^254, plus one zero bit so the top Booth digit needs no carry out
 _U1 = np.uint64(1)
 _AHEAD = 16  # points (or batch entries) between a bucket's prefetch and its use
 _ZERO3 = (g1.ZERO, g1.ZERO, g1.ZERO)
-_GLV_WINDOW = {}
 _MIN_AFFINE = 512  # fewer buckets than this cannot amortise a batch's inversion (see batch_size)
 
 
@@ -87,16 +96,13 @@ def _digit(scalars, t, w, c, split):
 
 
 @njit(cache=True)
-def _signed_item(bases, t, d, split):
-    """(x, y) of sign(d)·Q for item t's point Q: P_t, or with GLV P_(t>>1) or φ(P_(t>>1)).
-
-    φ is applied here, one Fq multiplication per half-1 item with a nonzero digit, rather than
-    kept as a second copy of the bases: see ``msm`` for the trade.
-    """
+def _signed_item(bases, phix, t, d, split):
+    """(x, y) of sign(d)·Q for item t's point Q: P_t, or with GLV P_(t>>1) or φ(P_(t>>1)),
+    whose x is ``phix[t >> 1]`` (see ``msm``)."""
     if split:
         x, y = g1.load_aff(bases, t >> 1)
         if t & 1:
-            x = glv.phi_x(x)
+            x = limbs.load(phix, t >> 1)
     else:
         x, y = g1.load_aff(bases, t)
     if d < 0:
@@ -116,7 +122,7 @@ def _times(x, y, z, m):
 
 
 @njit(cache=True)
-def _window_jacobian(bases, scalars, split, items, w, c, blo, nb):
+def _window_jacobian(bases, phix, scalars, split, items, w, c, blo, nb):
     """Σ (b+1)·B_b over buckets b ∈ [blo, blo + nb) of window w, with Jacobian buckets."""
     buckets = np.zeros((nb, JACOBIAN), dtype=np.uint64)
     for t in range(items):
@@ -124,7 +130,7 @@ def _window_jacobian(bases, scalars, split, items, w, c, blo, nb):
         b = abs(d) - 1 - blo
         if d == 0 or b < 0 or b >= nb:
             continue
-        x, y = _signed_item(bases, t, d, split)
+        x, y = _signed_item(bases, phix, t, d, split)
         bx, by, bz = g1.load_jac(buckets, b)
         rx, ry, rz = g1.add_mixed(bx, by, bz, x, y)
         g1.store_jac(buckets, b, rx, ry, rz)
@@ -220,7 +226,7 @@ def _drain(buckets, busy, op_b, op_p, op_d, nops, q_b, q_p, nq):
 
 
 @njit(cache=True)
-def _window_batch_affine(bases, scalars, split, items, w, c, blo, nb, batch):
+def _window_batch_affine(bases, phix, scalars, split, items, w, c, blo, nb, batch):
     """Σ (b+1)·B_b over buckets b ∈ [blo, blo + nb) of window w, with batch-affine buckets."""
     buckets = np.zeros((nb, AFFINE), dtype=np.uint64)  # (0, 0) = empty
     spill = np.zeros((nb, JACOBIAN), dtype=np.uint64)
@@ -248,7 +254,7 @@ def _window_batch_affine(bases, scalars, split, items, w, c, blo, nb, batch):
         b = abs(d) - 1 - blo
         if d == 0 or b < 0 or b >= nb:
             continue
-        x, y = _signed_item(bases, t, d, split)
+        x, y = _signed_item(bases, phix, t, d, split)
         if limbs.is_zero(x) and limbs.is_zero(y):
             continue
         if busy[b]:
@@ -298,8 +304,9 @@ def window_buckets(c, split, w):
 
 
 @njit(parallel=True, cache=True)
-def pippenger(bases, scalars, split, c, batch, parts, out):
-    """out[0] = Σ scalars[i]·bases[i] (Jacobian): scalars canonical, or GLV-split (``split``).
+def pippenger(bases, phix, scalars, split, c, batch, parts, out):
+    """out[0] = Σ scalars[i]·bases[i] (Jacobian): scalars canonical, or GLV-split (``split``,
+    then ``phix`` holds φ's x-coordinates; unread otherwise).
 
     Tasks are (window, bucket range) pairs run in parallel: ``parts`` ranges of equal width
     per window, each task scanning every digit of its window but adding only those of its
@@ -319,10 +326,10 @@ def pippenger(bases, scalars, split, c, batch, parts, out):
         if nb <= 0:
             x, y, z = _ZERO3
         elif batch > 0 and (nbw == 1 << (c - 1) or nbw >= _MIN_AFFINE):
-            x, y, z = _window_batch_affine(bases, scalars, split, items, w, c, blo, nb,
+            x, y, z = _window_batch_affine(bases, phix, scalars, split, items, w, c, blo, nb,
                                            min(batch, max(1, nb // 4)))
         else:
-            x, y, z = _window_jacobian(bases, scalars, split, items, w, c, blo, nb)
+            x, y, z = _window_jacobian(bases, phix, scalars, split, items, w, c, blo, nb)
         g1.store_jac(sums, t, x, y, z)
     rx, ry, rz = _ZERO3
     for t in range(nwin * parts - 1, -1, -1):
@@ -340,10 +347,18 @@ def window_bits(n: int, split: bool = False) -> int:
 
     More bits mean fewer windows (⌈255/c⌉ additions per point) but 2^(c−1) buckets per window to
     sum and to keep in cache; from c ≈ 15 the buckets outgrow L2 and the gain stops.
+
+    With GLV only widths that tile the 128 bits of a half well are used: 8 (16 windows), 13 (10
+    windows, the top one has 2^10 buckets) and 16 (8 windows); between them (c = 14, 15) a top
+    window of 1–7 bits keeps only a few buckets, too few for batch-affine, and the Jacobian
+    additions there cost about two windows of work. Window counts are even, so the windows
+    divide between two threads without splitting.
     """
     k = max(n, 1).bit_length() - 1
     if split:
-        return _GLV_WINDOW.get(k, 16)
+        if k < 8:
+            return max(3, k)
+        return 8 if k < 12 else 13 if k < 18 else 16
     if k <= 14:
         return max(3, k - 2)
     if k <= 18:
@@ -360,9 +375,18 @@ def batch_size(c: int) -> int:
 
 
 def _parts(c: int, split: bool) -> int:
-    """Bucket ranges per window so that windows × ranges divides evenly among the threads."""
+    """Bucket ranges per window so that windows × ranges divides evenly among the threads, when
+    there are too few windows to balance by themselves (under 4 per thread).
+
+    Each range rescans all the window's digits, ≈ 25 ns per point and range (measured: +9 % at
+    k = 18 for 2 ranges), more than the imbalance of W ≥ 4·T windows (17 on 2 threads: 9 vs
+    8.5, +6 %).
+    """
     threads = numba.get_num_threads()
-    return threads // math.gcd(window_count(c, split), threads)
+    windows = window_count(c, split)
+    if windows >= 4 * threads:
+        return 1
+    return threads // math.gcd(windows, threads)
 
 
 def msm(bases: np.ndarray, scalars: np.ndarray, *, window: int | None = None, glv: bool = True) -> np.ndarray:
@@ -371,10 +395,12 @@ def msm(bases: np.ndarray, scalars: np.ndarray, *, window: int | None = None, gl
     ``bases``: (n, 8) affine points; ``scalars``: (n, 4) Fr in Montgomery form (as every Fr
     vector). ``window`` overrides the Pippenger window size c (tuning and tests only).
     ``glv`` splits each scalar with the endomorphism (``halo2py.curve.glv``): 2n points with
-    127-bit scalars. φ(P) is computed inside the bucket loop instead of stored beside the
-    bases: one Fq multiplication per half-1 point and window (≈ 4 % of the window's work)
-    against a second copy of the bases (+64 MiB at k = 20, held or rebuilt per call). The
-    split scalars overwrite the canonical copy, so GLV costs no memory.
+    127-bit scalars. The split scalars overwrite the canonical copy; φ(P) = (β·x, y) shares y
+    with P, so only a column of β·x is built, once per call: 32 bytes per point (an Fr vector's
+    size, 32 MiB at k = 20), freed on return. Computing β·x inside the bucket loop instead
+    needs no memory but repeats the multiplication in every window: +10 % time at k = 20
+    (measured). The column is not cached with the SRS: callers pass slices of it, and an
+    array's identity is no safe cache key.
     """
     if getattr(bases, "ndim", None) != 2:
         raise PointError(f"msm bases must be affine points (n, 8), got {getattr(bases, 'shape', bases)}")
@@ -389,13 +415,16 @@ def msm(bases: np.ndarray, scalars: np.ndarray, *, window: int | None = None, gl
     c = window or window_bits(n, glv)
     if not 2 <= c <= 20:
         raise PointError(f"msm window must be in [2, 20], got {c}")
+    bases = np.ascontiguousarray(bases)
     prepared = Fr.from_montgomery(np.ascontiguousarray(scalars))
+    phix = np.empty((n if glv else 0, 4), dtype=np.uint64)
     if glv:
         split_scalars(prepared, prepared)
+        phi_x(bases, phix)
     # Hand out tasks one at a time: a thread that loses its core to another process then
     # delays only its current task, not a fixed half of them.
     with numba.parallel_chunksize(1):
-        pippenger(np.ascontiguousarray(bases), prepared, glv, c, batch_size(c), _parts(c, glv), out)
+        pippenger(bases, phix, prepared, glv, c, batch_size(c), _parts(c, glv), out)
     return out[0]
 
 
