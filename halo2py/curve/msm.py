@@ -343,7 +343,7 @@ def pippenger(bases, phix, scalars, split, c, batch, parts, out):
 
 def window_bits(n: int, split: bool = False) -> int:
     """Pippenger window c for n points (2n halves with GLV), from a sweep on this code
-    (docs/benchmarks.md).
+    (k = 8 … 20).
 
     More bits mean fewer windows (⌈255/c⌉ additions per point) but 2^(c−1) buckets per window to
     sum and to keep in cache; from c ≈ 15 the buckets outgrow L2 and the gain stops.
