@@ -1,6 +1,7 @@
 """GLV: constants, φ = [λ] against py_ecc, the scalar split against Python ints, GLV MSM against
 py_ecc sums and the plain (non-GLV) path."""
 
+import itertools
 import random
 import sys
 
@@ -134,17 +135,40 @@ def test_glv_msm_repeated_identity_and_zero():
     assert G1.is_identity(msm(pool, Fr.zeros(4)))
 
 
-@pytest.mark.parametrize("split,c,batch,parts", [(True, 13, 256, 3), (True, 6, 0, 2), (False, 13, 64, 3),
-                                                 (False, 6, 1, 4), (True, 16, 2048, 2)])
-def test_bucket_ranges_sum_to_the_window(split, c, batch, parts):
-    """Tasks of (window, bucket range) for thread balance sum to the same point as one range."""
-    bases, logs = known_log_bases(1000)
-    ks = [rnd.randrange(R) for _ in range(1000)]
+@pytest.mark.parametrize("split,c,batch", [(True, 13, 256), (True, 6, 0), (False, 13, 64), (False, 6, 1),
+                                           (True, 16, 2048), (True, 15, 2048)])
+@pytest.mark.parametrize("plan", ["threads", "uneven"])
+def test_tasks_sum_to_the_msm(split, c, batch, plan):
+    """Windows cut into item ranges (the plan for 3 threads, or uneven thirds of every window)
+    sum to the right point; c = 15 with GLV has a top window of few (Jacobian) buckets."""
+    n = 1000
+    bases, logs = known_log_bases(n)
+    ks = [rnd.randrange(R) for _ in range(n)]
     prepared = Fr.from_montgomery(Fr.from_ints(ks))
-    phix = np.empty((1000 if split else 0, 4), dtype=np.uint64)
+    phix = np.empty((n if split else 0, 4), dtype=np.uint64)
     if split:
         glv.split(prepared, prepared)
         glv.phi_x(bases, phix)
+    items = n * (2 if split else 1)
+    if plan == "threads":
+        tasks = msm_mod.plan_tasks(items, 3, split, 3)
+        assert len(tasks) == msm_mod.window_count(3, split) + 3
+        tasks = msm_mod.plan_tasks(items, c, split, 3)
+    else:
+        cuts = [(0, 1), (1, items // 3), (items // 3, items)]
+        tasks = np.array([(w, lo, hi) for w in range(msm_mod.window_count(c, split)) for lo, hi in cuts])
     out = np.zeros((1, 12), dtype=np.uint64)
-    msm_mod.pippenger(bases, phix, prepared, split, c, batch, parts, out)
+    msm_mod.pippenger(bases, phix, prepared, split, c, batch, tasks, out)
     assert G1.eq(out[0], expected(ks, logs))
+
+
+def test_plan_covers_every_window_once():
+    for items, c, split, threads in [(1 << 21, 16, True, 2), (1 << 18, 15, False, 2), (100, 13, True, 2),
+                                     (1 << 20, 8, True, 1), (1 << 20, 20, True, 8)]:
+        tasks = msm_mod.plan_tasks(items, c, split, threads)
+        windows = msm_mod.window_count(c, split)
+        for w in range(windows):
+            rows = sorted((lo, hi) for tw, lo, hi in tasks if tw == w)
+            assert rows[0][0] == 0 and rows[-1][1] == items
+            assert all(a[1] == b[0] for a, b in itertools.pairwise(rows))
+        assert len(tasks) == windows + (min(threads, windows) if threads > 1 and items >= 8 << c else 0)

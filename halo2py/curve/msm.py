@@ -11,8 +11,7 @@ The additions stay n·256/c, but each window's bucket sum now serves 2n items, w
 small n and lets c grow by a bit; windows are in the end combined the same way. Without GLV
 (``glv=False``) the scalars are used as they are, the reference path of the tests.
 
-A parallel task is one window, or, when the windows are too few to share among the threads,
-one range of a window's buckets (see ``pippenger``).
+A parallel task is one window, or half of one for the last few windows (see ``plan_tasks``).
 
 Per window, each point is added to bucket |d| − 1; the buckets are then summed as
 Σ (b+1)·B_b with a running sum (two additions per bucket), and windows are combined by Horner
@@ -33,8 +32,6 @@ Bucket accumulation, where nearly all time goes, has two forms:
 Buckets are visited in data-dependent order and, at c ≈ 15, no longer fit in L2; the bucket of a
 point (and of a batch entry) is prefetched ``_AHEAD`` iterations before its use.
 """
-
-import math
 
 import numba
 import numpy as np
@@ -111,25 +108,14 @@ def _signed_item(bases, phix, t, d, split):
 
 
 @njit(cache=True)
-def _times(x, y, z, m):
-    """m·P for a small non-negative int m (double-and-add, most significant bit first)."""
-    rx, ry, rz = _ZERO3
-    for bit in range(62, -1, -1):
-        rx, ry, rz = g1.double(rx, ry, rz)
-        if (m >> bit) & 1:
-            rx, ry, rz = g1.add(rx, ry, rz, x, y, z)
-    return rx, ry, rz
-
-
-@njit(cache=True)
-def _window_jacobian(bases, phix, scalars, split, items, w, c, blo, nb):
-    """Σ (b+1)·B_b over buckets b ∈ [blo, blo + nb) of window w, with Jacobian buckets."""
+def _window_jacobian(bases, phix, scalars, split, lo, hi, w, c, nb):
+    """Σ (b+1)·B_b of window w over items [lo, hi), with nb Jacobian buckets."""
     buckets = np.zeros((nb, JACOBIAN), dtype=np.uint64)
-    for t in range(items):
+    for t in range(lo, hi):
         d = _digit(scalars, t, w, c, split)
-        b = abs(d) - 1 - blo
-        if d == 0 or b < 0 or b >= nb:
+        if d == 0:
             continue
+        b = abs(d) - 1
         x, y = _signed_item(bases, phix, t, d, split)
         bx, by, bz = g1.load_jac(buckets, b)
         rx, ry, rz = g1.add_mixed(bx, by, bz, x, y)
@@ -140,16 +126,7 @@ def _window_jacobian(bases, phix, scalars, split, items, w, c, blo, nb):
         bx, by, bz = g1.load_jac(buckets, b)
         rx, ry, rz = g1.add(rx, ry, rz, bx, by, bz)
         ax, ay, az = g1.add(ax, ay, az, rx, ry, rz)
-    return _shifted(ax, ay, az, rx, ry, rz, blo)
-
-
-@njit(cache=True)
-def _shifted(ax, ay, az, rx, ry, rz, blo):
-    """A bucket range's Σ (b − blo + 1)·B_b plus blo·Σ B_b: its share of Σ (b + 1)·B_b."""
-    if blo == 0:
-        return ax, ay, az
-    sx, sy, sz = _times(rx, ry, rz, blo)
-    return g1.add(ax, ay, az, sx, sy, sz)
+    return ax, ay, az
 
 
 @njit(cache=True)
@@ -226,8 +203,8 @@ def _drain(buckets, busy, op_b, op_p, op_d, nops, q_b, q_p, nq):
 
 
 @njit(cache=True)
-def _window_batch_affine(bases, phix, scalars, split, items, w, c, blo, nb, batch):
-    """Σ (b+1)·B_b over buckets b ∈ [blo, blo + nb) of window w, with batch-affine buckets."""
+def _window_batch_affine(bases, phix, scalars, split, lo, hi, w, c, nb, batch):
+    """Σ (b+1)·B_b of window w over items [lo, hi), with nb batch-affine buckets."""
     buckets = np.zeros((nb, AFFINE), dtype=np.uint64)  # (0, 0) = empty
     spill = np.zeros((nb, JACOBIAN), dtype=np.uint64)
     busy = np.zeros(nb, dtype=np.bool_)
@@ -239,21 +216,20 @@ def _window_batch_affine(bases, phix, scalars, split, items, w, c, blo, nb, batc
     q_b = np.empty(qcap, dtype=np.int64)
     q_p = np.empty((qcap, AFFINE), dtype=np.uint64)
     ahead = np.zeros(_AHEAD, dtype=np.int64)  # digits of the next items, whose buckets we prefetch
-    for t in range(min(items, _AHEAD)):
-        ahead[t] = _digit(scalars, t, w, c, split)
+    for t in range(lo, min(hi, lo + _AHEAD)):
+        ahead[t % _AHEAD] = _digit(scalars, t, w, c, split)
     nops = 0
     nq = 0
-    for t in range(items):
+    for t in range(lo, hi):
         d = ahead[t % _AHEAD]
-        if t + _AHEAD < items:
+        if t + _AHEAD < hi:
             dn = _digit(scalars, t + _AHEAD, w, c, split)
             ahead[t % _AHEAD] = dn
-            bn = abs(dn) - 1 - blo
-            if dn != 0 and 0 <= bn < nb:
-                prefetch_row(buckets, bn)
-        b = abs(d) - 1 - blo
-        if d == 0 or b < 0 or b >= nb:
+            if dn != 0:
+                prefetch_row(buckets, abs(dn) - 1)
+        if d == 0:
             continue
+        b = abs(d) - 1
         x, y = _signed_item(bases, phix, t, d, split)
         if limbs.is_zero(x) and limbs.is_zero(y):
             continue
@@ -284,7 +260,7 @@ def _window_batch_affine(bases, phix, scalars, split, items, w, c, blo, nb, batc
             sx, sy, sz = g1.load_jac(spill, b)
             rx, ry, rz = g1.add(rx, ry, rz, sx, sy, sz)
         ax, ay, az = g1.add(ax, ay, az, rx, ry, rz)
-    return _shifted(ax, ay, az, rx, ry, rz, blo)
+    return ax, ay, az
 
 
 @njit(cache=True)
@@ -304,39 +280,37 @@ def window_buckets(c, split, w):
 
 
 @njit(parallel=True, cache=True)
-def pippenger(bases, phix, scalars, split, c, batch, parts, out):
+def pippenger(bases, phix, scalars, split, c, batch, tasks, out):
     """out[0] = Σ scalars[i]·bases[i] (Jacobian): scalars canonical, or GLV-split (``split``,
     then ``phix`` holds φ's x-coordinates; unread otherwise).
 
-    Tasks are (window, bucket range) pairs run in parallel: ``parts`` ranges of equal width
-    per window, each task scanning every digit of its window but adding only those of its
-    buckets. Splitting buckets rather than points keeps one set of buckets per window (no
-    extra bucket sums) and shrinks each task's buckets in cache. ``batch`` = 0 selects Jacobian
-    buckets; a top window with under ``_MIN_AFFINE`` buckets uses them too.
+    ``tasks`` rows (window, first item, end item) run in parallel, each with its own buckets
+    (see ``plan_tasks``); their sums are added per window, and windows combined by Horner.
+    ``batch`` = 0 selects Jacobian buckets; so does a top window with under ``_MIN_AFFINE``.
     """
-    items = bases.shape[0] * (2 if split else 1)
     nwin = window_count(c, split)
-    sums = np.empty((nwin * parts, JACOBIAN), dtype=np.uint64)
-    for t in prange(nwin * parts):
-        w = t // parts
-        nbw = window_buckets(c, split, w)
-        width = (nbw + parts - 1) // parts
-        blo = (t % parts) * width
-        nb = min(nbw, blo + width) - blo
-        if nb <= 0:
-            x, y, z = _ZERO3
-        elif batch > 0 and (nbw == 1 << (c - 1) or nbw >= _MIN_AFFINE):
-            x, y, z = _window_batch_affine(bases, phix, scalars, split, items, w, c, blo, nb,
+    sums = np.empty((tasks.shape[0], JACOBIAN), dtype=np.uint64)
+    for t in prange(tasks.shape[0]):
+        w, lo, hi = tasks[t, 0], tasks[t, 1], tasks[t, 2]
+        nb = window_buckets(c, split, w)
+        if batch > 0 and (nb == 1 << (c - 1) or nb >= _MIN_AFFINE):
+            x, y, z = _window_batch_affine(bases, phix, scalars, split, lo, hi, w, c, nb,
                                            min(batch, max(1, nb // 4)))
         else:
-            x, y, z = _window_jacobian(bases, phix, scalars, split, items, w, c, blo, nb)
+            x, y, z = _window_jacobian(bases, phix, scalars, split, lo, hi, w, c, nb)
         g1.store_jac(sums, t, x, y, z)
-    rx, ry, rz = _ZERO3
-    for t in range(nwin * parts - 1, -1, -1):
-        if t % parts == parts - 1:  # entering window t // parts from the one above
-            for _ in range(c):
-                rx, ry, rz = g1.double(rx, ry, rz)
+    windows = np.zeros((nwin, JACOBIAN), dtype=np.uint64)
+    for t in range(tasks.shape[0]):
+        w = tasks[t, 0]
+        wx, wy, wz = g1.load_jac(windows, w)
         sx, sy, sz = g1.load_jac(sums, t)
+        wx, wy, wz = g1.add(wx, wy, wz, sx, sy, sz)
+        g1.store_jac(windows, w, wx, wy, wz)
+    rx, ry, rz = _ZERO3
+    for w in range(nwin - 1, -1, -1):
+        for _ in range(c):
+            rx, ry, rz = g1.double(rx, ry, rz)
+        sx, sy, sz = g1.load_jac(windows, w)
         rx, ry, rz = g1.add(rx, ry, rz, sx, sy, sz)
     g1.store_jac(out, 0, rx, ry, rz)
 
@@ -374,19 +348,25 @@ def batch_size(c: int) -> int:
     return min(2048, (1 << (c - 1)) // 4)
 
 
-def _parts(c: int, split: bool) -> int:
-    """Bucket ranges per window so that windows × ranges divides evenly among the threads, when
-    there are too few windows to balance by themselves (under 4 per thread).
+def plan_tasks(items: int, c: int, split: bool, threads: int) -> np.ndarray:
+    """Task rows (window, first item, end item): one per window, except that the last
+    ``threads`` windows are cut in two halves of the items.
 
-    Each range rescans all the window's digits, ≈ 25 ns per point and range (measured: +9 % at
-    k = 18 for 2 ranges), more than the imbalance of W ≥ 4·T windows (17 on 2 threads: 9 vs
-    8.5, +6 %).
+    Tasks are handed out one at a time in order, so the halves come last and no thread waits
+    at the end for more than half a window, whether the windows divide among the threads (8
+    with GLV) or not (17 without), and whichever threads the other processes slow down. A cut
+    costs one more bucket sum (2^(c−1) buckets), repaid from about 8·2^c items. Cutting every
+    window in two instead (k = 18, GLV, c = 16, 1 thread CPU time) costs ≈ +10 % by points (the
+    bucket sums double: 120 ms) or +9 % by bucket ranges (measured; each range rescans all the
+    digits); this costs threads/W of the former.
     """
-    threads = numba.get_num_threads()
     windows = window_count(c, split)
-    if windows >= 4 * threads:
-        return 1
-    return threads // math.gcd(windows, threads)
+    cut = min(threads, windows) if threads > 1 and items >= 8 << c else 0
+    rows = [(w, 0, items) for w in range(windows - cut)]
+    half = items // 2
+    for w in range(windows - cut, windows):
+        rows += [(w, 0, half), (w, half, items)]
+    return np.array(rows, dtype=np.int64)
 
 
 def msm(bases: np.ndarray, scalars: np.ndarray, *, window: int | None = None, glv: bool = True) -> np.ndarray:
@@ -424,7 +404,8 @@ def msm(bases: np.ndarray, scalars: np.ndarray, *, window: int | None = None, gl
     # Hand out tasks one at a time: a thread that loses its core to another process then
     # delays only its current task, not a fixed half of them.
     with numba.parallel_chunksize(1):
-        pippenger(bases, phix, prepared, glv, c, batch_size(c), _parts(c, glv), out)
+        tasks = plan_tasks(n * (2 if glv else 1), c, glv, numba.get_num_threads())
+        pippenger(bases, phix, prepared, glv, c, batch_size(c), tasks, out)
     return out[0]
 
 
