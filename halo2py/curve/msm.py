@@ -40,6 +40,7 @@ from numba import njit, prange
 from halo2py.arith import fq, limbs
 from halo2py.arith.field import Fr
 from halo2py.curve import g1, glv
+from halo2py.curve._atomic import fetch_add
 from halo2py.curve._prefetch import prefetch_row
 from halo2py.curve.glv import phi_x
 from halo2py.curve.glv import split as split_scalars
@@ -280,25 +281,31 @@ def window_buckets(c, split, w):
 
 
 @njit(parallel=True, cache=True)
-def pippenger(bases, phix, scalars, split, c, batch, tasks, out):
+def pippenger(bases, phix, scalars, split, c, batch, tasks, workers, out):
     """out[0] = Σ scalars[i]·bases[i] (Jacobian): scalars canonical, or GLV-split (``split``,
     then ``phix`` holds φ's x-coordinates; unread otherwise).
 
     ``tasks`` rows (window, first item, end item) run in parallel, each with its own buckets
-    (see ``plan_tasks``); their sums are added per window, and windows combined by Horner.
+    (see ``plan_tasks``), taken in order by one worker per thread from a shared counter (see
+    ``_atomic``); their sums are added per window, and windows combined by Horner.
     ``batch`` = 0 selects Jacobian buckets; so does a top window with under ``_MIN_AFFINE``.
     """
     nwin = window_count(c, split)
-    sums = np.empty((tasks.shape[0], JACOBIAN), dtype=np.uint64)
-    for t in prange(tasks.shape[0]):
-        w, lo, hi = tasks[t, 0], tasks[t, 1], tasks[t, 2]
-        nb = window_buckets(c, split, w)
-        if batch > 0 and (nb == 1 << (c - 1) or nb >= _MIN_AFFINE):
-            x, y, z = _window_batch_affine(bases, phix, scalars, split, lo, hi, w, c, nb,
-                                           min(batch, max(1, nb // 4)))
-        else:
-            x, y, z = _window_jacobian(bases, phix, scalars, split, lo, hi, w, c, nb)
-        g1.store_jac(sums, t, x, y, z)
+    ntasks = tasks.shape[0]
+    sums = np.empty((ntasks, JACOBIAN), dtype=np.uint64)
+    taken = np.zeros(1, dtype=np.int64)
+    for _ in prange(min(workers, ntasks)):  # ``workers`` = the thread count: one each
+        t = fetch_add(taken, 0, 1)
+        while t < ntasks:
+            w, lo, hi = tasks[t, 0], tasks[t, 1], tasks[t, 2]
+            nb = window_buckets(c, split, w)
+            if batch > 0 and (nb == 1 << (c - 1) or nb >= _MIN_AFFINE):
+                x, y, z = _window_batch_affine(bases, phix, scalars, split, lo, hi, w, c, nb,
+                                               min(batch, max(1, nb // 4)))
+            else:
+                x, y, z = _window_jacobian(bases, phix, scalars, split, lo, hi, w, c, nb)
+            g1.store_jac(sums, t, x, y, z)
+            t = fetch_add(taken, 0, 1)
     windows = np.zeros((nwin, JACOBIAN), dtype=np.uint64)
     for t in range(tasks.shape[0]):
         w = tasks[t, 0]
@@ -352,7 +359,7 @@ def plan_tasks(items: int, c: int, split: bool, threads: int) -> np.ndarray:
     """Task rows (window, first item, end item): one per window, except that the last
     ``threads`` windows are cut in two halves of the items.
 
-    Tasks are handed out one at a time in order, so the halves come last and no thread waits
+    Workers take tasks one at a time in order, so the halves come last and no thread waits
     at the end for more than half a window, whether the windows divide among the threads (8
     with GLV) or not (17 without), and whichever threads the other processes slow down. A cut
     costs one more bucket sum (2^(c−1) buckets), repaid from about 8·2^c items. Cutting every
@@ -401,11 +408,9 @@ def msm(bases: np.ndarray, scalars: np.ndarray, *, window: int | None = None, gl
     if glv:
         split_scalars(prepared, prepared)
         phi_x(bases, phix)
-    # Hand out tasks one at a time: a thread that loses its core to another process then
-    # delays only its current task, not a fixed half of them.
-    with numba.parallel_chunksize(1):
-        tasks = plan_tasks(n * (2 if glv else 1), c, glv, numba.get_num_threads())
-        pippenger(bases, phix, prepared, glv, c, batch_size(c), tasks, out)
+    threads = numba.get_num_threads()
+    tasks = plan_tasks(n * (2 if glv else 1), c, glv, threads)
+    pippenger(bases, phix, prepared, glv, c, batch_size(c), tasks, threads, out)
     return out[0]
 
 
