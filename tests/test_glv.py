@@ -158,7 +158,7 @@ def test_tasks_sum_to_the_msm(split, c, batch, plan):
         cuts = [(0, 1), (1, items // 3), (items // 3, items)]
         tasks = np.array([(w, lo, hi) for w in range(msm_mod.window_count(c, split)) for lo, hi in cuts])
     out = np.zeros((1, 12), dtype=np.uint64)
-    msm_mod.pippenger(bases, phix, prepared, split, c, batch, tasks, 2, out)
+    msm_mod.pippenger(bases, phix, prepared, split, c, batch, tasks, 2, np.zeros(1, dtype=np.int64), out)
     assert G1.eq(out[0], expected(ks, logs))
 
 

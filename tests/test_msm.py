@@ -17,6 +17,7 @@ from halo2py.arith.constants import FR_MODULUS
 from halo2py.arith.field import Fr
 from halo2py.cli.app import app, main
 from halo2py.curve import G1, msm, msm_affine, vector
+from halo2py.curve._atomic import fetch_add
 from halo2py.errors import InputError
 
 R = FR_MODULUS
@@ -169,3 +170,26 @@ def test_bench_msm_cli(monkeypatch, capsys):
         main()
     assert exc.value.code == 2
     assert capsys.readouterr().err.strip() == "error: --k must be between 0 and 24, got 25"
+
+
+@numba.njit(parallel=True)
+def _claim_all(n, workers, runs, taken):
+    for _ in numba.prange(workers):
+        t = fetch_add(taken, 0, 1)
+        while t < n:
+            runs[t] += 1
+            t = fetch_add(taken, 0, 1)
+    return taken[0]
+
+
+def test_workers_take_every_task_once():
+    """The MSM's task handout: each index is returned to exactly one worker."""
+    before = numba.get_num_threads()
+    try:
+        numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+        for n, workers in [(0, 2), (1, 2), (1000, 2), (1000, 5)]:
+            runs = np.zeros(n, dtype=np.int64)
+            assert _claim_all(n, workers, runs, np.zeros(1, dtype=np.int64)) == n + workers
+            assert (runs == 1).all()
+    finally:
+        numba.set_num_threads(before)

@@ -281,19 +281,20 @@ def window_buckets(c, split, w):
 
 
 @njit(parallel=True, cache=True)
-def pippenger(bases, phix, scalars, split, c, batch, tasks, workers, out):
+def pippenger(bases, phix, scalars, split, c, batch, tasks, workers, taken, out):
     """out[0] = Σ scalars[i]·bases[i] (Jacobian): scalars canonical, or GLV-split (``split``,
     then ``phix`` holds φ's x-coordinates; unread otherwise).
 
     ``tasks`` rows (window, first item, end item) run in parallel, each with its own buckets
     (see ``plan_tasks``), taken in order by one worker per thread from a shared counter (see
-    ``_atomic``); their sums are added per window, and windows combined by Horner.
+    ``_atomic``), ``taken`` (one int64, zero); their sums are added per window, and windows
+    combined by Horner. The counter comes from the caller: allocated in here, Numba took it for
+    unchanged by the parallel loop (a read after the loop gave 0).
     ``batch`` = 0 selects Jacobian buckets; so does a top window with under ``_MIN_AFFINE``.
     """
     nwin = window_count(c, split)
     ntasks = tasks.shape[0]
     sums = np.empty((ntasks, JACOBIAN), dtype=np.uint64)
-    taken = np.zeros(1, dtype=np.int64)
     for _ in prange(min(workers, ntasks)):  # ``workers`` = the thread count: one each
         t = fetch_add(taken, 0, 1)
         while t < ntasks:
@@ -410,7 +411,7 @@ def msm(bases: np.ndarray, scalars: np.ndarray, *, window: int | None = None, gl
         phi_x(bases, phix)
     threads = numba.get_num_threads()
     tasks = plan_tasks(n * (2 if glv else 1), c, glv, threads)
-    pippenger(bases, phix, prepared, glv, c, batch_size(c), tasks, threads, out)
+    pippenger(bases, phix, prepared, glv, c, batch_size(c), tasks, threads, np.zeros(1, dtype=np.int64), out)
     return out[0]
 
 
