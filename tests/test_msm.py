@@ -17,6 +17,7 @@ from halo2py.arith.constants import FR_MODULUS
 from halo2py.arith.field import Fr
 from halo2py.cli.app import app, main
 from halo2py.curve import G1, msm, msm_affine, vector
+from halo2py.curve._atomic import fetch_add
 from halo2py.errors import InputError
 
 R = FR_MODULUS
@@ -57,18 +58,20 @@ def py_ecc_bases(n):
     return out
 
 
+@pytest.mark.parametrize("glv", [True, False])
 @pytest.mark.parametrize("n", [1, 2, 3, 17, 256])
-def test_msm_matches_naive_sum(n):
+def test_msm_matches_naive_sum(n, glv):
     bases_ref = py_ecc_bases(n)
     bases = np.stack([py_ecc_affine(p) for p in bases_ref])
     ks = scalars_with_edges(n)
     expect = py_ecc_affine(naive(bases_ref, ks))
-    got = msm(bases, Fr.from_ints(ks))
+    got = msm(bases, Fr.from_ints(ks), glv=glv)
     assert G1.eq(got, expect)
     assert np.array_equal(msm_affine(bases, Fr.from_ints(ks)), expect)
 
 
-def test_repeated_and_identity_bases():
+@pytest.mark.parametrize("glv", [True, False])
+def test_repeated_and_identity_bases(glv):
     p = bn.multiply(bn.G1, rnd.randrange(1, R))
     q = bn.multiply(bn.G1, rnd.randrange(1, R))
     pool = [p, p, bn.neg(p), bn.Z1, q, p, bn.Z1, q, bn.neg(q)]
@@ -76,12 +79,13 @@ def test_repeated_and_identity_bases():
     ks[1] = ks[0]
     ks[2] = ks[0]  # P·k + P·k − P·k: exercises doubling and cancellation in one bucket
     bases = np.stack([py_ecc_affine(b) for b in pool])
-    assert G1.eq(msm(bases, Fr.from_ints(ks)), py_ecc_affine(naive(pool, ks)))
+    assert G1.eq(msm(bases, Fr.from_ints(ks), glv=glv), py_ecc_affine(naive(pool, ks)))
 
 
 def test_degenerate_sums_are_identity():
     bases = G1.random(5)
     assert G1.is_identity(msm(bases, Fr.zeros(5)))
+    assert G1.is_identity(msm(bases, Fr.zeros(5), glv=False))
     assert G1.is_identity(msm(np.zeros((4, 8), dtype=np.uint64), Fr.random(4)))
     assert G1.is_identity(msm(np.zeros((0, 8), dtype=np.uint64), Fr.zeros(0)))
     # P·k + (−P)·k
@@ -101,16 +105,18 @@ def known_log_bases(n):
     return G1.batch_to_affine(out), [(a + i * b) % R for i in range(n)]
 
 
+@pytest.mark.parametrize("glv", [True, False])
 @pytest.mark.parametrize("window", [None, 8, 13, 15])
-def test_large_msm_both_bucket_kinds(window):
+def test_large_msm_both_bucket_kinds(window, glv):
     """n = 3000 with Jacobian buckets (c = 8) and batch-affine buckets (c ≥ 13, batches filled)."""
     bases, logs = known_log_bases(3000)
     ks = scalars_with_edges(3000)
     expect = py_ecc_affine(bn.multiply(bn.G1, sum(k * t for k, t in zip(ks, logs)) % R))
-    assert G1.eq(msm(bases, Fr.from_ints(ks), window=window), expect)
+    assert G1.eq(msm(bases, Fr.from_ints(ks), window=window, glv=glv), expect)
 
 
-def test_batch_affine_with_colliding_buckets():
+@pytest.mark.parametrize("glv", [True, False])
+def test_batch_affine_with_colliding_buckets(glv):
     """Few distinct bases and scalars: most additions hit a busy bucket (spill), double, or cancel."""
     pool, logs = known_log_bases(4)
     idx = [rnd.randrange(4) for _ in range(2500)]
@@ -121,7 +127,7 @@ def test_batch_affine_with_colliding_buckets():
     total = sum(ks[i] * logs[idx[i]] for i in range(2500)) % R
     expect = py_ecc_affine(bn.multiply(bn.G1, total))
     assert msm_mod.batch_size(13) > 0
-    assert G1.eq(msm(bases, Fr.from_ints(ks), window=13), expect)
+    assert G1.eq(msm(bases, Fr.from_ints(ks), window=13, glv=glv), expect)
 
 
 @given(st.integers(0, R - 1), st.integers(2, 20))
@@ -142,18 +148,6 @@ def test_msm_input_errors():
         msm(G1.random(2), Fr.random(2), window=1)
 
 
-@pytest.mark.parametrize("c,batch", [(5, 0), (13, 64), (6, 1)])
-def test_points_split_into_chunks(c, batch):
-    """Windows × chunks tasks (for thread balance) sum to the same point as one chunk."""
-    bases, logs = known_log_bases(1000)
-    ks = scalars_with_edges(1000)
-    expect = py_ecc_affine(bn.multiply(bn.G1, sum(k * t for k, t in zip(ks, logs)) % R))
-    canonical = Fr.from_montgomery(Fr.from_ints(ks))
-    out = np.zeros((1, 12), dtype=np.uint64)
-    msm_mod.pippenger(bases, canonical, c, batch, 3, out)
-    assert G1.eq(out[0], expect)
-
-
 def test_bench_msm_cli(monkeypatch, capsys):
     before = numba.get_num_threads()
     try:
@@ -163,8 +157,12 @@ def test_bench_msm_cli(monkeypatch, capsys):
         obj = json.loads(result.stdout)
         assert obj["op"] == "msm" and obj["k"] == 5 and obj["threads"] == 1 and obj["runs"] == 2
         assert 0 < obj["min_ms"] <= obj["median_ms"]
+        assert obj["glv"] is True and obj["window"] == msm_mod.window_bits(32, True)
+        off = CliRunner().invoke(app, args + ["--no-glv"])
+        assert off.exit_code == 0 and json.loads(off.stdout)["glv"] is False
         table = CliRunner().invoke(app, ["bench", "msm", "--k", "2", "--runs", "1"])
         assert table.exit_code == 0 and table.stdout == "" and "median ms" in table.stderr
+        assert "GLV on" in table.stderr
     finally:
         numba.set_num_threads(before)
     monkeypatch.setattr(sys, "argv", ["halo2py", "bench", "msm", "--k", "25"])
@@ -172,3 +170,26 @@ def test_bench_msm_cli(monkeypatch, capsys):
         main()
     assert exc.value.code == 2
     assert capsys.readouterr().err.strip() == "error: --k must be between 0 and 24, got 25"
+
+
+@numba.njit(parallel=True)
+def _claim_all(n, workers, runs, taken):
+    for _ in numba.prange(workers):
+        t = fetch_add(taken, 0, 1)
+        while t < n:
+            runs[t] += 1
+            t = fetch_add(taken, 0, 1)
+    return taken[0]
+
+
+def test_workers_take_every_task_once():
+    """The MSM's task handout: each index is returned to exactly one worker."""
+    before = numba.get_num_threads()
+    try:
+        numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+        for n, workers in [(0, 2), (1, 2), (1000, 2), (1000, 5)]:
+            runs = np.zeros(n, dtype=np.int64)
+            assert _claim_all(n, workers, runs, np.zeros(1, dtype=np.int64)) == n + workers
+            assert (runs == 1).all()
+    finally:
+        numba.set_num_threads(before)

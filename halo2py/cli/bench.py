@@ -97,6 +97,7 @@ def msm_cmd(
     k: int = typer.Option(16, "--k", help="log2 of the number of points (0..24)."),
     threads: int | None = _THREADS,
     runs: int = typer.Option(3, "--runs", help="Timed runs; the median is reported."),
+    glv: bool = typer.Option(True, "--glv/--no-glv", help="Split scalars with the GLV endomorphism."),
     json_out: bool = _JSON,
 ):
     """Milliseconds per G1 multi-scalar multiplication of 2^k random points and Fr scalars."""
@@ -108,15 +109,15 @@ def msm_cmd(
     from halo2py.curve.msm import window_bits
 
     bases, scalars = G1.random(1 << k), Fr.random(1 << k)
-    timing = measure(lambda: msm(bases, scalars), runs)
-    window = window_bits(1 << k)
+    timing = measure(lambda: msm(bases, scalars, glv=glv), runs)
+    window = window_bits(1 << k, glv)
     if json_out:
-        emit_json({"op": "msm", "k": k, "threads": used, "runs": runs, "window": window,
+        emit_json({"op": "msm", "k": k, "threads": used, "runs": runs, "window": window, "glv": glv,
                    "median_ms": timing.median * 1e3, "min_ms": timing.best * 1e3})
         return
     from rich.table import Table
 
-    err.print(f"msm of 2^{k} G1 points (Pippenger window c = {window})")
+    err.print(f"msm of 2^{k} G1 points (Pippenger window c = {window}, GLV {'on' if glv else 'off'})")
     table = Table()
     for col in ("k", "threads", "runs", "median ms", "min ms"):
         table.add_column(col, justify="right")

@@ -5,6 +5,14 @@ d ∈ [−2^(c−1), 2^(c−1)] read straight from c + 1 bits of the scalar — 
 windows, so every window is independent and windows run in parallel (``prange``). A negative
 digit adds −P (negating y is free), which halves the buckets to 2^(c−1) per window.
 
+With GLV (the default, ``halo2py.curve.glv``) each scalar k is first split as k1 + k2·λ with
+127-bit halves and the sum runs over the 2n items k1ᵢ·Pᵢ and k2ᵢ·φ(Pᵢ): W = ⌈128/c⌉ windows.
+The additions stay n·256/c, but each window's bucket sum now serves 2n items, which pays at
+small n and lets c grow by a bit; windows are in the end combined the same way. Without GLV
+(``glv=False``) the scalars are used as they are, the reference path of the tests.
+
+A parallel task is one window, or half of one for the last few windows (see ``plan_tasks``).
+
 Per window, each point is added to bucket |d| − 1; the buckets are then summed as
 Σ (b+1)·B_b with a running sum (two additions per bucket), and windows are combined by Horner
 (c doublings per window).
@@ -25,22 +33,24 @@ Buckets are visited in data-dependent order and, at c ≈ 15, no longer fit in L
 point (and of a batch entry) is prefetched ``_AHEAD`` iterations before its use.
 """
 
-import math
-
 import numba
 import numpy as np
 from numba import njit, prange
 
 from halo2py.arith import fq, limbs
 from halo2py.arith.field import Fr
-from halo2py.curve import g1
+from halo2py.curve import g1, glv
+from halo2py.curve._atomic import fetch_add
 from halo2py.curve._prefetch import prefetch_row
-from halo2py.curve.points import AFFINE, JACOBIAN, G1, PointError, _rows
+from halo2py.curve.glv import phi_x
+from halo2py.curve.glv import split as split_scalars
+from halo2py.curve.points import AFFINE, G1, JACOBIAN, PointError, _rows
 
 SCALAR_BITS = 255  # r < 2^254, plus one zero bit so the top Booth digit needs no carry out
 _U1 = np.uint64(1)
 _AHEAD = 16  # points (or batch entries) between a bucket's prefetch and its use
 _ZERO3 = (g1.ZERO, g1.ZERO, g1.ZERO)
+_MIN_AFFINE = 512  # fewer buckets than this cannot amortise a batch's inversion (see batch_size)
 
 
 @njit(cache=True)
@@ -75,23 +85,39 @@ def booth_digit(s, i, w, c):
 
 
 @njit(cache=True)
-def _signed_base(bases, i, d):
-    """(bucket index, x, y) for adding sign(d)·P_i to bucket |d| − 1."""
-    x, y = g1.load_aff(bases, i)
-    if d < 0:
-        return -d - 1, x, fq.neg(y)
-    return d - 1, x, y
+def _digit(scalars, t, w, c, split):
+    """Digit of item ``t`` in window ``w``: item = point t, or with GLV (``split``) half t & 1 of
+    point t >> 1 (``scalars`` then holds split rows, see ``glv``)."""
+    if split:
+        return glv.digit(scalars, t >> 1, t & 1, w, c)
+    return booth_digit(scalars, t, w, c)
 
 
 @njit(cache=True)
-def _window_jacobian(bases, scalars, lo, hi, w, c):
-    nb = 1 << (c - 1)
+def _signed_item(bases, phix, t, d, split):
+    """(x, y) of sign(d)·Q for item t's point Q: P_t, or with GLV P_(t>>1) or φ(P_(t>>1)),
+    whose x is ``phix[t >> 1]`` (see ``msm``)."""
+    if split:
+        x, y = g1.load_aff(bases, t >> 1)
+        if t & 1:
+            x = limbs.load(phix, t >> 1)
+    else:
+        x, y = g1.load_aff(bases, t)
+    if d < 0:
+        return x, fq.neg(y)
+    return x, y
+
+
+@njit(cache=True)
+def _window_jacobian(bases, phix, scalars, split, lo, hi, w, c, nb):
+    """Σ (b+1)·B_b of window w over items [lo, hi), with nb Jacobian buckets."""
     buckets = np.zeros((nb, JACOBIAN), dtype=np.uint64)
-    for i in range(lo, hi):
-        d = booth_digit(scalars, i, w, c)
+    for t in range(lo, hi):
+        d = _digit(scalars, t, w, c, split)
         if d == 0:
             continue
-        b, x, y = _signed_base(bases, i, d)
+        b = abs(d) - 1
+        x, y = _signed_item(bases, phix, t, d, split)
         bx, by, bz = g1.load_jac(buckets, b)
         rx, ry, rz = g1.add_mixed(bx, by, bz, x, y)
         g1.store_jac(buckets, b, rx, ry, rz)
@@ -178,8 +204,8 @@ def _drain(buckets, busy, op_b, op_p, op_d, nops, q_b, q_p, nq):
 
 
 @njit(cache=True)
-def _window_batch_affine(bases, scalars, lo, hi, w, c, batch):
-    nb = 1 << (c - 1)
+def _window_batch_affine(bases, phix, scalars, split, lo, hi, w, c, nb, batch):
+    """Σ (b+1)·B_b of window w over items [lo, hi), with nb batch-affine buckets."""
     buckets = np.zeros((nb, AFFINE), dtype=np.uint64)  # (0, 0) = empty
     spill = np.zeros((nb, JACOBIAN), dtype=np.uint64)
     busy = np.zeros(nb, dtype=np.bool_)
@@ -190,21 +216,22 @@ def _window_batch_affine(bases, scalars, lo, hi, w, c, batch):
     qcap = max(1, batch // 4)
     q_b = np.empty(qcap, dtype=np.int64)
     q_p = np.empty((qcap, AFFINE), dtype=np.uint64)
-    ahead = np.zeros(_AHEAD, dtype=np.int64)  # digits of the next points, whose buckets we prefetch
-    for i in range(lo, min(hi, lo + _AHEAD)):
-        ahead[i % _AHEAD] = booth_digit(scalars, i, w, c)
+    ahead = np.zeros(_AHEAD, dtype=np.int64)  # digits of the next items, whose buckets we prefetch
+    for t in range(lo, min(hi, lo + _AHEAD)):
+        ahead[t % _AHEAD] = _digit(scalars, t, w, c, split)
     nops = 0
     nq = 0
-    for i in range(lo, hi):
-        d = ahead[i % _AHEAD]
-        if i + _AHEAD < hi:
-            dn = booth_digit(scalars, i + _AHEAD, w, c)
-            ahead[i % _AHEAD] = dn
+    for t in range(lo, hi):
+        d = ahead[t % _AHEAD]
+        if t + _AHEAD < hi:
+            dn = _digit(scalars, t + _AHEAD, w, c, split)
+            ahead[t % _AHEAD] = dn
             if dn != 0:
                 prefetch_row(buckets, abs(dn) - 1)
         if d == 0:
             continue
-        b, x, y = _signed_base(bases, i, d)
+        b = abs(d) - 1
+        x, y = _signed_item(bases, phix, t, d, split)
         if limbs.is_zero(x) and limbs.is_zero(y):
             continue
         if busy[b]:
@@ -237,43 +264,83 @@ def _window_batch_affine(bases, scalars, lo, hi, w, c, batch):
     return ax, ay, az
 
 
-@njit(parallel=True, cache=True)
-def pippenger(bases, scalars, c, batch, chunks, out):
-    """out[0] = Σ scalars[i]·bases[i] (Jacobian), scalars canonical.
+@njit(cache=True)
+def window_count(c, split):
+    """Windows of c bits covering the scalars (r < 2^254) or GLV halves (< 2^127), with the one
+    zero bit on top that the Booth recoding needs."""
+    bits = glv.BITS if split else SCALAR_BITS
+    return (bits + c - 1) // c
 
-    Tasks are (window, chunk of points) pairs run in parallel; ``chunks`` > 1 splits the points
-    so the task count divides evenly among threads. ``batch`` = 0 selects Jacobian buckets.
+
+@njit(cache=True)
+def window_buckets(c, split, w):
+    """Buckets window w needs: 2^(c−1), fewer in a top window that holds only a few bits (its
+    digits are at most 2^(bits left)), which then has fewer buckets to sum."""
+    top = (glv.BITS if split else SCALAR_BITS) - 1
+    return 1 << min(c - 1, top - c * w)
+
+
+@njit(parallel=True, cache=True)
+def pippenger(bases, phix, scalars, split, c, batch, tasks, workers, taken, out):
+    """out[0] = Σ scalars[i]·bases[i] (Jacobian): scalars canonical, or GLV-split (``split``,
+    then ``phix`` holds φ's x-coordinates; unread otherwise).
+
+    ``tasks`` rows (window, first item, end item) run in parallel, each with its own buckets
+    (see ``plan_tasks``), taken in order by one worker per thread from a shared counter (see
+    ``_atomic``), ``taken`` (one int64, zero); their sums are added per window, and windows
+    combined by Horner. The counter comes from the caller: allocated in here, Numba took it for
+    unchanged by the parallel loop (a read after the loop gave 0).
+    ``batch`` = 0 selects Jacobian buckets; so does a top window with under ``_MIN_AFFINE``.
     """
-    n = bases.shape[0]
-    nwin = (SCALAR_BITS + c - 1) // c
-    step = (n + chunks - 1) // chunks
-    sums = np.empty((nwin * chunks, JACOBIAN), dtype=np.uint64)
-    for t in prange(nwin * chunks):
-        w = t // chunks
-        lo = (t % chunks) * step
-        hi = min(n, lo + step)
-        if batch > 0:
-            x, y, z = _window_batch_affine(bases, scalars, lo, hi, w, c, batch)
-        else:
-            x, y, z = _window_jacobian(bases, scalars, lo, hi, w, c)
-        g1.store_jac(sums, t, x, y, z)
-    rx, ry, rz = _ZERO3
-    for t in range(nwin * chunks - 1, -1, -1):
-        if t % chunks == chunks - 1:  # entering window t // chunks from the one above
-            for _ in range(c):
-                rx, ry, rz = g1.double(rx, ry, rz)
+    nwin = window_count(c, split)
+    ntasks = tasks.shape[0]
+    sums = np.empty((ntasks, JACOBIAN), dtype=np.uint64)
+    for _ in prange(min(workers, ntasks)):  # ``workers`` = the thread count: one each
+        t = fetch_add(taken, 0, 1)
+        while t < ntasks:
+            w, lo, hi = tasks[t, 0], tasks[t, 1], tasks[t, 2]
+            nb = window_buckets(c, split, w)
+            if batch > 0 and (nb == 1 << (c - 1) or nb >= _MIN_AFFINE):
+                x, y, z = _window_batch_affine(bases, phix, scalars, split, lo, hi, w, c, nb,
+                                               min(batch, max(1, nb // 4)))
+            else:
+                x, y, z = _window_jacobian(bases, phix, scalars, split, lo, hi, w, c, nb)
+            g1.store_jac(sums, t, x, y, z)
+            t = fetch_add(taken, 0, 1)
+    windows = np.zeros((nwin, JACOBIAN), dtype=np.uint64)
+    for t in range(tasks.shape[0]):
+        w = tasks[t, 0]
+        wx, wy, wz = g1.load_jac(windows, w)
         sx, sy, sz = g1.load_jac(sums, t)
+        wx, wy, wz = g1.add(wx, wy, wz, sx, sy, sz)
+        g1.store_jac(windows, w, wx, wy, wz)
+    rx, ry, rz = _ZERO3
+    for w in range(nwin - 1, -1, -1):
+        for _ in range(c):
+            rx, ry, rz = g1.double(rx, ry, rz)
+        sx, sy, sz = g1.load_jac(windows, w)
         rx, ry, rz = g1.add(rx, ry, rz, sx, sy, sz)
     g1.store_jac(out, 0, rx, ry, rz)
 
 
-def window_bits(n: int) -> int:
-    """Pippenger window c for n points, from a sweep on this code (docs/benchmarks.md).
+def window_bits(n: int, split: bool = False) -> int:
+    """Pippenger window c for n points (2n halves with GLV), from a sweep on this code
+    (k = 8 … 20).
 
     More bits mean fewer windows (⌈255/c⌉ additions per point) but 2^(c−1) buckets per window to
     sum and to keep in cache; from c ≈ 15 the buckets outgrow L2 and the gain stops.
+
+    With GLV only widths that tile the 128 bits of a half well are used: 8 (16 windows), 13 (10
+    windows, the top one has 2^10 buckets) and 16 (8 windows); between them (c = 14, 15) a top
+    window of 1–7 bits keeps only a few buckets, too few for batch-affine, and the Jacobian
+    additions there cost about two windows of work. Window counts are even, so the windows
+    divide between two threads without splitting.
     """
     k = max(n, 1).bit_length() - 1
+    if split:
+        if k < 8:
+            return max(3, k)
+        return 8 if k < 12 else 13 if k < 18 else 16
     if k <= 14:
         return max(3, k - 2)
     if k <= 18:
@@ -289,19 +356,39 @@ def batch_size(c: int) -> int:
     return min(2048, (1 << (c - 1)) // 4)
 
 
-def _chunks(n: int, c: int) -> int:
-    """Point chunks per window so that windows × chunks divides evenly among the threads,
-    unless chunks would be too small to repay their extra bucket reduction."""
-    threads = numba.get_num_threads()
-    chunks = threads // math.gcd((SCALAR_BITS + c - 1) // c, threads)
-    return chunks if n >= chunks * (4 << c) else 1
+def plan_tasks(items: int, c: int, split: bool, threads: int) -> np.ndarray:
+    """Task rows (window, first item, end item): one per window, except that the last
+    ``threads`` windows are cut in two halves of the items.
+
+    Workers take tasks one at a time in order, so the halves come last and no thread waits
+    at the end for more than half a window, whether the windows divide among the threads (8
+    with GLV) or not (17 without), and whichever threads the other processes slow down. A cut
+    costs one more bucket sum (2^(c−1) buckets), repaid from about 8·2^c items. Cutting every
+    window in two instead (k = 18, GLV, c = 16, 1 thread CPU time) costs ≈ +10 % by points (the
+    bucket sums double: 120 ms) or +9 % by bucket ranges (measured; each range rescans all the
+    digits); this costs threads/W of the former.
+    """
+    windows = window_count(c, split)
+    cut = min(threads, windows) if threads > 1 and items >= 8 << c else 0
+    rows = [(w, 0, items) for w in range(windows - cut)]
+    half = items // 2
+    for w in range(windows - cut, windows):
+        rows += [(w, 0, half), (w, half, items)]
+    return np.array(rows, dtype=np.int64)
 
 
-def msm(bases: np.ndarray, scalars: np.ndarray, *, window: int | None = None) -> np.ndarray:
+def msm(bases: np.ndarray, scalars: np.ndarray, *, window: int | None = None, glv: bool = True) -> np.ndarray:
     """Σ scalars[i]·bases[i] as one Jacobian point (12,).
 
     ``bases``: (n, 8) affine points; ``scalars``: (n, 4) Fr in Montgomery form (as every Fr
     vector). ``window`` overrides the Pippenger window size c (tuning and tests only).
+    ``glv`` splits each scalar with the endomorphism (``halo2py.curve.glv``): 2n points with
+    127-bit scalars. The split scalars overwrite the canonical copy; φ(P) = (β·x, y) shares y
+    with P, so only a column of β·x is built, once per call: 32 bytes per point (an Fr vector's
+    size, 32 MiB at k = 20), freed on return. Computing β·x inside the bucket loop instead
+    needs no memory but repeats the multiplication in every window: +10 % time at k = 20
+    (measured). The column is not cached with the SRS: callers pass slices of it, and an
+    array's identity is no safe cache key.
     """
     if getattr(bases, "ndim", None) != 2:
         raise PointError(f"msm bases must be affine points (n, 8), got {getattr(bases, 'shape', bases)}")
@@ -313,14 +400,18 @@ def msm(bases: np.ndarray, scalars: np.ndarray, *, window: int | None = None) ->
     n = bases.shape[0]
     if n == 0:
         return out[0]
-    c = window or window_bits(n)
+    c = window or window_bits(n, glv)
     if not 2 <= c <= 20:
         raise PointError(f"msm window must be in [2, 20], got {c}")
-    canonical = Fr.from_montgomery(np.ascontiguousarray(scalars))
-    # Hand out tasks one at a time: a thread that loses its core to another process then
-    # delays only its current window, not a fixed half of them.
-    with numba.parallel_chunksize(1):
-        pippenger(np.ascontiguousarray(bases), canonical, c, batch_size(c), _chunks(n, c), out)
+    bases = np.ascontiguousarray(bases)
+    prepared = Fr.from_montgomery(np.ascontiguousarray(scalars))
+    phix = np.empty((n if glv else 0, 4), dtype=np.uint64)
+    if glv:
+        split_scalars(prepared, prepared)
+        phi_x(bases, phix)
+    threads = numba.get_num_threads()
+    tasks = plan_tasks(n * (2 if glv else 1), c, glv, threads)
+    pippenger(bases, phix, prepared, glv, c, batch_size(c), tasks, threads, np.zeros(1, dtype=np.int64), out)
     return out[0]
 
 

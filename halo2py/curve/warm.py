@@ -22,4 +22,4 @@ def warm() -> None:
                      (encoding.encode_uncompressed, encoding.decode_uncompressed),
                      (encoding.encode_raw, encoding.decode_raw)):
         dec(enc(aff))
-    msm(aff, Fr.random(4))  # one kernel holds both bucket kinds
+    msm(aff, Fr.random(4))  # one kernel holds both bucket kinds, with and without GLV
