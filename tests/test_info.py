@@ -78,11 +78,25 @@ def test_stress_proof_size_commitments_and_memory_by_hand(monkeypatch, capsys):
     assert c["memory"]["legacy"]["peak_bytes"] > c["memory"]["chunked"]["peak_bytes"]
 
 
-@pytest.mark.parametrize("case", ["stress", "shuffle"])
+@pytest.mark.parametrize("case", cases.LIBRARY)
 def test_proof_size_is_the_real_proofs_length(case, monkeypatch, capsys):
-    c = info_json(monkeypatch, capsys, cases.CASES[case][0], "--k", str(cases.k_of(case)))
+    """Every library circuit (its first test case), both schemes: info's bytes = the proof's."""
+    spec, k, assignments = cases.CASES[case]
+    params = [arg for text in assignments for arg in ("--param", text)]
+    c = info_json(monkeypatch, capsys, spec, *([] if k is None else ["--k", str(k)]), *params)
     for scheme in SCHEMES:
         assert c["proof_bytes"][scheme] == len(cases.proof(case, "chunked", scheme).transcript)
+
+
+def test_simple_example_rows_and_constants(monkeypatch, capsys):
+    """README §4.1: a0 holds rows 0..8, s_mul is on rows 3, 5, 7, the constant 7 sits in f0[0]."""
+    c = info_json(monkeypatch, capsys, "simple-example")
+    rows = c["rows"]
+    assert (rows["used"], rows["advice"], rows["selectors"], rows["fixed"]) == (9, 9, 8, 1)
+    assert (c["columns"]["constants"], c["columns"]["equality"], c["permutation"]["sets"]) == (1, 4, 4)
+    # s_mul alone in its column: f1; 4 equality columns in chunks of d − 2 = 1
+    assert c["selectors"]["columns"] == 1 and c["columns"]["fixed_after_keygen"] == 2
+    assert c["gates"][0]["constraints"][0]["expression"] == "s_mul * (a0[0] * a1[0] - a0[+1])"
 
 
 def test_shuffle_two_phases_and_compressed_selectors(monkeypatch, capsys):
