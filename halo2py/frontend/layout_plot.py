@@ -79,11 +79,8 @@ def parse_rows(text: str | None, n: int) -> tuple:
 def cell_grid(assignment, columns: list, start: int, stop: int) -> np.ndarray:
     """(stop − start, columns) uint8: 0 empty, 1 assigned cell, 2 enabled selector."""
     grid = np.zeros((stop - start, len(columns)), dtype=np.uint8)
-    copied_instance: dict = {}
-    for pair in assignment.copy_pairs():
-        for column, row in pair:
-            if column.kind == "instance":
-                copied_instance.setdefault(column.index, set()).add(row)
+    perm = assignment.cs.permutation_columns
+    copies = assignment.copies
     for x, c in enumerate(columns):
         if c.kind == "selector":
             mask = assignment.selectors[c.index][start:stop]
@@ -92,8 +89,10 @@ def cell_grid(assignment, columns: list, start: int, stop: int) -> np.ndarray:
         if c.kind == "instance":
             mask = np.zeros(assignment.n, dtype=bool)
             mask[:len(assignment.instance_values[c.index])] = True
-            for row in copied_instance.get(c.index, ()):
-                mask[row] = True
+            for j, column in enumerate(perm):
+                if column.kind == "instance" and column.index == c.index:
+                    for side in (0, 2):
+                        mask[copies[copies[:, side] == j, side + 1]] = True
         else:
             owner = (assignment.advice_owner if c.kind == "advice" else assignment.fixed_owner)[c.index]
             mask = owner >= 0
@@ -133,9 +132,9 @@ def plot_layout(assignment, rows: tuple | None = None, title: str | None = None,
     ax = fig.add_subplot(1, 1, 1)
 
     grid = cell_grid(assignment, columns, start, stop)
-    cmap = ListedColormap([(1, 1, 1, 0), (0.55, 0.55, 0.55, 0.55), (0.1, 0.1, 0.1, 0.85)])
+    cmap = ListedColormap([(1, 1, 1, 0), (0.45, 0.45, 0.45, 0.45), (0.1, 0.1, 0.1, 0.8)])
     image = ax.imshow(grid, cmap=cmap, vmin=0, vmax=2, aspect="auto", interpolation="nearest",
-                      extent=(-0.5, len(columns) - 0.5, stop, start), zorder=1)
+                      extent=(-0.5, len(columns) - 0.5, stop, start), zorder=2)
     image.set_gid("cells")
 
     usable = assignment.usable_rows
@@ -153,21 +152,20 @@ def plot_layout(assignment, rows: tuple | None = None, title: str | None = None,
         top, bottom = max(region.start, start), min(region.start + region.rows, stop)
         for first, last in _runs(xs):
             ax.add_patch(Rectangle((first - 0.5, top), last - first + 1, bottom - top, facecolor=colour,
-                                   alpha=0.3, edgecolor=colour[:3], linewidth=1.2, zorder=2,
+                                   alpha=0.35, edgecolor=colour[:3], linewidth=1.2, zorder=1,
                                    gid=f"region:{region.index}"))
         if label and xs:
             ax.text(min(xs) - 0.4, top + 0.1, region.name, fontsize=7, va="top", ha="left", zorder=4,
                     clip_on=True, gid=f"region-label:{region.index}")
 
     if show_equality_constraints:
-        segments = []
-        for (ca, ra), (cb, rb) in assignment.copy_pairs():
-            if max(ra, rb) < start or min(ra, rb) >= stop:
-                continue
-            segments.append(((x_of[(ca.kind, ca.index)], ra + 0.5), (x_of[(cb.kind, cb.index)], rb + 0.5)))
-            if len(segments) >= MAX_EQUALITY_LINES:
-                break
-        if segments:
+        copies = assignment.copies
+        x_perm = np.array([x_of[(c.kind, c.index)] for c in assignment.cs.permutation_columns] or [0])
+        low, high = np.minimum(copies[:, 1], copies[:, 3]), np.maximum(copies[:, 1], copies[:, 3])
+        shown = copies[(high >= start) & (low < stop)][:MAX_EQUALITY_LINES]
+        segments = np.stack([np.stack([x_perm[shown[:, 0]], shown[:, 1] + 0.5], axis=1),
+                             np.stack([x_perm[shown[:, 2]], shown[:, 3] + 0.5], axis=1)], axis=1)
+        if len(segments):
             lines = LineCollection(segments, colors="black", linewidths=0.8, zorder=3)
             lines.set_gid("equality")
             ax.add_collection(lines)

@@ -26,7 +26,7 @@ import numpy as np
 from halo2py.frontend.circuit import synthesize
 from halo2py.plonk.dialect import dialect as dialect_named
 from halo2py.plonk.keygen import protocol_layout
-from halo2py.plonk.layout import evaluations_after_random, evaluations_before_random, opening_queries
+from halo2py.plonk.layout import opening_queries
 from halo2py.profiling.model import ProofShape, predict
 from halo2py.quotient.registry import available
 
@@ -64,9 +64,8 @@ def proof_size(layout, scheme: str, dialect, copies: int = 1) -> dict | None:
         "shuffles": copies * len(layout.shuffle_products),
         "vanishing": 1 + (layout.degree - 1),
     }
-    before = evaluations_before_random(layout)  # advice then fixed queries
-    after = evaluations_after_random(layout)    # σ, permutation products, lookups, shuffles
     sigmas = len(layout.sigmas)
+    # per argument, as the prover's lists (evaluations_before_random, …_after_random) write them
     scalars = {
         "instance": copies * len(layout.instance_queries) if query_instances else 0,
         "advice": copies * len(layout.advice_queries),
@@ -76,9 +75,6 @@ def proof_size(layout, scheme: str, dialect, copies: int = 1) -> dict | None:
         "lookups": copies * 5 * lookups,
         "shuffles": copies * 2 * len(layout.shuffle_products),
     }
-    # the same counts, as the prover's own lists give them (one copy): a guard on the above
-    assert len(before) == len(layout.advice_queries) + len(layout.fixed_queries)
-    assert len(after) == sigmas + max(0, 3 * permutation_sets - 1) + 5 * lookups + 2 * len(layout.shuffle_products)
     if scheme == "shplonk":
         points["multiopen"] = 2
     else:
