@@ -137,6 +137,27 @@ def test_proof_size_equals_rust_halo2s_proofs(name):
     assert size["bytes"] == entry["proof_len"] == len(bytes.fromhex(case["proof"]))
 
 
+def test_gwc_instance_queries_where_the_dialect_commits_instances():
+    """§5.7 item 5: Scroll's GWC commits the instance columns (absorbed, not written) and writes
+    one evaluation per instance query; fibonacci1 has one instance query, at rotation 0."""
+    circuit = cases.build("fibonacci1", 4)
+    synthesis = synthesize(circuit, witness=False)
+    sizes = {}
+    for name in ("pse", "scroll-legacy"):
+        d = dialect_named(name)
+        layout = protocol_layout(synthesis.compiled, synthesis.preprocessed, d)
+        sizes[name] = {scheme: proof_size(layout, scheme, d)["bytes"] for scheme in SCHEMES}
+    assert sizes["scroll-legacy"]["gwc"] == sizes["pse"]["gwc"] + 32
+    assert sizes["scroll-legacy"]["shplonk"] == sizes["pse"]["shplonk"]
+
+
+def test_log_derivative_lookups_have_no_proof_size(monkeypatch, capsys):
+    c = info_json(monkeypatch, capsys, "simple-lookup", "--dialect", "scroll-v1.1")
+    assert c["lookup_kind"] == "log-derivative"
+    assert c["proof_bytes"] == {"gwc": None, "shplonk": None}
+    assert c["commitments"]["prover"]["lookup_permuted"] == 1  # m only (no A′, S′)
+
+
 def test_human_table_on_stdout(monkeypatch, capsys):
     code, out, err = run_main(monkeypatch, capsys, "info", "stress")
     assert code == 0

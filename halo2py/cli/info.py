@@ -103,6 +103,8 @@ def print_cost(c: dict) -> None:
         size.add_row(scheme, str(s["bytes"]), str(sum(s["points"].values())), str(sum(s["scalars"].values())),
                      str(c["commitments"]["prover_total"][scheme]))
     say(size)
+    if None in c["proof_bytes"].values():
+        say("(no proof size: halo2py does not prove log-derivative lookups yet)")
     cm = c["commitments"]
     rounds = ", ".join(f"{name.replace('_', ' ')} {m}" for name, m in cm["prover"].items() if m)
     say(f"commitments (each an MSM of n = {c['msm_points']} points): keygen {cm['keygen']['total']} "
