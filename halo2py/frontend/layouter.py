@@ -155,6 +155,7 @@ class _Recorder:
     def __init__(self):
         self.cells: dict = {}       # (column, offset) -> canonical int
         self.bulk: list = []        # (column, offset, Fr vector)
+        self.placed: list = []      # (advice column, offset, rows) placed with unknown values
         self.enables: list = []     # (selector, start, stop)
         self.annotations: dict = {}
         self.columns: set = set()
@@ -262,6 +263,7 @@ class Region:
             self._check(column, "advice")
             if count:
                 self._rec.touch(column, offset, count)
+                self._rec.placed.append((column, offset, count))
             return
         values = values() if callable(values) else values
         if rows is not None and len(values) != rows:
@@ -468,6 +470,8 @@ class Layouter:
             values, owner = self._store(column)
             values[start + offset:start + offset + len(vec)] = vec
             owner[start + offset:start + offset + len(vec)] = index
+        for column, offset, count in rec.placed:  # keygen-only: the cells exist, their values are unknown
+            self.advice_owner[column.index][start + offset:start + offset + count] = index
         for selector, lo, hi in rec.enables:
             self.selectors[selector.index][start + lo:start + hi] = True
             self.selector_owner[selector.index][start + lo:start + hi] = index
