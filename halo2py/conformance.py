@@ -1,7 +1,8 @@
 """``check_strategy``: the test every strategy author runs (like scikit-learn's check_estimator).
 
 For a set of real constraint programs — every registered circuit's ``test_cases``, which among the
-built-ins cover e = 2, 4 and 8, lookups or not — and random polynomials, the candidate must return
+built-ins cover e = 2, 4 and 8, classic and log-derivative lookups, shuffles, a second phase with
+circuit challenges, and two circuit copies folded into one quotient — and random polynomials, the candidate must return
 exactly the pieces ``legacy`` returns, in the contract's shape, without modifying its inputs, and
 must declare a usable memory-model term. Random polynomials suffice: h is a deterministic function
 of the task, valid witness or not. The case list follows the circuit registry, so a new circuit is
@@ -41,17 +42,31 @@ def circuit_cases(suite: str = "test") -> list:
     return out
 
 
-def _task(circuit: str, k: int, params, seed: int) -> QuotientTask:
+def _task(circuit: str, k: int, params, seed: int, lookup: str = "classic", copies: int = 1) -> QuotientTask:
     cls = load_circuit_class(circuit)
-    layout = ProtocolLayout(compile_circuit(cls(cls.parse_params(list(params), k=k))))
-    columns = layout.quotient_columns()
+    layout = ProtocolLayout(compile_circuit(cls(cls.parse_params(list(params), k=k))), lookup=lookup)
+    columns = layout.copy_quotient_columns(copies)
     slot = {c: i for i, c in enumerate(columns)}
-    program = compile_program(layout.quotient_constraints(), lambda c: slot[c])
-    rng = seeded_rng(seed, f"conformance:{circuit}:{k}:{params}")
+    program = compile_program(layout.copy_constraints(copies), lambda c: slot[c])
+    rng = seeded_rng(seed, f"conformance:{circuit}:{k}:{params}:{lookup}:{copies}")
     domain = EvaluationDomain(k, layout.degree)
     polys = [Fr.random(domain.n, rng) for _ in columns]
     challenges = [int.from_bytes(rng(32), "little") % Fr.modulus for _ in range(layout.challenge_count)]
     return QuotientTask(domain, program, polys, challenges, int.from_bytes(rng(32), "little") % Fr.modulus)
+
+
+def _variants(cases) -> list:
+    """Each case as the default dialect proves it; with lookups, also as log-derivative lookups;
+    and the small ones also as two circuit copies in one proof (halo2's folded quotient)."""
+    out = []
+    for circuit, k, params in cases:
+        out.append((circuit, k, params, "classic", 1))
+        cls = load_circuit_class(circuit)
+        if compile_circuit(cls(cls.parse_params(list(params), k=k))).lookups:
+            out.append((circuit, k, params, "log-derivative", 1))
+        if k is not None and k <= 5:
+            out.append((circuit, k, params, "classic", 2))
+    return out
 
 
 def check_strategy(strategy_cls, cases=None, seed: int = 0) -> None:
@@ -59,9 +74,9 @@ def check_strategy(strategy_cls, cases=None, seed: int = 0) -> None:
     cases = circuit_cases() if cases is None else cases
     name = getattr(strategy_cls, "name", strategy_cls.__name__)
     reference = load("legacy")()
-    for circuit, k, params in cases:
-        task = _task(circuit, k, params, seed)
-        where = f"{circuit} k={k} {' '.join(params)} (e={task.domain.e})".strip()
+    for circuit, k, params, lookup, copies in _variants(cases):
+        task = _task(circuit, k, params, seed, lookup, copies)
+        where = f"{circuit} k={k} {' '.join(params)} (e={task.domain.e}, {lookup} lookups, {copies} copies)"
         inputs = [p.copy() for p in task.polys]
         try:
             got = validate_result(strategy_cls().compute(task), task, name)

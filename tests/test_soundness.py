@@ -28,7 +28,7 @@ from halo2py.plonk.lookup import LookupInputNotInTable
 from halo2py.plonk.prover import create_proof
 from halo2py.plonk.verifier import VerificationError, verify_proof
 from halo2py.quotient.registry import create as create_strategy
-from halo2py.randomness import seeded_rng
+from halo2py.randomness import UniformScalars, seeded_rng
 
 # (case, multiopen, bits): ≥ 200 flips in all, over both schemes, lookups, e = 4 and e = 8.
 FLIP_SAMPLES = [("stress", "shplonk", 112), ("range_check", "gwc", 48), ("poseidon", "gwc", 48)]
@@ -110,7 +110,7 @@ def test_instances_must_fit_the_usable_rows_and_be_canonical():
         if len(claimed) <= n:
             synthesis.assignment.instance[0][len(claimed) - 1] = Fr.from_ints([claimed[-1]])[0]
         transcript = create_proof(params, pk, synthesis.witness, create_strategy("chunked"), "shplonk",
-                                  seeded_rng(1, "t"))
+                                  UniformScalars(seeded_rng(1, "t")))
         with pytest.raises(VerificationError, match=f"has {len(claimed)} values, more than the {usable} usable rows"):
             verify_proof(params, pk.vk, [claimed], transcript, "shplonk")
     with pytest.raises(VerificationError, match="not a canonical field element"):

@@ -140,9 +140,6 @@ class Assignment:
         mask = self.assigned(column)
         return [v if m else None for v, m in zip(vals, mask.tolist())]
 
-    def selector_values(self, selector: Selector) -> np.ndarray:
-        return self.selectors[selector.index]
-
     def copy_pairs(self) -> list:
         """Copy constraints as ((Column, row), (Column, row)) pairs (readable form of ``copies``)."""
         cols = self.cs.permutation_columns
