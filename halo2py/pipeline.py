@@ -181,12 +181,7 @@ def build_copies(spec: str, copies: int, k: int | None = None, params=(), inputs
 
 
 def load_input_list(inputs: str, copies: int) -> list:
-    try:
-        data = json.loads(Path(inputs).read_text())
-    except OSError as exc:
-        raise InputError(f"cannot read inputs file {inputs}: {exc.strerror or exc}") from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"inputs file {inputs} is not valid JSON: {exc.msg} (line {exc.lineno})") from None
+    data = _read_json(inputs, "inputs")
     if not (isinstance(data, list) and len(data) == copies and all(isinstance(d, dict) for d in data)):
         raise InputError(f"with --copies {copies}, --inputs must hold a JSON list of {copies} input objects")
     return data
@@ -221,6 +216,12 @@ def load_instances(path: str | None, copies: int = 1):
 
 
 def _read_json(path: str, what: str):
+    """JSON typed inline (it starts with ``[`` or ``{``) or read from the file ``path``."""
+    if path.lstrip()[:1] in ("[", "{"):
+        try:
+            return json.loads(path)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"--{what} is not valid JSON: {exc.msg} (column {exc.colno})") from None
     try:
         return json.loads(Path(path).read_text())
     except OSError as exc:

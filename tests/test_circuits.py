@@ -131,7 +131,9 @@ def test_docs_example_is_satisfied_and_catches_a_big_value():
 def test_parameter_parsing_converts_declared_types():
     params = Fibonacci.parse_params(["terms=0x10", " k = 7"])
     assert (params.k, params.terms) == (7, 16)
-    assert Fibonacci.parse_params(["k=7"], k=9).k == 9
+    assert Fibonacci.parse_params(["k=9"], k=9).k == 9 and Fibonacci.parse_params([], k=9).k == 9
+    with pytest.raises(InputError, match="disagree"):
+        Fibonacci.parse_params(["k=7"], k=9)
     specs = Fibonacci.param_specs()
     assert [(n, t, d) for n, t, d, _ in specs] == [("k", int, 5), ("terms", int, 10)]
 

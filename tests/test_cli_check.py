@@ -130,9 +130,9 @@ def test_bad_input_exits_2_with_one_line(tmp_path, monkeypatch, capsys, files, a
 def test_circuits_lists_parameters_and_defaults(monkeypatch, capsys):
     code, out, err = run_main(monkeypatch, capsys, "circuits")
     assert code == 0
-    assert "fibonacci:" in err and "--param terms=10" in err
-    assert "range_check:" in err and "--param bits=8" in err
-    assert "stress:" in err and "--param degree=3" in err
+    assert "fibonacci:" in out and "--param terms=10" in out
+    assert "range_check:" in out and "--param bits=8" in out
+    assert "stress:" in out and "--param degree=3" in out
     code, out, _ = run_main(monkeypatch, capsys, "circuits", "--json")
     listing = {c["name"]: c for c in json.loads(out)["circuits"]}
     assert {"fibonacci", "range_check", "stress"} <= set(listing)

@@ -10,7 +10,7 @@ from typing import List, Optional
 
 import typer
 
-from halo2py.cli.console import emit_json, err
+from halo2py.cli.console import emit_json, err, out
 
 MAX_REPORTED = 20  # failures printed before "... and N more"
 
@@ -88,16 +88,17 @@ def circuits(as_json: bool = typer.Option(False, "--json", help="Print one JSON 
     if as_json:
         emit_json({"circuits": listing})
         return
-    for entry in listing:
+    for entry in listing:  # a result: stdout
         if "error" in entry:
-            _say(f"[bold]{entry['name']}[/]: [red]cannot load[/]")
-            _say(f"    {entry['error']}", markup=False)
+            out.print(f"[bold]{entry['name']}[/]: [red]cannot load[/]", highlight=False)
+            out.print(f"    {entry['error']}", markup=False, highlight=False)
             continue
-        _say(f"[bold]{entry['name']}[/]: {entry['summary']}")
+        out.print(f"[bold]{entry['name']}[/]: {entry['summary']}", highlight=False)
         for p in entry["params"]:
-            _say(f"    --param {p['name']}={p['default']}  ({p['type']}) {p['help']}", markup=False)
+            out.print(f"    --param {p['name']}={p['default']}  ({p['type']}) {p['help']}", markup=False,
+                      highlight=False)
         for name, text in entry["inputs"].items():
-            _say(f"    input '{name}': {text}", markup=False)
+            out.print(f"    input '{name}': {text}", markup=False, highlight=False)
 
 
 def register(app: typer.Typer) -> None:

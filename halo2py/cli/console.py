@@ -5,7 +5,10 @@ import sys
 
 from rich.console import Console
 
-err = Console(stderr=True)
+# soft_wrap: never break a line at the terminal width — digests, paths and messages are grepped,
+# and a log is not a terminal.
+err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)  # results a user pipes (`halo2py circuits | grep …`)
 
 
 def emit_json(obj) -> None:

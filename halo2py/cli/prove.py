@@ -14,7 +14,7 @@ from typing import List, Optional
 import typer
 from rich.table import Table
 
-from halo2py.cli.console import emit_json, err
+from halo2py.cli.console import emit_json, err, out
 
 CIRCUIT = typer.Argument(..., help="A registered circuit name or path/to/file.py[:Class].")
 K = typer.Option(None, "--k", help="log2 of the rows (default: the circuit's k).")
@@ -247,9 +247,9 @@ def strategies(as_json: bool = typer.Option(False, "--json", help="Print one JSO
     if as_json:
         emit_json({"strategies": rows})
         return
-    for row in rows:
+    for row in rows:  # a result: stdout
         text = row.get("description") or f"[red]cannot load:[/] {row['error']}"
-        err.print(f"[bold]{row['name']}[/]: {text}", highlight=False, soft_wrap=True)
+        out.print(f"[bold]{row['name']}[/]: {text}", highlight=False)
 
 
 def dialects(as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout.")):
@@ -260,9 +260,9 @@ def dialects(as_json: bool = typer.Option(False, "--json", help="Print one JSON 
     if as_json:
         emit_json({"dialects": rows})
         return
-    for row in rows:
+    for row in rows:  # a result: stdout
         mark = " (default)" if row["default"] else ""
-        err.print(f"[bold]{row['name']}[/]{mark}: {row['description']}", highlight=False, soft_wrap=True)
+        out.print(f"[bold]{row['name']}[/]{mark}: {row['description']}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

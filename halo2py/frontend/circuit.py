@@ -127,6 +127,8 @@ class Circuit:
                                  f"(known: {', '.join(specs)})")
             values[name] = _convert(raw.strip(), specs[name], name)
         if k is not None:
+            if "k" in values and values["k"] != k:
+                raise InputError(f"--param k={values['k']} and --k {k} disagree; give one")
             values["k"] = k
         try:
             return cls.Params(**values)
@@ -168,9 +170,16 @@ def parse_field(value, name: str) -> int:
 
 
 def load_inputs(path: str | None) -> dict:
-    """The private inputs JSON object at ``path`` (an empty dict when no file is given)."""
+    """The private inputs: a JSON object typed inline (``--inputs '{"x": 7}'``) or the file at
+    ``path`` (an empty dict when none is given)."""
     if path is None:
         return {}
+    if path.lstrip().startswith("{"):
+        try:
+            data = json.loads(path)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"--inputs is not valid JSON: {exc.msg} (column {exc.colno})") from None
+        return data
     try:
         data = json.loads(Path(path).read_text())
     except FileNotFoundError:
