@@ -18,6 +18,7 @@ from halo2py.frontend.mock import MockProver
 from halo2py.plonk.container import SCHEMES, ProofFile
 from halo2py.plonk.dialect import dialect as dialect_named
 from halo2py.plonk.keygen import keygen, keygen_vk
+from halo2py.plonk.pkfile import read_pk
 from halo2py.plonk.prover import create_proof
 from halo2py.plonk.verifier import VerificationError, verify_proof
 from halo2py.plonk.vkfile import vk_from_bytes
@@ -117,11 +118,15 @@ class ProveOutcome:
 
 def prove(circuit, params, strategy: str = "chunked", multiopen: str = "shplonk",
           seed: int | None = None, check: bool = True, timer: PhaseTimer | None = None,
-          dialect: str | None = None, rng: str | None = None) -> ProveOutcome:
+          dialect: str | None = None, rng: str | None = None, pk=None) -> ProveOutcome:
     """Synthesise, optionally MockProver-check, keygen and prove ``circuit`` — or a list of
     circuits, one per copy in the proof (halo2's ``create_proof(&[c1, c2], …)``) — as halo2's
-    ``dialect`` does it (default ``pse``)."""
+    ``dialect`` does it (default ``pse``). ``pk``: a proving key read from a pk file (keygen is
+    then skipped)."""
     chosen = dialect_named(dialect)
+    if pk is not None and (pk.vk.dialect.name != chosen.name or pk.vk.k != params.k):
+        raise InputError(f"the pk file is for dialect {pk.vk.dialect.name} at k = {pk.vk.k}, not {chosen.name} at "
+                         f"k = {params.k}")
     scalars = proving_scalars(seed, rng)
     circuits = list(circuit) if isinstance(circuit, (list, tuple)) else [circuit]
     quotient = _RecordingStrategy(check_options(strategy, multiopen)())
@@ -138,8 +143,9 @@ def prove(circuit, params, strategy: str = "chunked", multiopen: str = "shplonk"
                 if failures:
                     raise UnsatisfiedWitness(failures)
             syntheses.append(synthesis)
-    with timer.phase("keygen"):
-        pk = keygen(params, syntheses[0].compiled, syntheses[0].preprocessed, chosen)
+    if pk is None:
+        with timer.phase("keygen"):
+            pk = keygen(params, syntheses[0].compiled, syntheses[0].preprocessed, chosen)
     witnesses = [s.witness for s in syntheses]
     instance_values = [[list(v) for v in w.instance_values] for w in witnesses]
     del syntheses, synthesis  # the prover consumes the witness columns; nothing else keeps the table alive
@@ -252,6 +258,16 @@ def read_proof(path: str):
     except OSError as exc:
         raise InputError(f"cannot read proof file {path}: {exc.strerror or exc}") from None
     return ProofFile.from_bytes(data)
+
+
+def proving_key(circuit, params, dialect: str | None = None):
+    """The circuit's proving key, from a keygen-only synthesis (no witness computed)."""
+    keygen_only = synthesize(circuit, witness=False)
+    return keygen(params, keygen_only.compiled, keygen_only.preprocessed, dialect_named(dialect))
+
+
+def read_proving_key(path: str, circuit):
+    return read_pk(path, compile_circuit(circuit))
 
 
 def verifying_key(circuit, params, dialect: str | None = None):

@@ -89,6 +89,8 @@ def prove(
     no_check: bool = typer.Option(False, "--no-check", help="Skip the MockProver check of the witness."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON summary on stdout."),
     dialect: Optional[str] = DIALECT, floor_planner: Optional[str] = FLOOR_PLANNER, copies: int = COPIES,
+    pk: Optional[Path] = typer.Option(None, "--pk", metavar="FILE",
+                                      help="A proving key file from `halo2py keygen --out-pk` (skips keygen)."),
 ):
     """Prove CIRCUIT and write a proof file."""
     from halo2py import pipeline
@@ -106,10 +108,12 @@ def prove(
         _check_output(halo2_out, "raw transcript")
     circuits = pipeline.build_copies(circuit, copies, k, param, inputs, floor_planner)
     kk = circuits[0].params.k
+    proving_key = pipeline.read_proving_key(str(pk), circuits[0]) if pk is not None else None
     setup_params = pipeline.obtain_params(kk, params, warn=_warn)
     timer = PhaseTimer([_ProgressListener()] if not as_json else [])
     try:
-        outcome = pipeline.prove(circuits, setup_params, strategy, multiopen, seed, not no_check, timer, dialect, rng)
+        outcome = pipeline.prove(circuits, setup_params, strategy, multiopen, seed, not no_check, timer, dialect, rng,
+                                 proving_key)
     except pipeline.UnsatisfiedWitness as exc:
         for failure in exc.failures[:20]:
             err.print(str(failure), highlight=False, markup=False, soft_wrap=True)
@@ -202,6 +206,8 @@ def keygen(
     circuit: str = CIRCUIT, k: Optional[int] = K, param: List[str] = PARAM, inputs: Optional[str] = INPUTS,
     params: Optional[str] = PARAMS_FILE,
     out_vk: Optional[Path] = typer.Option(None, "--out-vk", metavar="FILE", help="Where to write the verifying key."),
+    out_pk: Optional[Path] = typer.Option(None, "--out-pk", metavar="FILE",
+                                          help="Where to write the proving key (for `prove --pk`)."),
     dialect: Optional[str] = DIALECT, floor_planner: Optional[str] = FLOOR_PLANNER,
     as_json: bool = typer.Option(False, "--json",
                                  help="Print transcript_repr and halo2's pinned verifying key and constraint "
@@ -215,14 +221,23 @@ def keygen(
 
     from halo2py.plonk.dialect import dialect as check_dialect
 
-    if out_vk is None and not as_json:
-        raise InputError("keygen needs --out-vk FILE, --json, or both")
+    from halo2py.plonk.pkfile import write_pk
+
+    if out_vk is None and out_pk is None and not as_json:
+        raise InputError("keygen needs --out-vk FILE, --out-pk FILE or --json")
     check_dialect(dialect)
-    if out_vk is not None:
-        _check_output(out_vk, "vk file")
+    for path, what in ((out_vk, "vk file"), (out_pk, "pk file")):
+        if path is not None:
+            _check_output(path, what)
     instance = pipeline.build_circuit(circuit, k, param, inputs, floor_planner)
     setup_params = pipeline.obtain_params(instance.params.k, params, warn=_warn)
-    vk = pipeline.verifying_key(instance, setup_params, dialect)
+    if out_pk is not None:
+        key = pipeline.proving_key(instance, setup_params, dialect)
+        write_pk(key, out_pk)
+        vk = key.vk
+        err.print(f"proving key written to {out_pk}", highlight=False)
+    else:
+        vk = pipeline.verifying_key(instance, setup_params, dialect)
     if out_vk is not None:
         _write(out_vk, vk_to_bytes(vk), "vk file")
         err.print(f"verifying key written to {out_vk} (transcript_repr {vk.transcript_repr:#066x})",

@@ -154,20 +154,21 @@ def keygen(params, circuit: CompiledCircuit, preprocessed: Preprocessed,
     domain = EvaluationDomain(preprocessed.k, layout.degree)
     fixed_values, sigma_values = _fixed_and_sigmas(layout, preprocessed, domain)
     vk = _verifying_key(params, layout, domain, preprocessed, fixed_values, sigma_values, dialect)
-    columns = layout.quotient_columns()
+    return proving_key(
+        vk, fixed_values, [domain.lagrange_to_coeff(v) for v in fixed_values], sigma_values,
+        [domain.lagrange_to_coeff(v) for v in sigma_values],
+        domain.lagrange_to_coeff(_lagrange_indicator(n, [0])),
+        domain.lagrange_to_coeff(_lagrange_indicator(n, [usable])),
+        domain.lagrange_to_coeff(_lagrange_indicator(n, slice(0, usable))))
+
+
+def proving_key(vk, fixed_values, fixed_polys, sigma_values, sigma_polys, l0, l_last, l_active) -> ProvingKey:
+    """A proving key from its polynomials (computed by keygen or read from a pk file) and the
+    constraint program compiled for the vk's layout."""
+    columns = vk.layout.quotient_columns()
     slot = {c: i for i, c in enumerate(columns)}
-    return ProvingKey(
-        vk=vk,
-        fixed_values=fixed_values,
-        fixed_polys=[domain.lagrange_to_coeff(v) for v in fixed_values],
-        sigma_values=sigma_values,
-        sigma_polys=[domain.lagrange_to_coeff(v) for v in sigma_values],
-        l0=domain.lagrange_to_coeff(_lagrange_indicator(n, [0])),
-        l_last=domain.lagrange_to_coeff(_lagrange_indicator(n, [usable])),
-        l_active=domain.lagrange_to_coeff(_lagrange_indicator(n, slice(0, usable))),
-        quotient_columns=columns,
-        program=compile_program(layout.quotient_constraints(), lambda c: slot[c]),
-    )
+    return ProvingKey(vk, fixed_values, fixed_polys, sigma_values, sigma_polys, l0, l_last, l_active, columns,
+                      compile_program(vk.layout.quotient_constraints(), lambda c: slot[c]))
 
 
 def _commit_all(params, values: list) -> np.ndarray:
