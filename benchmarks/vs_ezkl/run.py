@@ -25,7 +25,6 @@ import json
 import logging
 import os
 import platform
-import re
 import statistics
 import subprocess
 import sys
@@ -114,10 +113,16 @@ def prepare_ezkl(k: int, work: Path) -> dict:
 
     d = work / f"ezkl_k{k}"
     d.mkdir(parents=True, exist_ok=True)
+    cached = d / "prepared.json"
+    if cached.exists():  # a previous run made the model, keys and witness: reuse them
+        info = json.loads(cached.read_text())
+        if all(Path(f).exists() for name, f in info["files"].items() if name != "proof"):
+            return info
     t0 = time.time()
     w = pick_width(k, d)
     onnx_path, data, settings = d / f"mlp_w{w}.onnx", d / f"input_w{w}.json", d / f"settings_w{w}.json"
-    compiled, srs, vk, pk, wit = d / "model.compiled", work / f"kzg{k}.srs", d / "vk.key", d / "pk.key", d / "witness.json"
+    compiled, srs, wit = d / "model.compiled", work / f"kzg{k}.srs", d / "witness.json"
+    vk, pk = d / "vk.key", d / "pk.key"
     ezkl.compile_circuit(str(onnx_path), str(compiled), str(settings))
     if not srs.exists():
         ezkl.gen_srs(str(srs), k)
@@ -155,6 +160,7 @@ def prepare_ezkl(k: int, work: Path) -> dict:
         "files": {"witness": str(wit), "compiled": str(compiled), "pk": str(pk), "srs": str(srs),
                   "proof": str(d / "proof.json"), "vk": str(vk), "settings": str(settings)},
     }
+    cached.write_text(json.dumps(info, indent=1) + "\n")
     return info
 
 
@@ -189,7 +195,7 @@ def halo2py_cmd(k: int, info: dict, h2: str) -> list[str]:
     cmd = [h2, "prove", "stress", "--k", str(k)]
     for name, value in info["stress"].items():
         cmd += ["--param", f"{name}={value}"]
-    return cmd + ["--strategy", "chunked", "--no-check", "--params", info["params"], "--out", info["proof"]]
+    return cmd + ["--strategy", "chunked", "--no-check", "--params", info["params"], "--out", info["proof"], "--json"]
 
 
 # --------------------------------------------------------------------------- measuring
@@ -215,6 +221,12 @@ def timed(cmd: list[str], env: dict | None = None) -> dict:
     load = os.getloadavg()[0]
     p = subprocess.run(["/usr/bin/time", "-v", *cmd], capture_output=True, text=True, env=env)
     out = {"rc": p.returncode, "load1_before": round(load, 2)}
+    try:  # halo2py prove --json: its own total and per-phase seconds
+        summary = json.loads(p.stdout.strip().splitlines()[-1])
+        out["prove_s"] = round(summary["seconds"], 3)
+        out["phases_s"] = {name: round(v["seconds"], 3) for name, v in summary["phases"].items()}
+    except (ValueError, IndexError, KeyError, TypeError):
+        pass
     for line in p.stderr.splitlines():
         line = line.strip()
         for key, name in _TIME_FIELDS.items():
@@ -228,6 +240,7 @@ def timed(cmd: list[str], env: dict | None = None) -> dict:
                     out[name] = int(val)
                 else:
                     out[name] = float(val)
+    out["cpu_s"] = round(out.get("user_s", 0.0) + out.get("sys_s", 0.0), 2)
     if p.returncode != 0:
         tail = "\n".join((p.stderr.splitlines() or [""])[-15:])
         raise SystemExit(f"command failed ({p.returncode}): {' '.join(cmd)}\n{tail}")
@@ -240,21 +253,26 @@ def median(runs: list[dict], key: str) -> float:
 
 def table(results: dict) -> str:
     lines = [
-        "| k | ezkl rows used | ezkl s | ezkl CPU % | ezkl RSS MiB | halo2py s | halo2py CPU % | halo2py RSS MiB "
-        "| time halo2py/ezkl | RSS halo2py/ezkl | runs | load avg |",
-        "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| k | ezkl rows used | ezkl wall s | ezkl CPU s | ezkl CPU % | ezkl RSS MiB "
+        "| halo2py wall s | of which keygen s | halo2py CPU s | halo2py CPU % | halo2py RSS MiB "
+        "| wall halo2py/ezkl | CPU s halo2py/ezkl | RSS halo2py/ezkl | runs | load avg |",
+        "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for k in sorted(results, key=int):
         r = results[k]
         e, h = r["runs"]["ezkl"], r["runs"]["halo2py"]
         et, ht = median(e, "wall"), median(h, "wall")
+        ec, hc = median(e, "cpu_s"), median(h, "cpu_s")
         em, hm = median(e, "max_rss_kb") / 1024, median(h, "max_rss_kb") / 1024
+        kg = [x["phases_s"]["keygen"] for x in h if "keygen" in x.get("phases_s", {})]
+        kgs = f"{statistics.median(kg):.1f}" if kg else "–"
         loads = [x["load1_before"] for x in e + h]
         lines.append(
             f"| {k} | {r['ezkl']['num_rows']} / {1 << int(k)} ({100 * r['ezkl']['rows_used']:.0f} %) "
-            f"| {et:.2f} | {median(e, 'cpu_pct'):.0f} | {em:.0f} "
-            f"| {ht:.2f} | {median(h, 'cpu_pct'):.0f} | {hm:.0f} "
-            f"| {ht / et:.2f} | {hm / em:.2f} | {len(e)} + {len(h)} | {min(loads):.1f}–{max(loads):.1f} |"
+            f"| {et:.1f} | {ec:.1f} | {median(e, 'cpu_pct'):.0f} | {em:.0f} "
+            f"| {ht:.1f} | {kgs} | {hc:.1f} | {median(h, 'cpu_pct'):.0f} | {hm:.0f} "
+            f"| {ht / et:.2f} | {hc / ec:.2f} | {hm / em:.2f} | {len(e)} + {len(h)} "
+            f"| {min(loads):.1f}–{max(loads):.1f} |"
         )
     return "\n".join(lines)
 
