@@ -248,6 +248,8 @@ def timed(cmd: list[str], env: dict | None = None) -> dict:
 
 
 def median(runs: list[dict], key: str) -> float:
+    if key == "cpu_s":
+        return statistics.median(r.get("cpu_s", r["user_s"] + r["sys_s"]) for r in runs)
     return statistics.median(r[key] for r in runs)
 
 
