@@ -13,7 +13,8 @@ Per k:
            shape (see README.md).
 Each timed run is its own process under ``/usr/bin/time -v`` (wall, CPU %, max RSS); the two
 programs alternate, the one going first swapping each round. Results are merged into
-``results/vs_ezkl.json`` (raw runs, replaced per k) and ``results/vs_ezkl.md`` (medians).
+``results/vs_ezkl.json`` (raw runs per k; runs a newer one replaces move to "superseded") and
+``results/vs_ezkl.md`` (medians).
 ezkl's time includes loading its proving key and SRS; halo2py's includes keygen (it has no
 proving-key file), loading the params and synthesis.
 """
@@ -288,9 +289,8 @@ def versions(h2: str) -> dict:
         v["halo2py"] = subprocess.run([h2, "--version"], capture_output=True, text=True).stdout.strip() or None
     except OSError:
         v["halo2py"] = None
-    if not v["halo2py"]:
-        v["halo2py_git"] = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
-                                          capture_output=True, text=True).stdout.strip()
+    v["halo2py_git"] = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+                                      capture_output=True, text=True).stdout.strip()
     return v
 
 
@@ -340,6 +340,8 @@ def main() -> None:
                 print(f"   round {i} {name:8s} {r['wall']:7.2f} s  CPU {r['cpu_pct']:4.0f} %  "
                       f"RSS {r['max_rss_kb'] / 1024:6.0f} MiB  (load {r['load1_before']})", flush=True)
         ez_ok = ezkl_verify(ez)
+        if str(k) in raw["results"]:  # keep the runs this one replaces
+            raw.setdefault("superseded", {}).setdefault(str(k), []).append(raw["results"][str(k)])
         raw["results"][str(k)] = {
             "ezkl": {key: v for key, v in ez.items() if key != "files"},
             "halo2py": {"stress": h2["stress"]},
