@@ -199,6 +199,13 @@ def halo2py_cmd(k: int, info: dict, h2: str) -> list[str]:
     return cmd + ["--strategy", "chunked", "--no-check", "--params", info["params"], "--out", info["proof"], "--json"]
 
 
+def halo2py_verify(k: int, info: dict, h2: str) -> bool:
+    cmd = [h2, "verify", "stress", "--k", str(k), "--proof", info["proof"], "--params", info["params"]]
+    for name, value in info["stress"].items():
+        cmd += ["--param", f"{name}={value}"]
+    return subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
+
+
 # --------------------------------------------------------------------------- measuring
 
 _TIME_FIELDS = {
@@ -311,6 +318,8 @@ def main() -> None:
     ap.add_argument("--halo2py", default=str(REPO / ".venv" / "bin" / "halo2py"))
     ap.add_argument("--work", default=str(HERE / "work"), help="models, keys, SRS, proofs (git-ignored)")
     ap.add_argument("--results", default=str(HERE / "results"))
+    ap.add_argument("--no-verify-halo2py", dest="verify_halo2py", action="store_false",
+                    help="skip `halo2py verify` of the last proof (it recomputes the verifying key)")
     a = ap.parse_args()
 
     work, res = Path(a.work), Path(a.results)
@@ -340,6 +349,8 @@ def main() -> None:
                 print(f"   round {i} {name:8s} {r['wall']:7.2f} s  CPU {r['cpu_pct']:4.0f} %  "
                       f"RSS {r['max_rss_kb'] / 1024:6.0f} MiB  (load {r['load1_before']})", flush=True)
         ez_ok = ezkl_verify(ez)
+        h2_ok = halo2py_verify(k, h2, a.halo2py) if a.verify_halo2py else None
+        print(f"   last proofs verify: ezkl {ez_ok}, halo2py {h2_ok}", flush=True)
         if str(k) in raw["results"]:  # keep the runs this one replaces
             raw.setdefault("superseded", {}).setdefault(str(k), []).append(raw["results"][str(k)])
         raw["results"][str(k)] = {
@@ -348,6 +359,7 @@ def main() -> None:
             "commands": {"ezkl_prove": "ezkl.prove(witness, compiled, pk, proof, srs_path) in a fresh python",
                          "halo2py_prove": " ".join(Path(c).name if c == a.halo2py else c for c in cmds["halo2py"])},
             "ezkl_proof_verifies": ez_ok,
+            "halo2py_proof_verifies": h2_ok,
             "runs": runs,
             "date_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
         }
