@@ -52,7 +52,7 @@ RUNS ?= 3
 $(EZKL_VENV)/.installed:
 	$(PYTHON) -m venv $(EZKL_VENV)
 	$(EZKL_VENV)/bin/python -m pip install -q --upgrade pip
-	$(EZKL_VENV)/bin/python -m pip install -q ezkl==$(EZKL_VERSION) onnx==$(EZKL_ONNX_VERSION) numpy
+	$(EZKL_VENV)/bin/python -m pip install -q ezkl==$(EZKL_VERSION) onnx==$(EZKL_ONNX_VERSION) numpy==2.4.6
 	touch $@
 
 bench-ezkl: install $(EZKL_VENV)/.installed ## halo2py vs ezkl (own venv), alternating proofs per k: make bench-ezkl K="14 16" RUNS=3
