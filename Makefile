@@ -8,7 +8,7 @@ OUT     = out
 DEMO_CIRCUIT ?= stress
 
 .DEFAULT_GOAL := help
-.PHONY: help install warm lint test test-slow bench demo regress compare clean
+.PHONY: help install warm lint test test-slow bench bench-ezkl demo regress compare clean
 
 help: ## List the targets with one line each
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
@@ -42,6 +42,21 @@ bench: install ## Run the kernel benchmarks (medians; see docs/benchmarks.md)
 	$(H2) bench ntt --k 16 --threads 1
 	$(H2) bench ntt --k 16 --threads 2
 	$(H2) bench msm --k 16 --threads 2
+
+EZKL_VENV ?= benchmarks/vs_ezkl/.venv
+EZKL_VERSION ?= 23.0.5
+EZKL_ONNX_VERSION ?= 1.23.2
+K ?= 14 16 18
+RUNS ?= 3
+
+$(EZKL_VENV)/.installed:
+	$(PYTHON) -m venv $(EZKL_VENV)
+	$(EZKL_VENV)/bin/python -m pip install -q --upgrade pip
+	$(EZKL_VENV)/bin/python -m pip install -q ezkl==$(EZKL_VERSION) onnx==$(EZKL_ONNX_VERSION) numpy==2.4.6
+	touch $@
+
+bench-ezkl: install $(EZKL_VENV)/.installed ## halo2py vs ezkl (own venv), alternating proofs per k: make bench-ezkl K="14 16" RUNS=3
+	$(EZKL_VENV)/bin/python benchmarks/vs_ezkl/run.py --k $(K) --runs $(RUNS) --halo2py $(abspath $(H2))
 
 compare: install ## Legacy vs chunked on stress (plonk_api shape) at k = 16, with a heap-over-time plot
 	mkdir -p $(OUT)

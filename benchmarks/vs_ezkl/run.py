@@ -1,0 +1,373 @@
+"""halo2py vs ezkl, side by side: alternating timed proofs, one markdown table, raw runs in JSON.
+
+Run with the python of the ezkl virtualenv (``make bench-ezkl`` does it):
+
+    benchmarks/vs_ezkl/.venv/bin/python benchmarks/vs_ezkl/run.py --k 14 16 --runs 3
+
+Per k:
+  ezkl     pick the MLP width whose circuit fills most of the 2^k rows (``gen_settings`` with
+           logrows = k, a binary search on the width), ``compile_circuit``, ``gen_srs`` (made
+           here, nothing downloaded), ``gen_witness``, ``setup`` (vk, pk; the circuit shape
+           ezkl logs is recorded), then timed ``prove`` runs.
+  halo2py  ``halo2py setup --k K`` once, then timed ``halo2py prove stress`` runs with the same
+           shape (see README.md).
+Each timed run is its own process under ``/usr/bin/time -v`` (wall, CPU %, max RSS); the two
+programs alternate, the one going first swapping each round. Results are merged into
+``results/vs_ezkl.json`` (raw runs per k; runs a newer one replaces move to "superseded") and
+``results/vs_ezkl.md`` (medians).
+ezkl's time includes loading its proving key and SRS; halo2py's includes keygen (it has no
+proving-key file), loading the params and synthesis.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+sys.path.insert(0, str(HERE))
+
+import model  # noqa: E402  (benchmarks/vs_ezkl/model.py)
+
+INPUT_WIDTH, OUTPUT_WIDTH = 16, 8
+FILL = 0.85  # target share of the 2^k rows used by ezkl's circuit
+DECOMP_BASE, DECOMP_LEGS = 4096, 2  # range-check table of 4096 rows: fits from k = 13
+
+# halo2py stress parameters with ezkl's shape (README.md explains each).
+STRESS = {"advice": 6, "fixed": 12, "degree": 4, "lookups": 2, "equality": 8}
+
+
+def widths_for(w: int) -> list[int]:
+    return [INPUT_WIDTH, w, w, OUTPUT_WIDTH]
+
+
+# --------------------------------------------------------------------------- ezkl side
+
+
+class _ShapeCapture(logging.Handler):
+    """Collects the JSON 'circuit size' that ezkl logs (through pyo3-log) during setup."""
+
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.shape = None
+
+    def emit(self, record):
+        msg = record.getMessage()
+        if "circuit size" in msg and "{" in msg:
+            try:
+                self.shape = json.loads(msg[msg.index("{"):])
+            except ValueError:
+                pass
+
+
+def _run_args(k: int):
+    import ezkl
+
+    r = ezkl.PyRunArgs()
+    r.input_visibility = "public"
+    r.output_visibility = "public"
+    r.param_visibility = "fixed"
+    r.logrows = k
+    r.decomp_base = DECOMP_BASE
+    r.decomp_legs = DECOMP_LEGS
+    return r
+
+
+def _settings_rows(k: int, w: int, d: Path) -> dict:
+    import ezkl
+
+    onnx_path, data_path, settings = d / f"mlp_w{w}.onnx", d / f"input_w{w}.json", d / f"settings_w{w}.json"
+    model.write(widths_for(w), str(onnx_path), str(data_path))
+    ezkl.gen_settings(str(onnx_path), str(settings), py_run_args=_run_args(k))
+    return json.loads(settings.read_text())
+
+
+def pick_width(k: int, d: Path) -> int:
+    """Largest hidden width w whose circuit uses at most FILL · 2^k rows."""
+    limit = FILL * (1 << k)
+    lo, hi = 4, 8
+    while _settings_rows(k, hi, d)["num_rows"] <= limit:
+        lo, hi = hi, hi * 2
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if _settings_rows(k, mid, d)["num_rows"] <= limit:
+            lo = mid
+        else:
+            hi = mid
+    for f in d.glob("*_w*.*"):
+        if f"_w{lo}." not in f.name:
+            f.unlink()
+    return lo
+
+
+def prepare_ezkl(k: int, work: Path) -> dict:
+    import ezkl
+
+    d = work / f"ezkl_k{k}"
+    d.mkdir(parents=True, exist_ok=True)
+    cached = d / "prepared.json"
+    if cached.exists():  # a previous run made the model, keys and witness: reuse them
+        info = json.loads(cached.read_text())
+        if all(Path(f).exists() for name, f in info["files"].items() if name != "proof"):
+            return info
+    t0 = time.time()
+    w = pick_width(k, d)
+    onnx_path, data, settings = d / f"mlp_w{w}.onnx", d / f"input_w{w}.json", d / f"settings_w{w}.json"
+    compiled, srs, wit = d / "model.compiled", work / f"kzg{k}.srs", d / "witness.json"
+    vk, pk = d / "vk.key", d / "pk.key"
+    ezkl.compile_circuit(str(onnx_path), str(compiled), str(settings))
+    if not srs.exists():
+        ezkl.gen_srs(str(srs), k)
+    ezkl.gen_witness(str(data), str(compiled), str(wit))
+    cap = _ShapeCapture()
+    root = logging.getLogger()
+    root.addHandler(cap)
+    old = root.level
+    root.setLevel(logging.DEBUG)
+    try:
+        ok = ezkl.setup(str(compiled), str(vk), str(pk), srs_path=str(srs))
+    finally:
+        root.removeHandler(cap)
+        root.setLevel(old)
+    if not ok:
+        raise SystemExit(f"ezkl setup failed at k = {k}")
+    s = json.loads(settings.read_text())
+    vkb = vk.read_bytes()
+    info = {
+        "widths": widths_for(w),
+        "num_rows": s["num_rows"],
+        "rows_used": s["num_rows"] / (1 << k),
+        "total_assignments": s["total_assignments"],
+        "total_const_size": s["total_const_size"],
+        "required_range_checks": s["required_range_checks"],
+        "required_lookups": s["required_lookups"],
+        "run_args": {key: s["run_args"][key] for key in ("logrows", "num_inner_cols", "decomp_base", "decomp_legs",
+                                                          "input_scale", "param_scale", "param_visibility")},
+        "circuit_size": cap.shape,
+        # halo2 vk header: version, k, compress_selectors, then the number of fixed commitments
+        # (fixed columns, lookup-table columns and the compressed selector columns).
+        "vk_fixed_commitments": int.from_bytes(vkb[3:7], "little") if len(vkb) > 7 else None,
+        "pk_bytes": pk.stat().st_size,
+        "prepare_s": round(time.time() - t0, 1),
+        "files": {"witness": str(wit), "compiled": str(compiled), "pk": str(pk), "srs": str(srs),
+                  "proof": str(d / "proof.json"), "vk": str(vk), "settings": str(settings)},
+    }
+    cached.write_text(json.dumps(info, indent=1) + "\n")
+    return info
+
+
+def ezkl_cmd(info: dict) -> list[str]:
+    f = info["files"]
+    code = (
+        "import ezkl, sys; "
+        f"ok = ezkl.prove({f['witness']!r}, {f['compiled']!r}, {f['pk']!r}, {f['proof']!r}, srs_path={f['srs']!r}); "
+        "sys.exit(0 if ok else 1)"
+    )
+    return [sys.executable, "-c", code]
+
+
+def ezkl_verify(info: dict) -> bool:
+    import ezkl
+
+    f = info["files"]
+    return bool(ezkl.verify(f["proof"], f["settings"], f["vk"], srs_path=f["srs"]))
+
+
+# --------------------------------------------------------------------------- halo2py side
+
+
+def prepare_halo2py(k: int, work: Path, h2: str) -> dict:
+    params = work / f"halo2py_k{k}.params"
+    if not params.exists():
+        subprocess.run([h2, "setup", "--k", str(k), "--out", str(params)], check=True, stdout=subprocess.DEVNULL)
+    return {"params": str(params), "proof": str(work / f"halo2py_k{k}.proof"), "stress": dict(STRESS)}
+
+
+def halo2py_cmd(k: int, info: dict, h2: str) -> list[str]:
+    cmd = [h2, "prove", "stress", "--k", str(k)]
+    for name, value in info["stress"].items():
+        cmd += ["--param", f"{name}={value}"]
+    return cmd + ["--strategy", "chunked", "--no-check", "--params", info["params"], "--out", info["proof"], "--json"]
+
+
+def halo2py_verify(k: int, info: dict, h2: str) -> bool:
+    cmd = [h2, "verify", "stress", "--k", str(k), "--proof", info["proof"], "--params", info["params"]]
+    for name, value in info["stress"].items():
+        cmd += ["--param", f"{name}={value}"]
+    return subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
+
+
+# --------------------------------------------------------------------------- measuring
+
+_TIME_FIELDS = {
+    "Elapsed (wall clock) time": "wall",
+    "Percent of CPU this job got": "cpu_pct",
+    "Maximum resident set size (kbytes)": "max_rss_kb",
+    "User time (seconds)": "user_s",
+    "System time (seconds)": "sys_s",
+}
+
+
+def _wall(text: str) -> float:
+    parts = [float(p) for p in text.split(":")]
+    s = 0.0
+    for p in parts:
+        s = s * 60 + p
+    return s
+
+
+def timed(cmd: list[str], env: dict | None = None) -> dict:
+    load = os.getloadavg()[0]
+    p = subprocess.run(["/usr/bin/time", "-v", *cmd], capture_output=True, text=True, env=env)
+    out = {"rc": p.returncode, "load1_before": round(load, 2)}
+    try:  # halo2py prove --json: its own total and per-phase seconds
+        summary = json.loads(p.stdout.strip().splitlines()[-1])
+        out["prove_s"] = round(summary["seconds"], 3)
+        out["phases_s"] = {name: round(v["seconds"], 3) for name, v in summary["phases"].items()}
+    except (ValueError, IndexError, KeyError, TypeError):
+        pass
+    for line in p.stderr.splitlines():
+        line = line.strip()
+        for key, name in _TIME_FIELDS.items():
+            if line.startswith(key):
+                val = line.rsplit(": ", 1)[1]
+                if name == "wall":
+                    out[name] = _wall(val)
+                elif name == "cpu_pct":
+                    out[name] = float(val.rstrip("%") or 0)
+                elif name == "max_rss_kb":
+                    out[name] = int(val)
+                else:
+                    out[name] = float(val)
+    out["cpu_s"] = round(out.get("user_s", 0.0) + out.get("sys_s", 0.0), 2)
+    if p.returncode != 0:
+        tail = "\n".join((p.stderr.splitlines() or [""])[-15:])
+        raise SystemExit(f"command failed ({p.returncode}): {' '.join(cmd)}\n{tail}")
+    return out
+
+
+def median(runs: list[dict], key: str) -> float:
+    if key == "cpu_s":
+        return statistics.median(r.get("cpu_s", r["user_s"] + r["sys_s"]) for r in runs)
+    return statistics.median(r[key] for r in runs)
+
+
+def table(results: dict) -> str:
+    lines = [
+        "| k | ezkl rows used | ezkl wall s | ezkl CPU s | ezkl CPU % | ezkl RSS MiB "
+        "| halo2py wall s | of which keygen s | halo2py CPU s | halo2py CPU % | halo2py RSS MiB "
+        "| wall halo2py/ezkl | CPU s halo2py/ezkl | RSS halo2py/ezkl | runs | load avg |",
+        "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for k in sorted(results, key=int):
+        r = results[k]
+        e, h = r["runs"]["ezkl"], r["runs"]["halo2py"]
+        et, ht = median(e, "wall"), median(h, "wall")
+        ec, hc = median(e, "cpu_s"), median(h, "cpu_s")
+        em, hm = median(e, "max_rss_kb") / 1024, median(h, "max_rss_kb") / 1024
+        kg = [x["phases_s"]["keygen"] for x in h if "keygen" in x.get("phases_s", {})]
+        kgs = f"{statistics.median(kg):.1f}" if kg else "–"
+        loads = [x["load1_before"] for x in e + h]
+        lines.append(
+            f"| {k} | {r['ezkl']['num_rows']} / {1 << int(k)} ({100 * r['ezkl']['rows_used']:.0f} %) "
+            f"| {et:.1f} | {ec:.1f} | {median(e, 'cpu_pct'):.0f} | {em:.0f} "
+            f"| {ht:.1f} | {kgs} | {hc:.1f} | {median(h, 'cpu_pct'):.0f} | {hm:.0f} "
+            f"| {ht / et:.2f} | {hc / ec:.2f} | {hm / em:.2f} | {len(e)} + {len(h)} "
+            f"| {min(loads):.1f}–{max(loads):.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def versions(h2: str) -> dict:
+    import ezkl  # noqa: F401
+    from importlib.metadata import version
+
+    v = {"ezkl": version("ezkl"), "onnx": version("onnx"), "python": platform.python_version()}
+    try:
+        v["halo2py"] = subprocess.run([h2, "--version"], capture_output=True, text=True).stdout.strip() or None
+    except OSError:
+        v["halo2py"] = None
+    v["halo2py_git"] = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+                                      capture_output=True, text=True).stdout.strip()
+    return v
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--k", type=int, nargs="+", default=[14, 16, 18])
+    ap.add_argument("--runs", type=int, default=3, help="timed runs per program per k")
+    ap.add_argument("--halo2py", default=str(REPO / ".venv" / "bin" / "halo2py"))
+    ap.add_argument("--work", default=str(HERE / "work"), help="models, keys, SRS, proofs (git-ignored)")
+    ap.add_argument("--results", default=str(HERE / "results"))
+    ap.add_argument("--no-verify-halo2py", dest="verify_halo2py", action="store_false",
+                    help="skip `halo2py verify` of the last proof (it recomputes the verifying key)")
+    a = ap.parse_args()
+
+    work, res = Path(a.work), Path(a.results)
+    work.mkdir(parents=True, exist_ok=True)
+    res.mkdir(parents=True, exist_ok=True)
+    raw_path, md_path = res / "vs_ezkl.json", res / "vs_ezkl.md"
+    raw = json.loads(raw_path.read_text()) if raw_path.exists() else {"results": {}}
+    raw["machine"] = {"cpu": cpu_model(), "cpus": os.cpu_count(), "kernel": platform.release()}
+    raw["versions"] = versions(a.halo2py)
+    raw["stress_params"] = STRESS
+
+    for k in a.k:
+        print(f"== k = {k}: preparing ezkl (width search, compile, srs, witness, setup)", flush=True)
+        ez = prepare_ezkl(k, work)
+        print(f"   widths {ez['widths']}, {ez['num_rows']} rows ({100 * ez['rows_used']:.0f} %), "
+              f"shape {ez['circuit_size']}, vk fixed commitments {ez['vk_fixed_commitments']}", flush=True)
+        print(f"== k = {k}: preparing halo2py (params)", flush=True)
+        h2 = prepare_halo2py(k, work, a.halo2py)
+        cmds = {"ezkl": ezkl_cmd(ez), "halo2py": halo2py_cmd(k, h2, a.halo2py)}
+        runs = {"ezkl": [], "halo2py": []}
+        for i in range(a.runs):
+            order = ["ezkl", "halo2py"] if i % 2 == 0 else ["halo2py", "ezkl"]
+            for name in order:
+                r = timed(cmds[name])
+                r["round"] = i
+                runs[name].append(r)
+                print(f"   round {i} {name:8s} {r['wall']:7.2f} s  CPU {r['cpu_pct']:4.0f} %  "
+                      f"RSS {r['max_rss_kb'] / 1024:6.0f} MiB  (load {r['load1_before']})", flush=True)
+        ez_ok = ezkl_verify(ez)
+        h2_ok = halo2py_verify(k, h2, a.halo2py) if a.verify_halo2py else None
+        print(f"   last proofs verify: ezkl {ez_ok}, halo2py {h2_ok}", flush=True)
+        if str(k) in raw["results"]:  # keep the runs this one replaces
+            raw.setdefault("superseded", {}).setdefault(str(k), []).append(raw["results"][str(k)])
+        raw["results"][str(k)] = {
+            "ezkl": {key: v for key, v in ez.items() if key != "files"},
+            "halo2py": {"stress": h2["stress"]},
+            "commands": {"ezkl_prove": "ezkl.prove(witness, compiled, pk, proof, srs_path) in a fresh python",
+                         "halo2py_prove": " ".join(Path(c).name if c == a.halo2py else c for c in cmds["halo2py"])},
+            "ezkl_proof_verifies": ez_ok,
+            "halo2py_proof_verifies": h2_ok,
+            "runs": runs,
+            "date_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
+        }
+        raw_path.write_text(json.dumps(raw, indent=1) + "\n")
+        md_path.write_text(table(raw["results"]) + "\n")
+    print()
+    print(table(raw["results"]))
+
+
+if __name__ == "__main__":
+    main()
