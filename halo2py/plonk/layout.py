@@ -247,8 +247,11 @@ def _per_copy_openings(layout: ProtocolLayout, instance: bool) -> list:
         out += [(z, 0), (z, 1)]
     out += [(z, -(layout.blinding_factors + 1)) for z in reversed(zs[:-1])]
     for cols in layout.lookups:
-        out += [(cols.product, 0), (cols.permuted_input, 0), (cols.permuted_table, 0),
-                (cols.permuted_input, -1), (cols.product, 1)]
+        if layout.lookup_kind == "classic":
+            out += [(cols.product, 0), (cols.permuted_input, 0), (cols.permuted_table, 0),
+                    (cols.permuted_input, -1), (cols.product, 1)]
+        else:  # log-derivative: φ at x and ωx, m at x
+            out += [(cols.product, 0), (cols.product, 1), (cols.permuted_input, 0)]
     for z in layout.shuffle_products:
         out += [(z, 0), (z, 1)]
     return out
@@ -280,8 +283,8 @@ def evaluations_before_random(layout: ProtocolLayout, copies: int = 1) -> list:
 
 def evaluations_after_random(layout: ProtocolLayout, copies: int = 1) -> list:
     """σ(x); then per copy each permutation product at x, ωx (and ω^last·x but for the last); per
-    copy each lookup's Z(x), Z(ωx), A′(x), A′(ω⁻¹x), S′(x); per copy each shuffle's Z(x), Z(ωx) —
-    the order halo2 writes them in."""
+    copy each lookup's Z(x), Z(ωx), A′(x), A′(ω⁻¹x), S′(x) (log-derivative: φ(x), φ(ωx), m(x)); per
+    copy each shuffle's Z(x), Z(ωx) — the order halo2 writes them in."""
     out = [(sigma, 0) for sigma in layout.sigmas]
     zs = layout.permutation_products
     for c in range(copies):
@@ -292,8 +295,12 @@ def evaluations_after_random(layout: ProtocolLayout, copies: int = 1) -> list:
                 out.append((z, -(layout.blinding_factors + 1)))
     for c in range(copies):
         for cols in layout.lookups:
-            z, a, t = (layout.copy_column(x, c) for x in (cols.product, cols.permuted_input, cols.permuted_table))
-            out += [(z, 0), (z, 1), (a, 0), (a, -1), (t, 0)]
+            if layout.lookup_kind == "classic":
+                z, a, t = (layout.copy_column(x, c) for x in (cols.product, cols.permuted_input, cols.permuted_table))
+                out += [(z, 0), (z, 1), (a, 0), (a, -1), (t, 0)]
+            else:  # φ(x), φ(ωx), m(x)
+                phi, m = layout.copy_column(cols.product, c), layout.copy_column(cols.permuted_input, c)
+                out += [(phi, 0), (phi, 1), (m, 0)]
     for c in range(copies):
         for z in layout.shuffle_products:
             z = layout.copy_column(z, c)

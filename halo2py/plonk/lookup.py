@@ -9,6 +9,8 @@ equals S′ or the row above.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from halo2py.arith.field import Fr
@@ -69,3 +71,49 @@ def grand_product(compressed_input, compressed_table, permuted_input, permuted_t
     prefix_product(ratios, 1, n - blinding_factors, z)
     z[n - blinding_factors:] = random_values(blinding_factors)
     return z
+
+
+def multiplicities(inputs: np.ndarray, table: np.ndarray, n: int, name: str) -> np.ndarray:
+    """Log-derivative lookups' m: for each usable table row, how many usable input rows take its
+    value — counted where halo2's (Scroll's) search lands: the table rows stably sorted by value,
+    then a bisection (mid = left + size/2, the first mid that compares equal) per input value, so
+    with repeated table values the same row is chosen as in Rust."""
+    rows = len(table)
+    keys_of = [Fr.from_mont(tuple(row)) for row in table]
+    order = sorted(range(rows), key=lambda r: keys_of[r])
+    sorted_keys = [keys_of[r] for r in order]
+    counts = np.zeros(n, dtype=np.int64)
+    for row in inputs:
+        value = Fr.from_mont(tuple(row))
+        left, size = 0, rows
+        found = -1
+        while size > 0:
+            mid = left + size // 2
+            key = sorted_keys[mid]
+            if key == value:
+                found = mid
+                break
+            if key < value:
+                left, size = mid + 1, size - size // 2 - 1
+            else:
+                size = size // 2
+        if found < 0:
+            raise LookupInputNotInTable(f"lookup '{name}': input value {value} is not in the table")
+        counts[order[found]] += 1
+    return Fr.from_ints(counts.tolist())
+
+
+def grand_sum(compressed_input, compressed_table, m, beta: int, n: int, blinding_factors: int,
+              random_values) -> np.ndarray:
+    """φ with φ(ω^0) = 0 and φ(ω^{i+1}) = φ(ω^i) + 1/(f_i + β) − m_i/(t_i + β) over the usable
+    rows (it returns to 0 at l_last exactly when every input is in the table); last rows random."""
+    usable = n - blinding_factors - 1
+    f = Fr.batch_inverse(Fr.add(compressed_input[:usable], Fr.from_ints([beta] * usable)))
+    t = Fr.batch_inverse(Fr.add(compressed_table[:usable], Fr.from_ints([beta] * usable)))
+    steps = Fr.sub(f, Fr.mul(m[:usable], t))
+    r = Fr.modulus
+    phi = np.zeros((n, 4), dtype=np.uint64)
+    # a running sum over Python ints (plain, not a kernel: log-derivative lookups are new and small here)
+    phi[1:usable + 1] = Fr.from_ints([v % r for v in itertools.accumulate(Fr.to_ints(steps))])
+    phi[n - blinding_factors:] = random_values(blinding_factors)
+    return phi

@@ -69,9 +69,6 @@ def create_proof(params, pk, witnesses, strategy, multiopen: str = "shplonk", sc
         raise InputError("a proof needs at least one circuit copy")
     if pk.vk.layout.phases > 1 and next_phase is None:
         raise InputError("this circuit has several phases: create_proof needs next_phase to synthesise them")
-    if pk.vk.layout.lookups and pk.vk.layout.lookup_kind != "classic":
-        raise InputError("log-derivative lookups are not proved by halo2py yet (dialect "
-                         f"{pk.vk.dialect.name!r}); use a dialect with classic lookups")
     prover = _Prover(params, pk, list(witnesses), scalars or UniformScalars(), timer or PhaseTimer(), next_phase,
                      multiopen)
     return prover.run(strategy, multiopen)
@@ -182,11 +179,19 @@ class _Prover:
 
     def commit_permuted(self, c: int, i: int, theta: int):
         """θ-compress copy c's lookup i input and table over all rows, commit A′ and S′ (rows
-        usable … n − 1 random, then the two unused blinds); return (A, S)."""
+        usable … n − 1 random, then the two unused blinds) — or, log-derivative, the multiplicities
+        m; return (A, S)."""
         cols, lk = self.layout.lookups[i], self.layout.cs.lookups[i]
         challenges = self.circuit_challenges + [theta, 0, 0]
         a = self.rows_of(self.layout.at_copy(self.layout.lookup_inputs[i], c), challenges)
         s = self.rows_of(self.layout.at_copy(self.layout.lookup_tables[i], c), challenges)
+        if self.layout.lookup_kind != "classic":  # log-derivative: the multiplicities m, then its blind
+            m = lookup.multiplicities(a[:self.usable], s[:self.usable], self.n, lk.name)
+            if self.dialect.zero_knowledge:
+                m[self.usable:] = self.draw(self.n - self.usable)
+            self.commit(self.column(cols.permuted_input, c), m)
+            self.draw_unused()
+            return a, s
         a_perm, s_perm = lookup.permute_expression_pair(a[:self.usable], s[:self.usable], lk.name)
         columns = []
         for column, permuted in ((cols.permuted_input, a_perm), (cols.permuted_table, s_perm)):
@@ -215,6 +220,11 @@ class _Prover:
     def commit_lookup_products(self, c: int, compressed: dict, beta: int, gamma: int) -> None:
         for i, cols in enumerate(self.layout.lookups):
             a, s = compressed[(c, i)]
+            if self.layout.lookup_kind != "classic":
+                phi = lookup.grand_sum(a, s, self.values[self.column(cols.permuted_input, c)], beta, self.n, self.bf,
+                                       self.draw_blinded)
+                self.commit(self.column(cols.product, c), phi)
+                continue
             z = lookup.grand_product(a, s, self.values[self.column(cols.permuted_input, c)],
                                      self.values[self.column(cols.permuted_table, c)],
                                      beta, gamma, self.n, self.bf, self.draw_blinded)

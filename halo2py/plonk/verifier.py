@@ -107,9 +107,10 @@ def verify_proof(params, vk, instances: list, proof: bytes, multiopen: str = "sh
             circuit_challenges[challenge.index] = tr.squeeze_challenge()
     theta = tr.squeeze_challenge()
     for c in range(copies):
-        for cols in layout.lookups:
+        for cols in layout.lookups:  # A′, S′ (classic) or m (log-derivative)
             commitments[layout.copy_column(cols.permuted_input, c)] = tr.read_point()
-            commitments[layout.copy_column(cols.permuted_table, c)] = tr.read_point()
+            if cols.permuted_table is not None:
+                commitments[layout.copy_column(cols.permuted_table, c)] = tr.read_point()
     beta = tr.squeeze_challenge()
     gamma = tr.squeeze_challenge()
     for c in range(copies):

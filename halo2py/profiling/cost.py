@@ -50,16 +50,14 @@ def _expression(expr) -> dict:
 
 def proof_size(layout, scheme: str, dialect, copies: int = 1) -> dict | None:
     """The proof's bytes for ``copies`` instances of the circuit in one proof (halo2's
-    ``create_proof`` over several circuits; halo2py proves one), with the count of points and
-    scalars per argument. None for a log-derivative lookup (halo2py does not prove those)."""
+    ``create_proof`` over several circuits), with the count of points and scalars per argument."""
     lookups = len(layout.lookups)
-    if lookups and layout.lookup_kind != "classic":
-        return None
+    classic = layout.lookup_kind == "classic"
     query_instances = scheme == "gwc" and dialect.gwc_instance_commitments
     permutation_sets = len(layout.permutation_products)
     points = {
         "advice": copies * len(layout.advice_columns),
-        "lookups": copies * 3 * lookups,
+        "lookups": copies * (3 if classic else 2) * lookups,  # A′, S′, Z — or m, φ
         "permutation": copies * permutation_sets,
         "shuffles": copies * len(layout.shuffle_products),
         "vanishing": 1 + (layout.degree - 1),
@@ -72,7 +70,7 @@ def proof_size(layout, scheme: str, dialect, copies: int = 1) -> dict | None:
         "fixed": len(layout.fixed_queries),
         "vanishing": 1,
         "permutation": sigmas + copies * (max(0, 3 * permutation_sets - 1)),
-        "lookups": copies * 5 * lookups,
+        "lookups": copies * (5 if classic else 3) * lookups,
         "shuffles": copies * 2 * len(layout.shuffle_products),
     }
     if scheme == "shplonk":
