@@ -137,3 +137,15 @@ def test_unknown_strategy_is_one_line_exit_2(args):
     done = _cli(*args)
     assert done.returncode == 2
     assert "unknown strategy" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_compare_covers_several_copies_and_the_model_follows():
+    """Two circuit copies per proof: every strategy evaluates both (identical proofs), and the
+    model — per-copy columns twice, the key's once — stays within 10 % of the measured peak."""
+    done = _cli("compare", "stress", "--k", "12", "--copies", "2", "--strategies", "legacy,chunked", "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["identical"] is True
+    for r in data["results"]:
+        assert r["copies"] == 2
+        assert abs(r["model_peak_bytes"] - r["peak_bytes"]) <= 0.10 * r["peak_bytes"], r["strategy"]

@@ -82,6 +82,7 @@ def compare(
     out: Optional[Path] = typer.Option(None, "--out", help="Keep the captures here (default: a temp dir)."),
     plot: Optional[Path] = typer.Option(None, "--plot", help="Write a PNG: heap over time (one k) or peak vs k."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
+    copies: int = typer.Option(1, "--copies", metavar="N", help="Circuit copies per proof."),
 ):
     """Profile CIRCUIT with each strategy in a fresh process; check the proofs are identical."""
     from halo2py.errors import InputError
@@ -96,7 +97,7 @@ def compare(
     with tempfile.TemporaryDirectory(prefix="halo2py-compare-") as tmp:
         root = out or Path(tmp)
         comparisons = [run_compare(circuit, names, root, k=kk, params=param, inputs=inputs, params_path=params,
-                                   multiopen=multiopen, seed=seed,
+                                   multiopen=multiopen, seed=seed, copies=copies,
                                    progress=None if as_json else lambda t: err.print(f"[dim]… {t}[/]"))
                        for kk in (k or [None])]
         if plot:

@@ -40,6 +40,7 @@ class ProofShape:
     shuffles: int = 0
     selector_columns: int | None = None  # fixed columns keygen made for the selectors (None: one each)
     phases: int = 1
+    copies: int = 1  # circuit copies in the proof (the counts above already include every copy)
 
     @property
     def selector_cols(self) -> int:
@@ -50,16 +51,19 @@ class ProofShape:
         return 1 << self.k
 
     @classmethod
-    def from_layout(cls, layout, k: int) -> ProofShape:
+    def from_layout(cls, layout, k: int, copies: int = 1) -> ProofShape:
+        """The shape of a proof of ``copies`` circuit copies: each copy brings its own advice,
+        instance and argument columns; fixed, selector and σ columns are the key's, shared."""
         cs = layout.cs
-        return cls(k=k, e=cs.quotient_extension(), d=layout.degree, advice=len(cs.advice_columns),
+        constraints = layout.copy_constraints(copies)
+        return cls(k=k, e=cs.quotient_extension(), d=layout.degree, advice=copies * len(cs.advice_columns),
                    fixed=len(cs.fixed_columns), selectors=len(cs.selectors),
-                   instance=len(cs.instance_columns), permutation=len(layout.permutation_columns),
-                   permutation_sets=len(layout.permutation_sets), lookups=len(cs.lookups),
-                   quotient_polys=len(layout.quotient_columns()),
-                   quotient_queries=len({(q.column, q.rotation) for c in layout.quotient_constraints()
-                                         for q in c.queries()}),
-                   shuffles=len(cs.shuffles), selector_columns=len(layout.selector_columns), phases=cs.phases())
+                   instance=copies * len(cs.instance_columns), permutation=len(layout.permutation_columns),
+                   permutation_sets=copies * len(layout.permutation_sets), lookups=copies * len(cs.lookups),
+                   quotient_polys=len(layout.copy_quotient_columns(copies)),
+                   quotient_queries=len({(q.column, q.rotation) for c in constraints for q in c.queries()}),
+                   shuffles=copies * len(cs.shuffles), selector_columns=len(layout.selector_columns),
+                   phases=cs.phases(), copies=copies)
 
     def quotient_shape(self) -> QuotientShape:
         return QuotientShape(n=self.n, e=self.e, pieces=self.d - 1, polys=self.quotient_polys,
@@ -92,8 +96,9 @@ def predict(shape: ProofShape, strategy) -> MemoryModel:
         "twiddles": V // 2,
         # The synthesised table: advice, fixed, instance values; int32 owner per advice/fixed
         # cell and per selector cell; one byte per selector cell.
-        "assignment": V * (s.advice + s.fixed + s.instance) + (s.n * 4) * (s.advice + s.fixed + s.selectors)
-        + s.n * s.selectors,
+        # (each copy is synthesised: its own fixed columns, owners and selectors too)
+        "assignment": V * (s.advice + s.copies * s.fixed + s.instance)
+        + (s.n * 4) * (s.advice + s.copies * (s.fixed + s.selectors)) + s.copies * s.n * s.selectors,
         # Proving key: selector columns' values, fixed polynomials (coefficients; fixed values are
         # shared with the assignment), σ values and polynomials, l0, l_last, l_active.
         "proving_key": V * (s.selector_cols + (s.fixed + s.selector_cols) + 2 * s.permutation + 3),

@@ -40,7 +40,10 @@ def load_kernels(circuit, strategy: str, multiopen: str) -> None:
 
 def profile_proof(circuit, params_path: str | None, strategy: str, multiopen: str, seed: int,
                   out_dir: Path, warn=None) -> dict:
-    """Prove ``circuit`` under memray; return the measurements as a JSON-ready dict."""
+    """Prove ``circuit`` (or a list of circuit copies for one proof) under memray; return the
+    measurements as a JSON-ready dict."""
+    circuits = list(circuit) if isinstance(circuit, (list, tuple)) else [circuit]
+    circuit = circuits[0]
     out_dir.mkdir(parents=True, exist_ok=True)
     capture = out_dir / CAPTURE
     capture.unlink(missing_ok=True)
@@ -53,17 +56,18 @@ def profile_proof(circuit, params_path: str | None, strategy: str, multiopen: st
     timer = PhaseTimer([markers])
     t0 = time.perf_counter()
     with tracking(capture):
-        outcome = pipeline.prove(circuit, params, strategy, multiopen, seed, check=False, timer=timer)
+        outcome = pipeline.prove(circuits, params, strategy, multiopen, seed, check=False, timer=timer)
     seconds = time.perf_counter() - t0
     del params
     heap = replay(capture, markers.codes)
     proof = outcome.proof.to_bytes()
     (out_dir / "proof.bin").write_bytes(proof)
-    model = predict(ProofShape.from_layout(outcome.vk.layout, outcome.vk.k), strategy)
+    model = predict(ProofShape.from_layout(outcome.vk.layout, outcome.vk.k, len(circuits)), strategy)
     return {
         "strategy": strategy,
         "circuit": circuit.circuit_name(),
         "k": circuit.params.k,
+        "copies": len(circuits),
         "seconds": seconds,
         "peak_bytes": heap.peak_bytes + srs_bytes,
         "srs_bytes": srs_bytes,
@@ -84,11 +88,11 @@ def profile_proof(circuit, params_path: str | None, strategy: str, multiopen: st
 
 def profile_spec(circuit: str, strategy: str, out_dir: str, *, k: int | None = None, params=(),
                  inputs: str | None = None, params_path: str | None = None, multiopen: str = "shplonk",
-                 seed: int = 0) -> tuple:
+                 seed: int = 0, copies: int = 1) -> tuple:
     """``profile_proof`` from plain arguments, for a fresh worker process: ("ok", result) or
     ("error", (exit_code, message)) — errors travel as data, so nothing needs to unpickle."""
     try:
-        instance = pipeline.build_circuit(circuit, k, params, inputs)
-        return "ok", profile_proof(instance, params_path, strategy, multiopen, seed, Path(out_dir))
+        circuits = pipeline.build_copies(circuit, copies, k, params, inputs)
+        return "ok", profile_proof(circuits, params_path, strategy, multiopen, seed, Path(out_dir))
     except Halo2pyError as exc:
         return "error", (exc.exit_code, str(exc))
