@@ -15,6 +15,7 @@ import typer
 from rich.table import Table
 
 from halo2py.cli.console import emit_json, err, out
+from halo2py.cli.files import write_output
 
 CIRCUIT = typer.Argument(..., help="A registered circuit name or path/to/file.py[:Class].")
 K = typer.Option(None, "--k", help="log2 of the rows (default: the circuit's k).")
@@ -51,12 +52,7 @@ def _check_output(path: Path, what: str) -> None:
 
 
 def _write(path: Path, data: bytes, what: str) -> None:
-    from halo2py.errors import InputError
-
-    try:
-        path.write_bytes(data)
-    except OSError as exc:
-        raise InputError(f"cannot write {what} {path}: {exc.strerror or exc}") from None
+    write_output(path, data, what)  # whole or not at all: a Ctrl-C leaves no partial file
 
 
 class _ProgressListener:

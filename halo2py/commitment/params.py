@@ -173,9 +173,11 @@ class ParamsKZG:
                 for chunk in self._chunks():
                     f.write(chunk)
             os.replace(tmp, path)
-        except OSError as exc:
+        except BaseException as exc:  # Ctrl-C included: never leave a partial file behind
             tmp.unlink(missing_ok=True)
-            raise InputError(f"cannot write params file {path}: {exc.strerror or exc}") from None
+            if isinstance(exc, OSError):
+                raise InputError(f"cannot write params file {path}: {exc.strerror or exc}") from None
+            raise
 
     @classmethod
     def read(cls, path, k: int | None = None, *, check: bool = True) -> "ParamsKZG":
