@@ -31,3 +31,23 @@ def test_param_k_and_k_must_agree(monkeypatch, capsys):
     assert code == 2 and "disagree" in err
     code, out, _ = run_main(monkeypatch, capsys, "check", "fibonacci", "--param", "k=6", "--k", "6", "--json")
     assert code == 0 and json.loads(out)["k"] == 6
+
+
+def _one_json_failure(out: str) -> dict:
+    lines = out.splitlines()
+    assert len(lines) == 1, out
+    obj = json.loads(lines[0])
+    assert set(obj) == {"ok", "error", "exit_code"} and obj["ok"] is False
+    return obj
+
+
+def test_json_failures_are_one_json_object(monkeypatch, capsys):
+    code, out, _ = run_main(monkeypatch, capsys, "check", "no-such-circuit", "--json")
+    obj = _one_json_failure(out)
+    assert code == 2 and obj["exit_code"] == 2 and "no-such-circuit" in obj["error"]
+    code, out, _ = run_main(monkeypatch, capsys, "info", "fibonacci", "--k", "abc", "--json")  # a usage error
+    obj = _one_json_failure(out)
+    assert code == 2 and obj["exit_code"] == 2 and "--k" in obj["error"]
+    code, out, err = run_main(monkeypatch, capsys, "info", "fibonacci", "--k", "abc")
+    assert code == 2 and out == "" and "--k" in err
+

@@ -9,7 +9,6 @@ reading stdout always gets JSON, whichever command failed and however.
 
 import sys
 
-import click
 import typer
 from rich.markup import escape
 
@@ -74,7 +73,7 @@ def main() -> None:
         code = app(standalone_mode=False)
     except Halo2pyError as exc:
         _fail(str(exc), exc.exit_code, as_json)
-    except click.ClickException as exc:  # usage errors: unknown option, bad value, missing argument
+    except typer.TyperException as exc:  # click's usage errors: unknown option, bad value, missing argument
         if not as_json:
             from typer import rich_utils
 
