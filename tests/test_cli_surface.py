@@ -51,3 +51,34 @@ def test_json_failures_are_one_json_object(monkeypatch, capsys):
     code, out, err = run_main(monkeypatch, capsys, "info", "fibonacci", "--k", "abc")
     assert code == 2 and out == "" and "--k" in err
 
+
+
+
+def _help_rows(out: str) -> dict:
+    """--option -> the rest of its row in Typer's rich help table."""
+    rows = {}
+    for line in out.splitlines():
+        tokens = line.strip("│ ").split()
+        tokens = tokens[1:] if tokens[:1] == ["*"] else tokens
+        if tokens and tokens[0].startswith("--"):
+            rows[tokens[0]] = tokens[1:]
+    return rows
+
+
+def test_help_shows_metavars_not_python_types(monkeypatch, capsys):
+    monkeypatch.setenv("COLUMNS", "200")
+    expected = {("prove",): {"--k": "K", "--param": "NAME=VALUE", "--inputs": "JSON|FILE", "--params": "FILE",
+                             "--strategy": "NAME", "--seed": "N", "--multiopen": "gwc|shplonk", "--out": "FILE"},
+                ("compare",): {"--k": "K", "--out": "DIR", "--strategies": "NAME,…", "--plot": "FILE"},
+                ("setup",): {"--k": "K", "--out": "FILE", "--seed": "N"},
+                ("bench", "msm"): {"--k": "K", "--runs": "N", "--threads": "N"}}
+    for command, metavars in expected.items():
+        code, out, _ = run_main(monkeypatch, capsys, *command, "--help")
+        assert code == 0
+        assert "[OPTIONS] {CIRCUIT}" in out or command != ("prove",)  # not {circuit}
+        rows = _help_rows(out)
+        for option, metavar in metavars.items():
+            assert rows[option][0] == metavar, (command, option, rows[option])
+        for option, rest in rows.items():
+            if option != "--help":  # Typer's own flag
+                assert not any(t.startswith("<") for t in rest[:1]), (command, option, rest)  # no <int>, <bool> …

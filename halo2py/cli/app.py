@@ -49,7 +49,7 @@ def _version(value: bool):
 
 @app.callback()
 def _root(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+    version: bool = typer.Option(False, "--version", metavar="", callback=_version, is_eager=True,
                                  help="Print the version and exit."),
 ):
     """halo2py: prove, verify, check and profile PLONKish circuits."""

@@ -32,14 +32,19 @@ def _error(measured, model) -> str:
 
 def profile(
     circuit: str = CIRCUIT,
-    strategy: str = typer.Option("chunked", "--strategy", help="Quotient strategy name or file.py:Class."),
-    out: Path = typer.Option(..., "--out", help="Directory for capture.bin, flamegraph.html, profile.json."),
-    k: Optional[int] = typer.Option(None, "--k", help="log2 of the rows (default: the circuit's k)."),
+    strategy: str = typer.Option("chunked", "--strategy", metavar="NAME",
+                                 help="Quotient strategy name or file.py:Class."),
+    out: Path = typer.Option(..., "--out", metavar="DIR",
+                             help="Directory for capture.bin, flamegraph.html, profile.json."),
+    k: Optional[int] = typer.Option(None, "--k", metavar="K", help="log2 of the rows (default: the circuit's k)."),
     param: List[str] = PARAM, inputs: Optional[str] = INPUTS, params: Optional[str] = PARAMS_FILE,
-    multiopen: str = typer.Option("shplonk", "--multiopen", help="Multiopen scheme: gwc or shplonk."),
-    seed: int = typer.Option(0, "--seed", help="UNSAFE deterministic randomness (profiles compare proofs)."),
-    flamegraph: bool = typer.Option(True, "--flamegraph/--no-flamegraph", help="Render memray's flamegraph HTML."),
-    as_json: bool = typer.Option(False, "--json", help="Print the measurements as one JSON object."),
+    multiopen: str = typer.Option("shplonk", "--multiopen", metavar="gwc|shplonk",
+                                  help="Multiopen scheme: gwc or shplonk."),
+    seed: int = typer.Option(0, "--seed", metavar="N",
+                             help="UNSAFE deterministic randomness (profiles compare proofs)."),
+    flamegraph: bool = typer.Option(True, "--flamegraph/--no-flamegraph", metavar="",
+                                    help="Render memray's flamegraph HTML."),
+    as_json: bool = typer.Option(False, "--json", metavar="", help="Print the measurements as one JSON object."),
 ):
     """Prove CIRCUIT under memray: time and exact heap peak per phase, model beside it."""
     import json
@@ -74,14 +79,19 @@ def profile(
 
 def compare(
     circuit: str = CIRCUIT,
-    strategies: str = typer.Option("legacy,chunked", "--strategies", help="Comma-separated strategy names or files."),
-    k: List[int] = typer.Option([], "--k", help="log2 of the rows; repeat for several sizes."),
+    strategies: str = typer.Option("legacy,chunked", "--strategies", metavar="NAME,…",
+                                   help="Comma-separated strategy names or files."),
+    k: List[int] = typer.Option([], "--k", metavar="K", help="log2 of the rows; repeat for several sizes."),
     param: List[str] = PARAM, inputs: Optional[str] = INPUTS, params: Optional[str] = PARAMS_FILE,
-    multiopen: str = typer.Option("shplonk", "--multiopen", help="Multiopen scheme: gwc or shplonk."),
-    seed: int = typer.Option(0, "--seed", help="UNSAFE shared seed, so proofs can be compared byte for byte."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Keep the captures here (default: a temp dir)."),
-    plot: Optional[Path] = typer.Option(None, "--plot", help="Write a PNG: heap over time (one k) or peak vs k."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
+    multiopen: str = typer.Option("shplonk", "--multiopen", metavar="gwc|shplonk",
+                                  help="Multiopen scheme: gwc or shplonk."),
+    seed: int = typer.Option(0, "--seed", metavar="N",
+                             help="UNSAFE shared seed, so proofs can be compared byte for byte."),
+    out: Optional[Path] = typer.Option(None, "--out", metavar="DIR",
+                                       help="Keep the captures here (default: a temp dir)."),
+    plot: Optional[Path] = typer.Option(None, "--plot", metavar="FILE",
+                                        help="Write a PNG: heap over time (one k) or peak vs k."),
+    as_json: bool = typer.Option(False, "--json", metavar="", help="Print one JSON object on stdout."),
 ):
     """Profile CIRCUIT with each strategy in a fresh process; check the proofs are identical."""
     from halo2py.errors import InputError

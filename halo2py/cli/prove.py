@@ -17,11 +17,12 @@ from rich.table import Table
 from halo2py.cli.console import emit_json, err, out
 from halo2py.cli.files import write_output
 
-CIRCUIT = typer.Argument(..., help="A registered circuit name or path/to/file.py[:Class].")
-K = typer.Option(None, "--k", help="log2 of the rows (default: the circuit's k).")
-PARAM = typer.Option([], "--param", help="Circuit parameter name=value (repeatable).")
-INPUTS = typer.Option(None, "--inputs", help="Private inputs as a JSON object.")
-PARAMS_FILE = typer.Option(None, "--params", help="halo2 KZG params file (default: cached dev params, unsafe).")
+CIRCUIT = typer.Argument(..., metavar="CIRCUIT", help="A registered circuit name or path/to/file.py[:Class].")
+K = typer.Option(None, "--k", metavar="K", help="log2 of the rows (default: the circuit's k).")
+PARAM = typer.Option([], "--param", metavar="NAME=VALUE", help="Circuit parameter name=value (repeatable).")
+INPUTS = typer.Option(None, "--inputs", metavar="JSON|FILE", help="Private inputs as a JSON object.")
+PARAMS_FILE = typer.Option(None, "--params", metavar="FILE",
+                           help="halo2 KZG params file (default: cached dev params, unsafe).")
 DIALECT = typer.Option(None, "--dialect", metavar="NAME",
                        help="halo2 generation to speak: pse (default), scroll-legacy, scroll-v1.1 … "
                             "(`halo2py dialects`).")
@@ -73,17 +74,20 @@ COPIES = typer.Option(1, "--copies", metavar="N",
 def prove(
     circuit: str = CIRCUIT, k: Optional[int] = K, param: List[str] = PARAM, inputs: Optional[str] = INPUTS,
     params: Optional[str] = PARAMS_FILE,
-    strategy: str = typer.Option("chunked", "--strategy", help="Quotient strategy name or file.py:Class."),
-    multiopen: str = typer.Option("shplonk", "--multiopen", help="Multiopen scheme: gwc or shplonk."),
-    seed: Optional[int] = typer.Option(None, "--seed", help="UNSAFE: deterministic randomness (tests, comparisons)."),
+    strategy: str = typer.Option("chunked", "--strategy", metavar="NAME",
+                                 help="Quotient strategy name or file.py:Class."),
+    multiopen: str = typer.Option("shplonk", "--multiopen", metavar="gwc|shplonk",
+                                  help="Multiopen scheme: gwc or shplonk."),
+    seed: Optional[int] = typer.Option(None, "--seed", metavar="N",
+                                        help="UNSAFE: deterministic randomness (tests, comparisons)."),
     rng: Optional[str] = typer.Option(None, "--rng", metavar="NAME",
                                       help="Randomness: os (default) or halo2-test (UNSAFE: halo2's test RNG, to "
                                            "reproduce Rust halo2's proofs byte for byte)."),
-    out: Path = typer.Option(Path("proof.bin"), "--out", help="Where to write the proof file."),
+    out: Path = typer.Option(Path("proof.bin"), "--out", metavar="FILE", help="Where to write the proof file."),
     halo2_out: Optional[Path] = typer.Option(None, "--halo2-out", metavar="FILE",
                                              help="Also write the raw halo2 transcript (the bytes Rust halo2 writes)."),
-    no_check: bool = typer.Option(False, "--no-check", help="Skip the MockProver check of the witness."),
-    as_json: bool = typer.Option(False, "--json", help="Print a JSON summary on stdout."),
+    no_check: bool = typer.Option(False, "--no-check", metavar="", help="Skip the MockProver check of the witness."),
+    as_json: bool = typer.Option(False, "--json", metavar="", help="Print a JSON summary on stdout."),
     dialect: Optional[str] = DIALECT, floor_planner: Optional[str] = FLOOR_PLANNER, copies: int = COPIES,
 ):
     """Prove CIRCUIT and write a proof file."""
@@ -135,12 +139,14 @@ def verify(
                                                     "instead of a proof file; give --k, --multiopen, --copies."),
     k: Optional[int] = K, param: List[str] = PARAM, inputs: Optional[str] = INPUTS,
     params: Optional[str] = PARAMS_FILE,
-    vk: Optional[str] = typer.Option(None, "--vk", help="Verifying key file (default: recompute from the circuit)."),
-    instances: Optional[str] = typer.Option(None, "--instances",
+    vk: Optional[str] = typer.Option(None, "--vk", metavar="FILE",
+                                     help="Verifying key file (default: recompute from the circuit)."),
+    instances: Optional[str] = typer.Option(None, "--instances", metavar="JSON|FILE",
                                             help="Public inputs JSON (default: those in the proof file, or the "
                                                  "circuit's own for a raw transcript)."),
-    multiopen: str = typer.Option("shplonk", "--multiopen", help="Multiopen scheme of a raw transcript."),
-    as_json: bool = typer.Option(False, "--json", help="Print a JSON verdict on stdout."),
+    multiopen: str = typer.Option("shplonk", "--multiopen", metavar="gwc|shplonk",
+                                  help="Multiopen scheme of a raw transcript."),
+    as_json: bool = typer.Option(False, "--json", metavar="", help="Print a JSON verdict on stdout."),
     dialect: Optional[str] = DIALECT, floor_planner: Optional[str] = FLOOR_PLANNER, copies: int = COPIES,
 ):
     """Verify a proof file (or a raw halo2 transcript) for CIRCUIT. Exit 0 valid, 1 invalid, 2 bad input."""
@@ -199,7 +205,7 @@ def keygen(
     params: Optional[str] = PARAMS_FILE,
     out_vk: Optional[Path] = typer.Option(None, "--out-vk", metavar="FILE", help="Where to write the verifying key."),
     dialect: Optional[str] = DIALECT, floor_planner: Optional[str] = FLOOR_PLANNER,
-    as_json: bool = typer.Option(False, "--json",
+    as_json: bool = typer.Option(False, "--json", metavar="",
                                  help="Print transcript_repr and halo2's pinned verifying key and constraint "
                                       "system texts as JSON on stdout."),
 ):
@@ -228,7 +234,7 @@ def keygen(
                    "pinned_constraint_system": circuit_constraint_system_text(vk.cs, vk.dialect)})
 
 
-def strategies(as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout.")):
+def strategies(as_json: bool = typer.Option(False, "--json", metavar="", help="Print one JSON object on stdout.")):
     """List the installed quotient strategies."""
     from halo2py.errors import InputError
     from halo2py.quotient.registry import available, load
@@ -248,7 +254,7 @@ def strategies(as_json: bool = typer.Option(False, "--json", help="Print one JSO
         out.print(f"[bold]{row['name']}[/]: {text}", highlight=False)
 
 
-def dialects(as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout.")):
+def dialects(as_json: bool = typer.Option(False, "--json", metavar="", help="Print one JSON object on stdout.")):
     """List the halo2 dialects (generations) halo2py speaks."""
     from halo2py.plonk.dialect import DEFAULT, DIALECTS
 

@@ -31,13 +31,16 @@ def _warn(text: str) -> None:
 
 
 def setup(
-    k: int = typer.Option(..., "--k", help="log2 of the number of points (params serve circuits up to 2^k rows)."),
-    out: Path = typer.Option(..., "--out", help="Where to write the params file (halo2 RawBytes format)."),
-    seed: Optional[int] = typer.Option(None, "--seed", help="UNSAFE: derive the secret from this seed (reproducible)."),
+    k: int = typer.Option(..., "--k", metavar="K",
+                          help="log2 of the number of points (params serve circuits up to 2^k rows)."),
+    out: Path = typer.Option(..., "--out", metavar="FILE",
+                             help="Where to write the params file (halo2 RawBytes format)."),
+    seed: Optional[int] = typer.Option(None, "--seed", metavar="N",
+                                       help="UNSAFE: derive the secret from this seed (reproducible)."),
     secret: str | None = typer.Option(
         None, "--unsafe-secret", metavar="S",
         help="UNSAFE: use τ = S itself (decimal or 0x hex), as halo2's unsafe_setup_with_s."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
+    as_json: bool = typer.Option(False, "--json", metavar="", help="Print one JSON object on stdout."),
 ):
     """Generate KZG params for 2^k rows (a toxic-waste setup: for development only)."""
     from halo2py.commitment.params import ParamsKZG, raw_size
