@@ -82,3 +82,32 @@ def test_help_shows_metavars_not_python_types(monkeypatch, capsys):
         for option, rest in rows.items():
             if option != "--help":  # Typer's own flag
                 assert not any(t.startswith("<") for t in rest[:1]), (command, option, rest)  # no <int>, <bool> …
+
+
+def test_each_warning_prints_once_per_command(monkeypatch, capsys):
+    from halo2py.cli import console
+
+    console.printed_warnings.clear()
+    console.warn("UNSAFE: x")
+    console.warn("UNSAFE: x")
+    assert capsys.readouterr().err.count("UNSAFE: x") == 1
+
+
+def test_unsafe_notices_come_once_and_after_argument_checks(monkeypatch, capsys, tmp_path):
+    from halo2py import pipeline
+    from halo2py.randomness import UNSAFE_SEED_WARNING
+
+    from plonk_cases import params
+
+    params(4).write(tmp_path / "dev.bin")  # stands in for the user's cached dev params
+    monkeypatch.setattr(pipeline, "dev_params_path", lambda k: tmp_path / "dev.bin")
+    code, _, err = run_main(monkeypatch, capsys, "prove", "fibonacci", "--k", "4", "--seed", "1",
+                            "--out", str(tmp_path / "proof.bin"))
+    unsafe = [line for line in err.splitlines() if line.startswith("UNSAFE")]
+    assert code == 0 and len(unsafe) == len(set(unsafe)) == 2, err
+    assert {UNSAFE_SEED_WARNING, pipeline.UNSAFE_PARAMS_WARNING} == set(unsafe)
+    for typo in (["--strategy", "nope"], ["--param", "bogus=1"]):
+        code, _, err = run_main(monkeypatch, capsys, "prove", "fibonacci", "--seed", "1", *typo)
+        assert code == 2 and "UNSAFE" not in err and len(err.strip().splitlines()) == 1, err
+    code, _, err = run_main(monkeypatch, capsys, "setup", "--k", "99", "--out", str(tmp_path / "p.bin"))
+    assert code == 2 and "UNSAFE" not in err

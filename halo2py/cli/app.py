@@ -21,7 +21,7 @@ from halo2py.cli import profile as profile_cmd
 from halo2py.cli import prove as prove_cmd
 from halo2py.cli import regress as regress_cmd
 from halo2py.cli import setup as setup_cmd
-from halo2py.cli.console import emit_json, err
+from halo2py.cli.console import emit_json, err, printed_warnings
 from halo2py.errors import Halo2pyError
 
 app = typer.Typer(
@@ -69,6 +69,7 @@ def main() -> None:
     # Non-standalone mode hands every outcome back here instead of exiting inside click; Typer
     # turns KeyboardInterrupt into exit code 130 (after ``finally`` blocks removed partial files).
     as_json = "--json" in sys.argv[1:]
+    printed_warnings.clear()
     try:
         code = app(standalone_mode=False)
     except Halo2pyError as exc:

@@ -14,7 +14,7 @@ from typing import List, Optional
 import typer
 from rich.table import Table
 
-from halo2py.cli.console import emit_json, err
+from halo2py.cli.console import emit_json, err, warn
 from halo2py.cli.prove import CIRCUIT, INPUTS, PARAM, PARAMS_FILE
 
 MIB = 1 << 20
@@ -54,7 +54,7 @@ def profile(
 
     instance = pipeline.build_circuit(circuit, k, param, inputs)
     result = profile_proof(instance, params, strategy, multiopen, seed, out,
-                           warn=None if as_json else lambda t: err.print(f"[yellow]{t}[/]", highlight=False))
+                           warn=None if as_json else warn)
     (out / "profile.json").write_text(json.dumps(result, indent=2))
     if flamegraph:
         html = out / "flamegraph.html"

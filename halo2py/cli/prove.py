@@ -15,6 +15,7 @@ import typer
 from rich.table import Table
 
 from halo2py.cli.console import emit_json, err, out
+from halo2py.cli.console import warn as _warn
 from halo2py.cli.files import write_output
 
 CIRCUIT = typer.Argument(..., metavar="CIRCUIT", help="A registered circuit name or path/to/file.py[:Class].")
@@ -28,10 +29,6 @@ DIALECT = typer.Option(None, "--dialect", metavar="NAME",
                             "(`halo2py dialects`).")
 FLOOR_PLANNER = typer.Option(None, "--floor-planner", metavar="NAME",
                              help="Override the circuit's floor planner: simple or v1.")
-
-
-def _warn(text: str) -> None:
-    err.print(f"[bold yellow]{text}[/]", highlight=False, soft_wrap=True)
 
 
 def phase_table(title: str, timer) -> Table:
@@ -97,16 +94,16 @@ def prove(
 
     pipeline.check_options(strategy, multiopen, dialect)
     pipeline.proving_scalars(seed, rng)  # a bad --rng / --seed combination fails before any work
-    if seed is not None:
-        _warn(UNSAFE_SEED_WARNING)
-    if rng == "halo2-test":
-        _warn(UNSAFE_XORSHIFT_WARNING)
     _check_output(out, "proof file")
     if halo2_out is not None:
         _check_output(halo2_out, "raw transcript")
     circuits = pipeline.build_copies(circuit, copies, k, param, inputs, floor_planner)
     kk = circuits[0].params.k
     setup_params = pipeline.obtain_params(kk, params, warn=_warn)
+    if seed is not None:  # the UNSAFE notices come after every argument check, so a typo is reported alone
+        _warn(UNSAFE_SEED_WARNING)
+    if rng == "halo2-test":
+        _warn(UNSAFE_XORSHIFT_WARNING)
     timer = PhaseTimer([_ProgressListener()] if not as_json else [])
     try:
         outcome = pipeline.prove(circuits, setup_params, strategy, multiopen, seed, not no_check, timer, dialect, rng)
