@@ -111,3 +111,14 @@ def test_unsafe_notices_come_once_and_after_argument_checks(monkeypatch, capsys,
         assert code == 2 and "UNSAFE" not in err and len(err.strip().splitlines()) == 1, err
     code, _, err = run_main(monkeypatch, capsys, "setup", "--k", "99", "--out", str(tmp_path / "p.bin"))
     assert code == 2 and "UNSAFE" not in err
+
+
+def test_an_output_or_circuit_that_is_a_directory_fails_at_once(monkeypatch, capsys, tmp_path):
+    for command in (["prove", "fibonacci", "--k", "4", "--out", str(tmp_path)],
+                    ["keygen", "fibonacci", "--out-vk", str(tmp_path)],
+                    ["setup", "--k", "4", "--out", str(tmp_path)]):
+        code, _, err = run_main(monkeypatch, capsys, *command)
+        lines = err.strip().splitlines()
+        assert code == 2 and len(lines) == 1 and "is a directory" in lines[0], (command, err)  # no phase, no UNSAFE
+    code, _, err = run_main(monkeypatch, capsys, "check", str(tmp_path))
+    assert code == 2 and "is a directory" in err and "unknown" not in err

@@ -29,6 +29,14 @@ def replacing(path: Path):
         raise
 
 
+def check_output(path: Path, what: str) -> None:
+    """Fail before the slow work when the output cannot be written there, not after it."""
+    if path.is_dir():
+        raise InputError(f"cannot write {what} {path}: it is a directory (give a file name)")
+    if not path.parent.is_dir():
+        raise InputError(f"cannot write {what} {path}: no such directory {path.parent}")
+
+
 def write_output(path: Path, data: bytes, what: str) -> None:
     """Write ``data`` to ``path`` atomically; an OS error is bad input (one line, exit 2)."""
     try:

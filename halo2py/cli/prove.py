@@ -16,7 +16,7 @@ from rich.table import Table
 
 from halo2py.cli.console import emit_json, err, out
 from halo2py.cli.console import warn as _warn
-from halo2py.cli.files import write_output
+from halo2py.cli.files import check_output, write_output
 
 CIRCUIT = typer.Argument(..., metavar="CIRCUIT", help="A registered circuit name or path/to/file.py[:Class].")
 K = typer.Option(None, "--k", metavar="K", help="log2 of the rows (default: the circuit's k).")
@@ -42,11 +42,7 @@ def phase_table(title: str, timer) -> Table:
 
 
 def _check_output(path: Path, what: str) -> None:
-    """Fail before the slow work when the output's directory is missing, not after it."""
-    from halo2py.errors import InputError
-
-    if not path.parent.is_dir():
-        raise InputError(f"cannot write {what} {path}: no such directory {path.parent}")
+    check_output(path, what)  # a directory or a missing one fails before the slow work
 
 
 def _write(path: Path, data: bytes, what: str) -> None:

@@ -15,6 +15,7 @@ from typing import Optional
 import typer
 
 from halo2py.cli.console import emit_json, err, warn
+from halo2py.cli.files import check_output
 
 UNSAFE_SETUP_WARNING = (
     "UNSAFE: these params come from a secret generated in this process; whoever ran it could "
@@ -46,6 +47,7 @@ def setup(
     if seed is not None and secret is not None:
         raise InputError("--seed and --unsafe-secret are exclusive: the secret is either drawn or given")
     check_k(k)
+    check_output(out, "params file")
     tau = None if secret is None else _parse_secret(secret)
     warn(UNSAFE_SETUP_WARNING if secret is None else UNSAFE_SECRET_WARNING)  # after the checks: a typo alone
     if seed is not None:
