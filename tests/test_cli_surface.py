@@ -122,3 +122,19 @@ def test_an_output_or_circuit_that_is_a_directory_fails_at_once(monkeypatch, cap
         assert code == 2 and len(lines) == 1 and "is a directory" in lines[0], (command, err)  # no phase, no UNSAFE
     code, _, err = run_main(monkeypatch, capsys, "check", str(tmp_path))
     assert code == 2 and "is a directory" in err and "unknown" not in err
+
+
+TOY = "docs/examples/toy_strategy.py"
+
+
+def test_strategies_check_runs_the_conformance_helper(monkeypatch, capsys):
+    code, out, err = run_main(monkeypatch, capsys, "strategies", "--check", f"{TOY}:ForgetsVanishing")
+    assert code == 1 and out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("does not conform:") and "differs from legacy" in lines[0], err
+    code, out, err = run_main(monkeypatch, capsys, "strategies", "--check", f"{TOY}:ReversedParts", "--json")
+    assert code == 0 and json.loads(out) == {"strategy": f"{TOY}:ReversedParts", "conforms": True}, err
+    code, out, _ = run_main(monkeypatch, capsys, "strategies", "--check", "legacy")
+    assert code == 0 and "conforms" in out
+    code, _, err = run_main(monkeypatch, capsys, "strategies", "--check", "nope")
+    assert code == 2 and "unknown strategy" in err

@@ -14,6 +14,7 @@ from typing import List, Optional
 import typer
 from rich.table import Table
 
+from halo2py.cli import conform
 from halo2py.cli.console import emit_json, err, out
 from halo2py.cli.console import warn as _warn
 from halo2py.cli.files import check_output, write_output
@@ -227,11 +228,19 @@ def keygen(
                    "pinned_constraint_system": circuit_constraint_system_text(vk.cs, vk.dialect)})
 
 
-def strategies(as_json: bool = typer.Option(False, "--json", metavar="", help="Print one JSON object on stdout.")):
-    """List the installed quotient strategies."""
+def strategies(
+    as_json: bool = typer.Option(False, "--json", metavar="", help="Print one JSON object on stdout."),
+    check: Optional[str] = typer.Option(None, "--check", metavar="SPEC",
+                                        help="Run the conformance check on a strategy (name or path/to/file.py:Class) "
+                                             "instead: exit 0 conforms, 1 does not."),
+):
+    """List the installed quotient strategies (or check that one conforms)."""
     from halo2py.errors import InputError
     from halo2py.quotient.registry import available, load
 
+    if check is not None:
+        conform.check(check, as_json)
+        return
     rows = []
     for name in sorted(available()):
         try:
