@@ -137,3 +137,26 @@ def test_unknown_strategy_is_one_line_exit_2(args):
     done = _cli(*args)
     assert done.returncode == 2
     assert "unknown strategy" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_model_error_is_hidden_below_a_mebibyte():
+    from halo2py.cli.profile import MIB, _error
+
+    assert _error(500_000, 5_660_000) == "—"  # a k = 5 figure: noise, not a model error
+    assert _error(2 * MIB, 3 * MIB) == "+50.0%"
+    assert _error(2 * MIB, None) == "—"
+
+
+def test_peak_plot_over_several_k_has_integer_k_ticks(tmp_path, monkeypatch):
+    import matplotlib.pyplot as plt
+
+    from halo2py.profiling.plot import plot_peaks
+
+    figures = []
+    monkeypatch.setattr(plt, "close", figures.append)
+    comparisons = [{"circuit": "stress", "k": k,
+                    "results": [{"strategy": "legacy", "peak_bytes": k << 20, "model_peak_bytes": k << 20}]}
+                   for k in (10, 11, 12)]
+    plot_peaks(comparisons, tmp_path / "peaks.png")
+    assert list(figures[0].axes[0].get_xticks()) == [10, 11, 12]
+    assert (tmp_path / "peaks.png").stat().st_size > 0
