@@ -1,5 +1,6 @@
 """Ctrl-C: one line "interrupted" on stderr, exit 130, and no partial or temporary output file."""
 
+import json
 import signal
 import subprocess
 import sys
@@ -57,3 +58,16 @@ def test_interrupted_params_write_removes_its_temporary_file(tmp_path, monkeypat
     with pytest.raises(KeyboardInterrupt):
         params.write(tmp_path / "params.bin")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_interrupt_with_json_is_one_json_failure(monkeypatch, capsys):
+    from halo2py import pipeline
+    from plonk_cases import run_main
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "build_circuit", interrupted)
+    code, out, err = run_main(monkeypatch, capsys, "check", "fibonacci", "--json")
+    assert code == 130 and err.strip() == "interrupted"
+    assert json.loads(out) == {"ok": False, "error": "interrupted", "exit_code": 130}
