@@ -59,6 +59,8 @@ INTERRUPTED = 130  # the shell's code for a process ended by SIGINT (128 + 2)
 
 
 def _fail(message: str, exit_code: int, as_json: bool, prefix: str = "[bold red]error:[/] ") -> None:
+    """Report a failure the one way: a line for humans on stderr, with ``--json`` the object a program
+    parses on stdout; then exit with the failure's code."""
     err.print(prefix + escape(message), highlight=False, soft_wrap=True)
     if as_json:
         emit_json({"ok": False, "error": message, "exit_code": exit_code})
