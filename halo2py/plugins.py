@@ -123,6 +123,8 @@ def load(kind: PluginKind, spec: str) -> type:
     if spec in local:
         return kind.validate(local[spec], spec)
     if spec not in eps:
+        if Path(spec).is_dir():  # say what it is, not "unknown" beside a list of names
+            raise PluginError(f"{kind.noun} {spec!r} is a directory: give a registered name or path/to/file.py[:Class]")
         names = ", ".join(sorted(set(local) | set(eps))) or "none"
         raise PluginError(f"unknown {kind.noun} {spec!r} (available: {names}; or give path/to/file.py[:Class])")
     try:

@@ -80,7 +80,7 @@ def test_console_script_reports_bad_k_without_traceback():
     proc = subprocess.run([str(script), "bench", "ntt", "--k", "29", "--json"],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2
-    assert proc.stdout == ""
+    assert json.loads(proc.stdout) == {"ok": False, "error": "--k must be between 1 and 28, got 29", "exit_code": 2}
     assert proc.stderr.strip() == "error: --k must be between 1 and 28, got 29"
 
 

@@ -139,3 +139,16 @@ def test_circuits_lists_parameters_and_defaults(monkeypatch, capsys):
     stress = {p["name"]: p["default"] for p in listing["stress"]["params"]}
     assert stress == {"k": 8, "advice": 5, "fixed": 7, "instance": 1, "equality": 12,
                       "degree": 3, "lookups": 1}
+
+
+def test_prove_json_unsatisfied_witness_is_one_json_failure(tmp_path, monkeypatch, capsys):
+    from plonk_cases import params
+
+    path = tmp_path / "broken.py"
+    path.write_text(BROKEN)
+    params(5).write(tmp_path / "k5.bin")
+    code, out, _ = run_main(monkeypatch, capsys, "prove", str(path), "--k", "5", "--params", str(tmp_path / "k5.bin"),
+                            "--out", str(tmp_path / "proof.bin"), "--json")
+    assert code == 1 and len(out.splitlines()) == 1, out
+    assert json.loads(out) == {"ok": False, "error": json.loads(out)["error"], "exit_code": 1}
+    assert not (tmp_path / "proof.bin").exists()

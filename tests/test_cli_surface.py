@@ -31,3 +31,110 @@ def test_param_k_and_k_must_agree(monkeypatch, capsys):
     assert code == 2 and "disagree" in err
     code, out, _ = run_main(monkeypatch, capsys, "check", "fibonacci", "--param", "k=6", "--k", "6", "--json")
     assert code == 0 and json.loads(out)["k"] == 6
+
+
+def _one_json_failure(out: str) -> dict:
+    lines = out.splitlines()
+    assert len(lines) == 1, out
+    obj = json.loads(lines[0])
+    assert set(obj) == {"ok", "error", "exit_code"} and obj["ok"] is False
+    return obj
+
+
+def test_json_failures_are_one_json_object(monkeypatch, capsys):
+    code, out, _ = run_main(monkeypatch, capsys, "check", "no-such-circuit", "--json")
+    obj = _one_json_failure(out)
+    assert code == 2 and obj["exit_code"] == 2 and "no-such-circuit" in obj["error"]
+    code, out, _ = run_main(monkeypatch, capsys, "info", "fibonacci", "--k", "abc", "--json")  # a usage error
+    obj = _one_json_failure(out)
+    assert code == 2 and obj["exit_code"] == 2 and "--k" in obj["error"]
+    code, out, err = run_main(monkeypatch, capsys, "info", "fibonacci", "--k", "abc")
+    assert code == 2 and out == "" and "--k" in err
+
+
+
+
+def _help_rows(out: str) -> dict:
+    """--option -> the rest of its row in Typer's rich help table."""
+    rows = {}
+    for line in out.splitlines():
+        tokens = line.strip("│ ").split()
+        tokens = tokens[1:] if tokens[:1] == ["*"] else tokens
+        if tokens and tokens[0].startswith("--"):
+            rows[tokens[0]] = tokens[1:]
+    return rows
+
+
+def test_help_shows_metavars_not_python_types(monkeypatch, capsys):
+    monkeypatch.setenv("COLUMNS", "200")
+    expected = {("prove",): {"--k": "K", "--param": "NAME=VALUE", "--inputs": "JSON|FILE", "--params": "FILE",
+                             "--strategy": "NAME", "--seed": "N", "--multiopen": "gwc|shplonk", "--out": "FILE"},
+                ("compare",): {"--k": "K", "--out": "DIR", "--strategies": "NAME,…", "--plot": "FILE"},
+                ("setup",): {"--k": "K", "--out": "FILE", "--seed": "N"},
+                ("bench", "msm"): {"--k": "K", "--runs": "N", "--threads": "N"}}
+    for command, metavars in expected.items():
+        code, out, _ = run_main(monkeypatch, capsys, *command, "--help")
+        assert code == 0
+        assert "[OPTIONS] {CIRCUIT}" in out or command != ("prove",)  # not {circuit}
+        rows = _help_rows(out)
+        for option, metavar in metavars.items():
+            assert rows[option][0] == metavar, (command, option, rows[option])
+        for option, rest in rows.items():
+            if option != "--help":  # Typer's own flag
+                assert not any(t.startswith("<") for t in rest[:1]), (command, option, rest)  # no <int>, <bool> …
+
+
+def test_each_warning_prints_once_per_command(monkeypatch, capsys):
+    from halo2py.cli import console
+
+    console.printed_warnings.clear()
+    console.warn("UNSAFE: x")
+    console.warn("UNSAFE: x")
+    assert capsys.readouterr().err.count("UNSAFE: x") == 1
+
+
+def test_unsafe_notices_come_once_and_after_argument_checks(monkeypatch, capsys, tmp_path):
+    from halo2py import pipeline
+    from halo2py.randomness import UNSAFE_SEED_WARNING
+
+    from plonk_cases import params
+
+    params(4).write(tmp_path / "dev.bin")  # stands in for the user's cached dev params
+    monkeypatch.setattr(pipeline, "dev_params_path", lambda k: tmp_path / "dev.bin")
+    code, _, err = run_main(monkeypatch, capsys, "prove", "fibonacci", "--k", "4", "--seed", "1",
+                            "--out", str(tmp_path / "proof.bin"))
+    unsafe = [line for line in err.splitlines() if line.startswith("UNSAFE")]
+    assert code == 0 and len(unsafe) == len(set(unsafe)) == 2, err
+    assert {UNSAFE_SEED_WARNING, pipeline.UNSAFE_PARAMS_WARNING} == set(unsafe)
+    for typo in (["--strategy", "nope"], ["--param", "bogus=1"]):
+        code, _, err = run_main(monkeypatch, capsys, "prove", "fibonacci", "--seed", "1", *typo)
+        assert code == 2 and "UNSAFE" not in err and len(err.strip().splitlines()) == 1, err
+    code, _, err = run_main(monkeypatch, capsys, "setup", "--k", "99", "--out", str(tmp_path / "p.bin"))
+    assert code == 2 and "UNSAFE" not in err
+
+
+def test_an_output_or_circuit_that_is_a_directory_fails_at_once(monkeypatch, capsys, tmp_path):
+    for command in (["prove", "fibonacci", "--k", "4", "--out", str(tmp_path)],
+                    ["keygen", "fibonacci", "--out-vk", str(tmp_path)],
+                    ["setup", "--k", "4", "--out", str(tmp_path)]):
+        code, _, err = run_main(monkeypatch, capsys, *command)
+        lines = err.strip().splitlines()
+        assert code == 2 and len(lines) == 1 and "is a directory" in lines[0], (command, err)  # no phase, no UNSAFE
+    code, _, err = run_main(monkeypatch, capsys, "check", str(tmp_path))
+    assert code == 2 and "is a directory" in err and "unknown" not in err
+
+
+TOY = "docs/examples/toy_strategy.py"
+
+
+def test_strategies_check_runs_the_conformance_helper(monkeypatch, capsys):
+    code, out, err = run_main(monkeypatch, capsys, "strategies", "--check", f"{TOY}:ForgetsVanishing")
+    assert code == 1 and out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("does not conform:") and "differs from legacy" in lines[0], err
+    code, out, err = run_main(monkeypatch, capsys, "strategies", "--check", f"{TOY}:ReversedParts", "--json")
+    assert code == 0 and json.loads(out) == {"strategy": f"{TOY}:ReversedParts", "conforms": True}, err
+    code, out, _ = run_main(monkeypatch, capsys, "strategies", "--check", "legacy")
+    assert code == 0 and "conforms" in out
+    code, _, err = run_main(monkeypatch, capsys, "strategies", "--check", "nope")
+    assert code == 2 and "unknown strategy" in err

@@ -141,11 +141,36 @@ def test_unknown_strategy_is_one_line_exit_2(args):
 
 def test_compare_covers_several_copies_and_the_model_follows():
     """Two circuit copies per proof: every strategy evaluates both (identical proofs), and the
-    model — per-copy columns twice, the key's once — stays within 10 % of the measured peak."""
+    model — per-copy columns twice, the key's once — stays within 10 % of the measured peak, or
+    the 2.5 MiB that interpreter arenas move a peak this small by from run to run."""
     done = _cli("compare", "stress", "--k", "12", "--copies", "2", "--strategies", "legacy,chunked", "--json")
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert data["identical"] is True
     for r in data["results"]:
         assert r["copies"] == 2
-        assert abs(r["model_peak_bytes"] - r["peak_bytes"]) <= 0.10 * r["peak_bytes"], r["strategy"]
+        slack = max(0.10 * r["peak_bytes"], 2.5 * (1 << 20))
+        assert abs(r["model_peak_bytes"] - r["peak_bytes"]) <= slack, r["strategy"]
+
+
+def test_model_error_is_hidden_below_a_mebibyte():
+    from halo2py.cli.profile import MIB, _error
+
+    assert _error(500_000, 5_660_000) == "—"  # a k = 5 figure: noise, not a model error
+    assert _error(2 * MIB, 3 * MIB) == "+50.0%"
+    assert _error(2 * MIB, None) == "—"
+
+
+def test_peak_plot_over_several_k_has_integer_k_ticks(tmp_path, monkeypatch):
+    import matplotlib.pyplot as plt
+
+    from halo2py.profiling.plot import plot_peaks
+
+    figures = []
+    monkeypatch.setattr(plt, "close", figures.append)
+    comparisons = [{"circuit": "stress", "k": k,
+                    "results": [{"strategy": "legacy", "peak_bytes": k << 20, "model_peak_bytes": k << 20}]}
+                   for k in (10, 11, 12)]
+    plot_peaks(comparisons, tmp_path / "peaks.png")
+    assert list(figures[0].axes[0].get_xticks()) == [10, 11, 12]
+    assert (tmp_path / "peaks.png").stat().st_size > 0

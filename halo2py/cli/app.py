@@ -1,12 +1,16 @@
 """Top-level Typer app. Each command group lives in its own module and is registered here.
 
-``main`` is the console-script entry: it turns ``Halo2pyError`` (bad input) into one line on
-stderr and the error's exit code, so users never see a traceback for their own mistakes.
+``main`` is the console-script entry and the one place failures are reported: ``Halo2pyError``
+(bad input) and click's usage errors become one line on stderr and their exit code, so users never
+see a traceback for their own mistakes; Ctrl-C becomes "interrupted" and exit 130; and with
+``--json`` anywhere on the command line a failure is also one JSON object on stdout, so a program
+reading stdout always gets JSON, whichever command failed and however.
 """
 
 import sys
 
 import typer
+from rich.markup import escape
 
 from halo2py import __version__
 from halo2py.cli import bench
@@ -17,7 +21,7 @@ from halo2py.cli import profile as profile_cmd
 from halo2py.cli import prove as prove_cmd
 from halo2py.cli import regress as regress_cmd
 from halo2py.cli import setup as setup_cmd
-from halo2py.cli.console import err
+from halo2py.cli.console import emit_json, err, printed_warnings
 from halo2py.errors import Halo2pyError
 
 app = typer.Typer(
@@ -45,15 +49,42 @@ def _version(value: bool):
 
 @app.callback()
 def _root(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+    version: bool = typer.Option(False, "--version", metavar="", callback=_version, is_eager=True,
                                  help="Print the version and exit."),
 ):
     """halo2py: prove, verify, check and profile PLONKish circuits."""
 
 
+INTERRUPTED = 130  # the shell's code for a process ended by SIGINT (128 + 2)
+
+
+def _fail(message: str, exit_code: int, as_json: bool, prefix: str = "[bold red]error:[/] ") -> None:
+    """Report a failure the one way: a line for humans on stderr, with ``--json`` the object a program
+    parses on stdout; then exit with the failure's code."""
+    err.print(prefix + escape(message), highlight=False, soft_wrap=True)
+    if as_json:
+        emit_json({"ok": False, "error": message, "exit_code": exit_code})
+    sys.exit(exit_code)
+
+
 def main() -> None:
+    # Non-standalone mode hands every outcome back here instead of exiting inside click; Typer
+    # turns KeyboardInterrupt into exit code 130 (after ``finally`` blocks removed partial files).
+    as_json = "--json" in sys.argv[1:]
+    printed_warnings.clear()
     try:
-        app()
+        code = app(standalone_mode=False)
     except Halo2pyError as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-        sys.exit(exc.exit_code)
+        _fail(str(exc), exc.exit_code, as_json)
+    except typer.TyperException as exc:  # click's usage errors: unknown option, bad value, missing argument
+        if not as_json:
+            from typer import rich_utils
+
+            rich_utils.rich_format_error(exc)
+            sys.exit(exc.exit_code)
+        _fail(exc.format_message(), exc.exit_code, as_json)
+    except KeyboardInterrupt:  # Ctrl-C outside the command's context (Typer maps the rest to 130)
+        code = INTERRUPTED
+    if code == INTERRUPTED:
+        _fail("interrupted", INTERRUPTED, as_json, prefix="")
+    sys.exit(code if isinstance(code, int) else 0)

@@ -13,16 +13,16 @@ from halo2py.errors import InputError
 
 app = typer.Typer(help="Benchmark kernels: medians over repeated runs.", no_args_is_help=True)
 
-_THREADS = typer.Option(None, "--threads", help="Numba worker threads (default: all cores).")
-_RUNS = typer.Option(5, "--runs", help="Timed runs; the median is reported.")
-_JSON = typer.Option(False, "--json", help="Print one JSON object on stdout instead of a table.")
+_THREADS = typer.Option(None, "--threads", metavar="N", help="Numba worker threads (default: all cores).")
+_RUNS = typer.Option(5, "--runs", metavar="N", help="Timed runs; the median is reported.")
+_JSON = typer.Option(False, "--json", metavar="", help="Print one JSON object on stdout instead of a table.")
 
 _MAX_FIELD_N = 1 << 26
 
 
 @app.command("field")
 def field(
-    n: int = typer.Option(1 << 20, "--n", help="Vector length per operation."),
+    n: int = typer.Option(1 << 20, "--n", metavar="N", help="Vector length per operation."),
     threads: int | None = _THREADS,
     runs: int = _RUNS,
     json_out: bool = _JSON,
@@ -59,10 +59,10 @@ def field(
 
 @app.command("ntt")
 def ntt_cmd(
-    k: int = typer.Option(16, "--k", help="log2 of the transform size (1..28)."),
+    k: int = typer.Option(16, "--k", metavar="K", help="log2 of the transform size (1..28)."),
     threads: int | None = _THREADS,
     runs: int = _RUNS,
-    inverse: bool = typer.Option(False, "--inverse", help="Time the inverse NTT instead."),
+    inverse: bool = typer.Option(False, "--inverse", metavar="", help="Time the inverse NTT instead."),
     json_out: bool = _JSON,
 ):
     """Milliseconds per in-place radix-2 NTT of 2^k Fr elements."""
@@ -94,10 +94,10 @@ def ntt_cmd(
 
 @app.command("msm")
 def msm_cmd(
-    k: int = typer.Option(16, "--k", help="log2 of the number of points (0..24)."),
+    k: int = typer.Option(16, "--k", metavar="K", help="log2 of the number of points (0..24)."),
     threads: int | None = _THREADS,
-    runs: int = typer.Option(3, "--runs", help="Timed runs; the median is reported."),
-    glv: bool = typer.Option(True, "--glv/--no-glv", help="Split scalars with the GLV endomorphism."),
+    runs: int = typer.Option(3, "--runs", metavar="N", help="Timed runs; the median is reported."),
+    glv: bool = typer.Option(True, "--glv/--no-glv", metavar="", help="Split scalars with the GLV endomorphism."),
     json_out: bool = _JSON,
 ):
     """Milliseconds per G1 multi-scalar multiplication of 2^k random points and Fr scalars."""
@@ -127,7 +127,7 @@ def msm_cmd(
 
 @app.command("pairing")
 def pairing_cmd(
-    runs: int = typer.Option(20, "--runs", help="Timed runs; the median is reported."),
+    runs: int = typer.Option(20, "--runs", metavar="N", help="Timed runs; the median is reported."),
     json_out: bool = _JSON,
 ):
     """Milliseconds per 2-pair multi-pairing check e(aG, bH)·e(−abG, H) = 1 (one thread): the

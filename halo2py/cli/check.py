@@ -21,11 +21,13 @@ def _say(text: str, markup: bool = True) -> None:
 
 
 def check(
-    circuit: str = typer.Argument(..., help="A registered circuit name or path/to/file.py[:Class]."),
-    k: Optional[int] = typer.Option(None, "--k", help="log2 of the rows (default: the circuit's k)."),
-    param: List[str] = typer.Option([], "--param", help="Circuit parameter name=value (repeatable)."),
-    inputs: Optional[str] = typer.Option(None, "--inputs", help="Private inputs as a JSON object."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
+    circuit: str = typer.Argument(..., metavar="CIRCUIT", help="A registered circuit name or path/to/file.py[:Class]."),
+    k: Optional[int] = typer.Option(None, "--k", metavar="K", help="log2 of the rows (default: the circuit's k)."),
+    param: List[str] = typer.Option([], "--param", metavar="NAME=VALUE",
+                                    help="Circuit parameter name=value (repeatable)."),
+    inputs: Optional[str] = typer.Option(None, "--inputs", metavar="JSON|FILE",
+                                         help="Private inputs as a JSON object."),
+    as_json: bool = typer.Option(False, "--json", metavar="", help="Print one JSON object on stdout."),
 ):
     """Run MockProver: check every gate, lookup and copy of CIRCUIT on every row."""
     from halo2py.frontend.circuit import synthesize
@@ -65,7 +67,7 @@ def check(
         raise typer.Exit(1)
 
 
-def circuits(as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout.")):
+def circuits(as_json: bool = typer.Option(False, "--json", metavar="", help="Print one JSON object on stdout.")):
     """List the registered circuits with their parameters and defaults."""
     from halo2py.errors import InputError
     from halo2py.frontend.circuit import load_circuit_class, registered_circuits

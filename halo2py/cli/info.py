@@ -12,9 +12,9 @@ import typer
 from halo2py.cli.console import emit_json
 
 # The options as prove/verify/keygen spell them (kept here, so this command does not depend on them).
-CIRCUIT = typer.Argument(..., help="A registered circuit name or path/to/file.py[:Class].")
-K = typer.Option(None, "--k", help="log2 of the rows (default: the circuit's k).")
-PARAM = typer.Option([], "--param", help="Circuit parameter name=value (repeatable).")
+CIRCUIT = typer.Argument(..., metavar="CIRCUIT", help="A registered circuit name or path/to/file.py[:Class].")
+K = typer.Option(None, "--k", metavar="K", help="log2 of the rows (default: the circuit's k).")
+PARAM = typer.Option([], "--param", metavar="NAME=VALUE", help="Circuit parameter name=value (repeatable).")
 DIALECT = typer.Option(None, "--dialect", metavar="NAME",
                        help="halo2 generation: pse (default), scroll-legacy, scroll-v1.1 … (`halo2py dialects`).")
 FLOOR_PLANNER = typer.Option(None, "--floor-planner", metavar="NAME",
@@ -32,7 +32,7 @@ def _rotations(rotations: list) -> str:
 def info(
     circuit: str = CIRCUIT, k: Optional[int] = K, param: List[str] = PARAM,
     dialect: Optional[str] = DIALECT, floor_planner: Optional[str] = FLOOR_PLANNER,
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
+    as_json: bool = typer.Option(False, "--json", metavar="", help="Print one JSON object on stdout."),
 ):
     """Show CIRCUIT's shape and cost: columns, selectors, gates, rows, proof size, commitments, memory."""
     from halo2py.pipeline import build_circuit

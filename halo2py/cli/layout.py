@@ -13,7 +13,8 @@ from halo2py.cli.info import CIRCUIT, FLOOR_PLANNER, K, PARAM
 
 def layout(
     circuit: str = CIRCUIT,
-    out: Path = typer.Option(..., "--out", help="Where to write the picture (PNG; the suffix picks the format)."),
+    out: Path = typer.Option(..., "--out", metavar="FILE",
+                             help="Where to write the picture (PNG; the suffix picks the format)."),
     rows: Optional[str] = typer.Option(None, "--rows", metavar="A:B", help="Draw only rows A .. B-1."),
     k: Optional[int] = K, param: List[str] = PARAM, floor_planner: Optional[str] = FLOOR_PLANNER,
 ):

@@ -14,7 +14,7 @@ from typing import List, Optional
 import typer
 from rich.table import Table
 
-from halo2py.cli.console import emit_json, err
+from halo2py.cli.console import emit_json, err, warn
 from halo2py.cli.prove import CIRCUIT, INPUTS, PARAM, PARAMS_FILE
 
 MIB = 1 << 20
@@ -24,22 +24,32 @@ def _mib(value) -> str:
     return "—" if value is None else f"{value / MIB:,.1f}"
 
 
+# Below this the measured heap is allocator noise and import-time buffers, and a relative error
+# (a k = 5 profile reads "+1032 %") says nothing about the model: show no percentage.
+MIN_MEASURED_FOR_ERROR = MIB
+
+
 def _error(measured, model) -> str:
-    if not measured or model is None:
+    if not measured or measured < MIN_MEASURED_FOR_ERROR or model is None:
         return "—"
     return f"{(model - measured) / measured:+.1%}"
 
 
 def profile(
     circuit: str = CIRCUIT,
-    strategy: str = typer.Option("chunked", "--strategy", help="Quotient strategy name or file.py:Class."),
-    out: Path = typer.Option(..., "--out", help="Directory for capture.bin, flamegraph.html, profile.json."),
-    k: Optional[int] = typer.Option(None, "--k", help="log2 of the rows (default: the circuit's k)."),
+    strategy: str = typer.Option("chunked", "--strategy", metavar="NAME",
+                                 help="Quotient strategy name or file.py:Class."),
+    out: Path = typer.Option(..., "--out", metavar="DIR",
+                             help="Directory for capture.bin, flamegraph.html, profile.json."),
+    k: Optional[int] = typer.Option(None, "--k", metavar="K", help="log2 of the rows (default: the circuit's k)."),
     param: List[str] = PARAM, inputs: Optional[str] = INPUTS, params: Optional[str] = PARAMS_FILE,
-    multiopen: str = typer.Option("shplonk", "--multiopen", help="Multiopen scheme: gwc or shplonk."),
-    seed: int = typer.Option(0, "--seed", help="UNSAFE deterministic randomness (profiles compare proofs)."),
-    flamegraph: bool = typer.Option(True, "--flamegraph/--no-flamegraph", help="Render memray's flamegraph HTML."),
-    as_json: bool = typer.Option(False, "--json", help="Print the measurements as one JSON object."),
+    multiopen: str = typer.Option("shplonk", "--multiopen", metavar="gwc|shplonk",
+                                  help="Multiopen scheme: gwc or shplonk."),
+    seed: int = typer.Option(0, "--seed", metavar="N",
+                             help="UNSAFE deterministic randomness (profiles compare proofs)."),
+    flamegraph: bool = typer.Option(True, "--flamegraph/--no-flamegraph", metavar="",
+                                    help="Render memray's flamegraph HTML."),
+    as_json: bool = typer.Option(False, "--json", metavar="", help="Print the measurements as one JSON object."),
 ):
     """Prove CIRCUIT under memray: time and exact heap peak per phase, model beside it."""
     import json
@@ -49,7 +59,7 @@ def profile(
 
     instance = pipeline.build_circuit(circuit, k, param, inputs)
     result = profile_proof(instance, params, strategy, multiopen, seed, out,
-                           warn=None if as_json else lambda t: err.print(f"[yellow]{t}[/]", highlight=False))
+                           warn=None if as_json else warn)
     (out / "profile.json").write_text(json.dumps(result, indent=2))
     if flamegraph:
         html = out / "flamegraph.html"
@@ -74,19 +84,24 @@ def profile(
 
 def compare(
     circuit: str = CIRCUIT,
-    strategies: str = typer.Option("legacy,chunked", "--strategies", help="Comma-separated strategy names or files."),
-    k: List[int] = typer.Option([], "--k", help="log2 of the rows; repeat for several sizes."),
+    strategies: str = typer.Option("legacy,chunked", "--strategies", metavar="NAME,…",
+                                   help="Comma-separated strategy names or files."),
+    k: List[int] = typer.Option([], "--k", metavar="K", help="log2 of the rows; repeat for several sizes."),
     param: List[str] = PARAM, inputs: Optional[str] = INPUTS, params: Optional[str] = PARAMS_FILE,
-    multiopen: str = typer.Option("shplonk", "--multiopen", help="Multiopen scheme: gwc or shplonk."),
-    seed: int = typer.Option(0, "--seed", help="UNSAFE shared seed, so proofs can be compared byte for byte."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Keep the captures here (default: a temp dir)."),
-    plot: Optional[Path] = typer.Option(None, "--plot", help="Write a PNG: heap over time (one k) or peak vs k."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
+    multiopen: str = typer.Option("shplonk", "--multiopen", metavar="gwc|shplonk",
+                                  help="Multiopen scheme: gwc or shplonk."),
+    seed: int = typer.Option(0, "--seed", metavar="N",
+                             help="UNSAFE shared seed, so proofs can be compared byte for byte."),
+    out: Optional[Path] = typer.Option(None, "--out", metavar="DIR",
+                                       help="Keep the captures here (default: a temp dir)."),
+    plot: Optional[Path] = typer.Option(None, "--plot", metavar="FILE",
+                                        help="Write a PNG: heap over time (one k) or peak vs k."),
+    as_json: bool = typer.Option(False, "--json", metavar="", help="Print one JSON object on stdout."),
     copies: int = typer.Option(1, "--copies", metavar="N", help="Circuit copies per proof."),
 ):
     """Profile CIRCUIT with each strategy in a fresh process; check the proofs are identical."""
     from halo2py.errors import InputError
-    from halo2py.profiling.compare import compare as run_compare, model_error
+    from halo2py.profiling.compare import compare as run_compare
     from halo2py.quotient.registry import load
 
     names = [s.strip() for s in strategies.split(",") if s.strip()]
@@ -124,7 +139,7 @@ def compare(
                 q = r["phases"].get("quotient", {})
                 table.add_row(str(c["k"]), r["strategy"], f"{r['seconds']:.2f}", _mib(q.get("peak_bytes")),
                               _mib(r["peak_bytes"]), _mib(r["model_peak_bytes"]),
-                              f"{model_error(r['peak_bytes'], r['model_peak_bytes']):+.1%}",
+                              _error(r["peak_bytes"], r["model_peak_bytes"]),
                               "[green]✓[/]" if c["identical"] else "[red]✗[/]")
         err.print(table)
         if plot:

@@ -14,22 +14,22 @@ from typing import List, Optional
 import typer
 from rich.table import Table
 
+from halo2py.cli import conform
 from halo2py.cli.console import emit_json, err, out
+from halo2py.cli.console import warn as _warn
+from halo2py.cli.files import check_output, write_output
 
-CIRCUIT = typer.Argument(..., help="A registered circuit name or path/to/file.py[:Class].")
-K = typer.Option(None, "--k", help="log2 of the rows (default: the circuit's k).")
-PARAM = typer.Option([], "--param", help="Circuit parameter name=value (repeatable).")
-INPUTS = typer.Option(None, "--inputs", help="Private inputs as a JSON object.")
-PARAMS_FILE = typer.Option(None, "--params", help="halo2 KZG params file (default: cached dev params, unsafe).")
+CIRCUIT = typer.Argument(..., metavar="CIRCUIT", help="A registered circuit name or path/to/file.py[:Class].")
+K = typer.Option(None, "--k", metavar="K", help="log2 of the rows (default: the circuit's k).")
+PARAM = typer.Option([], "--param", metavar="NAME=VALUE", help="Circuit parameter name=value (repeatable).")
+INPUTS = typer.Option(None, "--inputs", metavar="JSON|FILE", help="Private inputs as a JSON object.")
+PARAMS_FILE = typer.Option(None, "--params", metavar="FILE",
+                           help="halo2 KZG params file (default: cached dev params, unsafe).")
 DIALECT = typer.Option(None, "--dialect", metavar="NAME",
                        help="halo2 generation to speak: pse (default), scroll-legacy, scroll-v1.1 … "
                             "(`halo2py dialects`).")
 FLOOR_PLANNER = typer.Option(None, "--floor-planner", metavar="NAME",
                              help="Override the circuit's floor planner: simple or v1.")
-
-
-def _warn(text: str) -> None:
-    err.print(f"[bold yellow]{text}[/]", highlight=False, soft_wrap=True)
 
 
 def phase_table(title: str, timer) -> Table:
@@ -43,20 +43,11 @@ def phase_table(title: str, timer) -> Table:
 
 
 def _check_output(path: Path, what: str) -> None:
-    """Fail before the slow work when the output's directory is missing, not after it."""
-    from halo2py.errors import InputError
-
-    if not path.parent.is_dir():
-        raise InputError(f"cannot write {what} {path}: no such directory {path.parent}")
+    check_output(path, what)  # a directory or a missing one fails before the slow work
 
 
 def _write(path: Path, data: bytes, what: str) -> None:
-    from halo2py.errors import InputError
-
-    try:
-        path.write_bytes(data)
-    except OSError as exc:
-        raise InputError(f"cannot write {what} {path}: {exc.strerror or exc}") from None
+    write_output(path, data, what)  # whole or not at all: a Ctrl-C leaves no partial file
 
 
 class _ProgressListener:
@@ -77,17 +68,20 @@ COPIES = typer.Option(1, "--copies", metavar="N",
 def prove(
     circuit: str = CIRCUIT, k: Optional[int] = K, param: List[str] = PARAM, inputs: Optional[str] = INPUTS,
     params: Optional[str] = PARAMS_FILE,
-    strategy: str = typer.Option("chunked", "--strategy", help="Quotient strategy name or file.py:Class."),
-    multiopen: str = typer.Option("shplonk", "--multiopen", help="Multiopen scheme: gwc or shplonk."),
-    seed: Optional[int] = typer.Option(None, "--seed", help="UNSAFE: deterministic randomness (tests, comparisons)."),
+    strategy: str = typer.Option("chunked", "--strategy", metavar="NAME",
+                                 help="Quotient strategy name or file.py:Class."),
+    multiopen: str = typer.Option("shplonk", "--multiopen", metavar="gwc|shplonk",
+                                  help="Multiopen scheme: gwc or shplonk."),
+    seed: Optional[int] = typer.Option(None, "--seed", metavar="N",
+                                        help="UNSAFE: deterministic randomness (tests, comparisons)."),
     rng: Optional[str] = typer.Option(None, "--rng", metavar="NAME",
                                       help="Randomness: os (default) or halo2-test (UNSAFE: halo2's test RNG, to "
                                            "reproduce Rust halo2's proofs byte for byte)."),
-    out: Path = typer.Option(Path("proof.bin"), "--out", help="Where to write the proof file."),
+    out: Path = typer.Option(Path("proof.bin"), "--out", metavar="FILE", help="Where to write the proof file."),
     halo2_out: Optional[Path] = typer.Option(None, "--halo2-out", metavar="FILE",
                                              help="Also write the raw halo2 transcript (the bytes Rust halo2 writes)."),
-    no_check: bool = typer.Option(False, "--no-check", help="Skip the MockProver check of the witness."),
-    as_json: bool = typer.Option(False, "--json", help="Print a JSON summary on stdout."),
+    no_check: bool = typer.Option(False, "--no-check", metavar="", help="Skip the MockProver check of the witness."),
+    as_json: bool = typer.Option(False, "--json", metavar="", help="Print a JSON summary on stdout."),
     dialect: Optional[str] = DIALECT, floor_planner: Optional[str] = FLOOR_PLANNER, copies: int = COPIES,
     pk: Optional[Path] = typer.Option(None, "--pk", metavar="FILE",
                                       help="A proving key file from `halo2py keygen --out-pk` (skips keygen)."),
@@ -99,10 +93,6 @@ def prove(
 
     pipeline.check_options(strategy, multiopen, dialect)
     pipeline.proving_scalars(seed, rng)  # a bad --rng / --seed combination fails before any work
-    if seed is not None:
-        _warn(UNSAFE_SEED_WARNING)
-    if rng == "halo2-test":
-        _warn(UNSAFE_XORSHIFT_WARNING)
     _check_output(out, "proof file")
     if halo2_out is not None:
         _check_output(halo2_out, "raw transcript")
@@ -110,6 +100,10 @@ def prove(
     kk = circuits[0].params.k
     proving_key = pipeline.read_proving_key(str(pk), circuits[0]) if pk is not None else None
     setup_params = pipeline.obtain_params(kk, params, warn=_warn)
+    if seed is not None:  # the UNSAFE notices come after every argument check, so a typo is reported alone
+        _warn(UNSAFE_SEED_WARNING)
+    if rng == "halo2-test":
+        _warn(UNSAFE_XORSHIFT_WARNING)
     timer = PhaseTimer([_ProgressListener()] if not as_json else [])
     try:
         outcome = pipeline.prove(circuits, setup_params, strategy, multiopen, seed, not no_check, timer, dialect, rng,
@@ -143,12 +137,14 @@ def verify(
                                                     "instead of a proof file; give --k, --multiopen, --copies."),
     k: Optional[int] = K, param: List[str] = PARAM, inputs: Optional[str] = INPUTS,
     params: Optional[str] = PARAMS_FILE,
-    vk: Optional[str] = typer.Option(None, "--vk", help="Verifying key file (default: recompute from the circuit)."),
-    instances: Optional[str] = typer.Option(None, "--instances",
+    vk: Optional[str] = typer.Option(None, "--vk", metavar="FILE",
+                                     help="Verifying key file (default: recompute from the circuit)."),
+    instances: Optional[str] = typer.Option(None, "--instances", metavar="JSON|FILE",
                                             help="Public inputs JSON (default: those in the proof file, or the "
                                                  "circuit's own for a raw transcript)."),
-    multiopen: str = typer.Option("shplonk", "--multiopen", help="Multiopen scheme of a raw transcript."),
-    as_json: bool = typer.Option(False, "--json", help="Print a JSON verdict on stdout."),
+    multiopen: str = typer.Option("shplonk", "--multiopen", metavar="gwc|shplonk",
+                                  help="Multiopen scheme of a raw transcript."),
+    as_json: bool = typer.Option(False, "--json", metavar="", help="Print a JSON verdict on stdout."),
     dialect: Optional[str] = DIALECT, floor_planner: Optional[str] = FLOOR_PLANNER, copies: int = COPIES,
 ):
     """Verify a proof file (or a raw halo2 transcript) for CIRCUIT. Exit 0 valid, 1 invalid, 2 bad input."""
@@ -209,7 +205,7 @@ def keygen(
     out_pk: Optional[Path] = typer.Option(None, "--out-pk", metavar="FILE",
                                           help="Where to write the proving key (for `prove --pk`)."),
     dialect: Optional[str] = DIALECT, floor_planner: Optional[str] = FLOOR_PLANNER,
-    as_json: bool = typer.Option(False, "--json",
+    as_json: bool = typer.Option(False, "--json", metavar="",
                                  help="Print transcript_repr and halo2's pinned verifying key and constraint "
                                       "system texts as JSON on stdout."),
 ):
@@ -247,11 +243,19 @@ def keygen(
                    "pinned_constraint_system": circuit_constraint_system_text(vk.cs, vk.dialect)})
 
 
-def strategies(as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout.")):
-    """List the installed quotient strategies."""
+def strategies(
+    as_json: bool = typer.Option(False, "--json", metavar="", help="Print one JSON object on stdout."),
+    check: Optional[str] = typer.Option(None, "--check", metavar="SPEC",
+                                        help="Run the conformance check on a strategy (name or path/to/file.py:Class) "
+                                             "instead: exit 0 conforms, 1 does not."),
+):
+    """List the installed quotient strategies (or check that one conforms)."""
     from halo2py.errors import InputError
     from halo2py.quotient.registry import available, load
 
+    if check is not None:
+        conform.check(check, as_json)
+        return
     rows = []
     for name in sorted(available()):
         try:
@@ -267,7 +271,7 @@ def strategies(as_json: bool = typer.Option(False, "--json", help="Print one JSO
         out.print(f"[bold]{row['name']}[/]: {text}", highlight=False)
 
 
-def dialects(as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout.")):
+def dialects(as_json: bool = typer.Option(False, "--json", metavar="", help="Print one JSON object on stdout.")):
     """List the halo2 dialects (generations) halo2py speaks."""
     from halo2py.plonk.dialect import DEFAULT, DIALECTS
 

@@ -11,8 +11,9 @@ from halo2py.cli.console import err
 
 
 def regress(
-    baseline: Path = typer.Option(Path("benchmarks/baseline.json"), "--baseline", help="Baseline JSON file."),
-    update: bool = typer.Option(False, "--update", help="Record this run as the new baseline."),
+    baseline: Path = typer.Option(Path("benchmarks/baseline.json"), "--baseline", metavar="FILE",
+                                  help="Baseline JSON file."),
+    update: bool = typer.Option(False, "--update", metavar="", help="Record this run as the new baseline."),
 ):
     """Prove every registered circuit's regression cases with every strategy; fail on any regression."""
     from halo2py.errors import InputError

@@ -14,7 +14,8 @@ from typing import Optional
 
 import typer
 
-from halo2py.cli.console import emit_json, err
+from halo2py.cli.console import emit_json, err, warn
+from halo2py.cli.files import check_output
 
 UNSAFE_SETUP_WARNING = (
     "UNSAFE: these params come from a secret generated in this process; whoever ran it could "
@@ -26,32 +27,34 @@ UNSAFE_SECRET_WARNING = (
 )
 
 
-def _warn(text: str) -> None:
-    err.print(f"[bold yellow]{text}[/]", highlight=False, soft_wrap=True)
-
-
 def setup(
-    k: int = typer.Option(..., "--k", help="log2 of the number of points (params serve circuits up to 2^k rows)."),
-    out: Path = typer.Option(..., "--out", help="Where to write the params file (halo2 RawBytes format)."),
-    seed: Optional[int] = typer.Option(None, "--seed", help="UNSAFE: derive the secret from this seed (reproducible)."),
+    k: int = typer.Option(..., "--k", metavar="K",
+                          help="log2 of the number of points (params serve circuits up to 2^k rows)."),
+    out: Path = typer.Option(..., "--out", metavar="FILE",
+                             help="Where to write the params file (halo2 RawBytes format)."),
+    seed: Optional[int] = typer.Option(None, "--seed", metavar="N",
+                                       help="UNSAFE: derive the secret from this seed (reproducible)."),
     secret: str | None = typer.Option(
         None, "--unsafe-secret", metavar="S",
         help="UNSAFE: use τ = S itself (decimal or 0x hex), as halo2's unsafe_setup_with_s."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
+    as_json: bool = typer.Option(False, "--json", metavar="", help="Print one JSON object on stdout."),
 ):
     """Generate KZG params for 2^k rows (a toxic-waste setup: for development only)."""
-    from halo2py.commitment.params import ParamsKZG, raw_size
+    from halo2py.commitment.params import ParamsKZG, check_k, raw_size
     from halo2py.errors import InputError
     from halo2py.randomness import UNSAFE_SEED_WARNING, os_rng, seeded_rng
 
     if seed is not None and secret is not None:
         raise InputError("--seed and --unsafe-secret are exclusive: the secret is either drawn or given")
-    _warn(UNSAFE_SETUP_WARNING if secret is None else UNSAFE_SECRET_WARNING)
+    check_k(k)
+    check_output(out, "params file")
+    tau = None if secret is None else _parse_secret(secret)
+    warn(UNSAFE_SETUP_WARNING if secret is None else UNSAFE_SECRET_WARNING)  # after the checks: a typo alone
     if seed is not None:
-        _warn(UNSAFE_SEED_WARNING)
+        warn(UNSAFE_SEED_WARNING)
     t0 = time.perf_counter()
-    if secret is not None:
-        params = ParamsKZG.setup_with_secret(k, _parse_secret(secret))
+    if tau is not None:
+        params = ParamsKZG.setup_with_secret(k, tau)
     else:
         params = ParamsKZG.setup(k, os_rng() if seed is None else seeded_rng(seed, "setup"))
     t1 = time.perf_counter()

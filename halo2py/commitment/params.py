@@ -75,7 +75,7 @@ class ParamsKZG:
         τ = 0). ``rng``: callable nbytes -> bytes (default: the OS CSPRNG). UNSAFE for production:
         the process that runs this knows τ and could forge proofs.
         """
-        _check_k(k)
+        check_k(k)
         n = 1 << k
         while True:
             tau = Fr.to_ints(Fr.random(1, rng))[0]
@@ -94,7 +94,7 @@ class ParamsKZG:
         s must lie in [1, r) and not be an n-th root of unity (then L_i(s) would vanish for all i
         but one and the Lagrange basis would hold the identity, which halo2py's params refuse).
         """
-        _check_k(k)
+        check_k(k)
         if not isinstance(s, int) or not 0 < s < FR_MODULUS:
             raise InputError(f"the setup secret must be an integer in [1, r), got {s!r}")
         if pow(s, 1 << k, FR_MODULUS) == 1:
@@ -173,9 +173,11 @@ class ParamsKZG:
                 for chunk in self._chunks():
                     f.write(chunk)
             os.replace(tmp, path)
-        except OSError as exc:
+        except BaseException as exc:  # Ctrl-C included: never leave a partial file behind
             tmp.unlink(missing_ok=True)
-            raise InputError(f"cannot write params file {path}: {exc.strerror or exc}") from None
+            if isinstance(exc, OSError):
+                raise InputError(f"cannot write params file {path}: {exc.strerror or exc}") from None
+            raise
 
     @classmethod
     def read(cls, path, k: int | None = None, *, check: bool = True) -> "ParamsKZG":
@@ -237,7 +239,8 @@ class ParamsKZG:
         return params
 
 
-def _check_k(k: int) -> None:
+def check_k(k: int) -> None:
+    """Refuse a k outside what BN254's two-adicity allows (the CLI checks before its UNSAFE notices)."""
     if not isinstance(k, int) or not MIN_K <= k <= MAX_K:
         raise InputError(f"k must be an integer in [{MIN_K}, {MAX_K}], got {k!r}")
 

@@ -61,6 +61,7 @@ def plot_peaks(comparisons: list, path: Path) -> None:
         line, = ax.plot(ks, peaks, marker="o", label=f"{strategy} measured")
         ax.plot(ks, models, ls="--", color=line.get_color(), label=f"{strategy} model")
     ax.set_yscale("log", base=2)
+    ax.set_xticks(ks)  # k is an integer: no 12.5 ticks between the sizes measured
     ax.set_xlabel("k (n = 2^k rows)")
     ax.set_ylabel("peak heap (MiB)")
     ax.set_title(f"{comparisons[0]['circuit']}: peak heap vs k")

@@ -1,0 +1,73 @@
+"""Ctrl-C: one line "interrupted" on stderr, exit 130, and no partial or temporary output file."""
+
+import json
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from halo2py.cli.files import replacing, write_output
+from halo2py.errors import InputError
+
+
+def test_sigint_during_setup_exits_130_and_leaves_nothing(tmp_path):
+    out = tmp_path / "params.bin"
+    proc = subprocess.Popen([sys.executable, "-m", "halo2py", "setup", "--k", "16", "--out", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    first = proc.stderr.readline()  # the UNSAFE notice: the command is running, past its imports
+    assert "UNSAFE" in first
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 130, stderr
+    assert stderr.strip().splitlines() == ["interrupted"]
+    assert stdout == ""
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_interrupted_write_removes_its_temporary_file(tmp_path):
+    target = tmp_path / "proof.bin"
+    with pytest.raises(KeyboardInterrupt):
+        with replacing(target) as tmp:
+            tmp.write_bytes(b"half a proof")
+            raise KeyboardInterrupt
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_write_replaces_the_target_whole(tmp_path):
+    target = tmp_path / "proof.bin"
+    target.write_bytes(b"old")
+    write_output(target, b"new", "proof file")
+    assert target.read_bytes() == b"new" and list(tmp_path.iterdir()) == [target]
+    with pytest.raises(InputError, match="cannot write proof file"):
+        write_output(tmp_path / "missing" / "proof.bin", b"x", "proof file")
+
+
+def test_interrupted_params_write_removes_its_temporary_file(tmp_path, monkeypatch):
+    from halo2py.commitment.params import ParamsKZG
+
+    params = ParamsKZG.setup_with_secret(2, 2)
+
+    def cut_short():
+        yield b"\0" * 10
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(params, "_chunks", cut_short)
+    with pytest.raises(KeyboardInterrupt):
+        params.write(tmp_path / "params.bin")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_interrupt_with_json_is_one_json_failure(monkeypatch, capsys):
+    from halo2py import pipeline
+    from plonk_cases import run_main
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "build_circuit", interrupted)
+    code, out, err = run_main(monkeypatch, capsys, "check", "fibonacci", "--json")
+    assert code == 130 and err.strip() == "interrupted"
+    assert json.loads(out) == {"ok": False, "error": "interrupted", "exit_code": 130}
