@@ -1,35 +1,17 @@
 """Fibonacci in one region (icemelon's halo2-examples "fibonacci example 2"; README §4.6 of the
 halo2 vectors): a single advice column and the gate ``s · (a0 + a0[+1] − a0[+2])`` — rotations
-instead of copies; f(0), f(1) and f(9) are public.
+instead of copies; f(0), f(1) and f(9) are public. Inputs and public values as fibonacci1's.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from halo2py.circuits.fibonacci1 import STEPS, fibonacci
-from halo2py.frontend.circuit import Circuit, CircuitParams, param
+from halo2py.circuits.fibonacci1 import STEPS, Fibonacci1
 
 
-@dataclass
-class Fibonacci2Params(CircuitParams):
-    k: int = param(4, "log2 of the number of rows (n = 2^k)")
-
-
-class Fibonacci2(Circuit):
+class Fibonacci2(Fibonacci1):
     """f(0), f(1) public; a0[i+2] = a0[i] + a0[i+1] on rows 0..7; f(9) public."""
 
     name = "fibonacci2"
-    Params = Fibonacci2Params
-    inputs_help = {"a": "f(0) (default 1)", "b": "f(1) (default 1)"}
-    test_cases = ((4, ()),)
-
-    def sequence(self) -> list:
-        return fibonacci(self.input_int("a", 1), self.input_int("b", 1), STEPS + 2)
-
-    def instances(self) -> list:
-        f = self.sequence()
-        return [[f[0], f[1], f[-1]]]
 
     def configure(self, cs):
         a0 = cs.advice_column("a0")

@@ -276,6 +276,17 @@ def verifying_key(circuit, params, dialect: str | None = None):
     return keygen_vk(params, keygen_only.compiled, keygen_only.preprocessed, dialect_named(dialect))
 
 
+def _verifier_key(circuit, params, dialect: str | None, vk_path: str | None):
+    """The vk a verifier uses: read from ``vk_path`` (checked against the circuit), or rebuilt."""
+    if vk_path is None:
+        return verifying_key(circuit, params, dialect)
+    try:
+        data = Path(vk_path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read vk file {vk_path}: {exc.strerror or exc}") from None
+    return vk_from_bytes(data, compile_circuit(circuit), f"vk file {vk_path}")
+
+
 def verify(circuit, proof, params, vk_path: str | None = None, instances=None, dialect: str | None = None) -> None:
     """Check ``proof`` (a ProofFile) for ``circuit``; raises VerificationError/TranscriptError
     (exit 1) for an invalid proof and InputError (exit 2) for unusable inputs.
@@ -285,16 +296,9 @@ def verify(circuit, proof, params, vk_path: str | None = None, instances=None, d
     """
     if circuit.params.k != proof.k:
         raise InputError(f"the proof is for k = {proof.k} but the circuit is configured with k = {circuit.params.k}")
-    if vk_path is not None:
-        try:
-            data = Path(vk_path).read_bytes()
-        except OSError as exc:
-            raise InputError(f"cannot read vk file {vk_path}: {exc.strerror or exc}") from None
-        vk = vk_from_bytes(data, compile_circuit(circuit), f"vk file {vk_path}")
-        if vk.k != proof.k:
-            raise InputError(f"the vk is for k = {vk.k} but the proof is for k = {proof.k}")
-    else:
-        vk = verifying_key(circuit, params, dialect)
+    vk = _verifier_key(circuit, params, dialect, vk_path)
+    if vk.k != proof.k:
+        raise InputError(f"the vk is for k = {vk.k} but the proof is for k = {proof.k}")
     if vk.transcript_repr != proof.vk_digest:
         raise VerificationError("the proof was made for a different verifying key (circuit, k or params)")
     verify_proof(params, vk, proof.instances if instances is None else instances, proof.transcript, proof.multiopen,
@@ -308,15 +312,7 @@ def verify_raw(circuits: list, params, transcript: bytes, multiopen: str, instan
     own (``circuit.instances()``)."""
     if multiopen not in SCHEMES:
         raise InputError(f"unknown multiopen scheme {multiopen!r}; choose one of {', '.join(SCHEMES)}")
-    first = circuits[0]
-    if vk_path is not None:
-        try:
-            data = Path(vk_path).read_bytes()
-        except OSError as exc:
-            raise InputError(f"cannot read vk file {vk_path}: {exc.strerror or exc}") from None
-        vk = vk_from_bytes(data, compile_circuit(first), f"vk file {vk_path}")
-    else:
-        vk = verifying_key(first, params, dialect)
+    vk = _verifier_key(circuits[0], params, dialect, vk_path)
     if instances is None:
         instances = [c.instances() for c in circuits]
     elif len(circuits) == 1:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import List, Optional
 
 import typer
+from rich.markup import escape
 
 from halo2py.cli.console import emit_json, err, out
 
@@ -95,7 +96,7 @@ def circuits(as_json: bool = typer.Option(False, "--json", metavar="", help="Pri
             out.print(f"[bold]{entry['name']}[/]: [red]cannot load[/]", highlight=False)
             out.print(f"    {entry['error']}", markup=False, highlight=False)
             continue
-        out.print(f"[bold]{entry['name']}[/]: {entry['summary']}", highlight=False)
+        out.print(f"[bold]{escape(entry['name'])}[/]: {escape(entry['summary'])}", highlight=False)
         for p in entry["params"]:
             out.print(f"    --param {p['name']}={p['default']}  ({p['type']}) {p['help']}", markup=False,
                       highlight=False)
