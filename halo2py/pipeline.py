@@ -155,8 +155,11 @@ def prove(circuit, params, strategy: str = "chunked", multiopen: str = "shplonk"
 
     transcript = create_proof(params, pk, witnesses, quotient, multiopen, scalars, timer, next_phase)
     copies = len(circuits)
+    first = circuits[0]
+    settings = {"circuit": first.circuit_name(), "dialect": chosen.name, "floor_planner": first.floor_planner,
+                "params": {name: str(getattr(first.params, name)) for name, *_ in first.param_specs()}}
     proof = ProofFile(witnesses[0].k, multiopen, pk.vk.transcript_repr,
-                      instance_values[0] if copies == 1 else instance_values, transcript, copies)
+                      instance_values[0] if copies == 1 else instance_values, transcript, copies, settings)
     return ProveOutcome(proof, timer, quotient.peak_bytes, pk.vk)
 
 
@@ -276,6 +279,26 @@ def verifying_key(circuit, params, dialect: str | None = None):
     return keygen_vk(params, keygen_only.compiled, keygen_only.preprocessed, dialect_named(dialect))
 
 
+def _check_settings(circuit, recorded: dict, dialect: str | None) -> None:
+    """The statement is the verifier's: the circuit, its parameters, the dialect and the floor
+    planner come from the command line, never from the proof. The proof file records how it was
+    made only so that a mismatch is named — an invalid proof for this statement, exit 1 — instead
+    of surfacing as an anonymous key mismatch."""
+    if not recorded or recorded.get("circuit") != circuit.circuit_name():
+        return
+    ours = {"dialect": dialect_named(dialect).name, "floor_planner": circuit.floor_planner,
+            **{f"--param {name}": str(getattr(circuit.params, name)) for name, *_ in circuit.param_specs()
+               if name != "k"}}
+    theirs = {"dialect": recorded.get("dialect"), "floor_planner": recorded.get("floor_planner"),
+              **{f"--param {name}": value for name, value in (recorded.get("params") or {}).items() if name != "k"}}
+    differ = [key for key in ours if key in theirs and theirs[key] is not None and theirs[key] != ours[key]]
+    if differ:
+        made = ", ".join(f"{key} {theirs[key]}" for key in differ)
+        here = ", ".join(f"{key} {ours[key]}" for key in differ)
+        raise VerificationError(f"the proof was made with {made}; this verification uses {here} (pass the same "
+                                "flags to verify the statement the proof is for)")
+
+
 def _verifier_key(circuit, params, dialect: str | None, vk_path: str | None):
     """The vk a verifier uses: read from ``vk_path`` (checked against the circuit), or rebuilt."""
     if vk_path is None:
@@ -296,6 +319,7 @@ def verify(circuit, proof, params, vk_path: str | None = None, instances=None, d
     """
     if circuit.params.k != proof.k:
         raise InputError(f"the proof is for k = {proof.k} but the circuit is configured with k = {circuit.params.k}")
+    _check_settings(circuit, proof.settings, dialect)
     vk = _verifier_key(circuit, params, dialect, vk_path)
     if vk.k != proof.k:
         raise InputError(f"the vk is for k = {vk.k} but the proof is for k = {proof.k}")

@@ -138,3 +138,21 @@ def test_strategies_check_runs_the_conformance_helper(monkeypatch, capsys):
     assert code == 0 and "conforms" in out
     code, _, err = run_main(monkeypatch, capsys, "strategies", "--check", "nope")
     assert code == 2 and "unknown strategy" in err
+
+
+def test_a_forgotten_param_is_named_not_an_anonymous_key_mismatch(monkeypatch, capsys, tmp_path):
+    """The proof file records how it was made; verify never takes the statement from it (a prover
+    would pick its own), but names what differs: one rule, an invalid proof for this statement."""
+    import plonk_cases as cases
+
+    params = tmp_path / "p5.bin"
+    cases.params(5).write(params)
+    proof = tmp_path / "p.bin"
+    code, _, err = run_main(monkeypatch, capsys, "prove", "stress", "--k", "5", "--param", "lookups=0", "--seed", "1",
+                            "--params", str(params), "--out", str(proof))
+    assert code == 0, err
+    code, _, err = run_main(monkeypatch, capsys, "verify", "stress", "--params", str(params), "--proof", str(proof))
+    assert code == 1 and "--param lookups 0" in err and "--param lookups 1" in err
+    code, _, err = run_main(monkeypatch, capsys, "verify", "stress", "--params", str(params), "--proof", str(proof),
+                            "--param", "lookups=0")
+    assert code == 0, err

@@ -87,10 +87,12 @@ def test_proof_for_another_circuit_is_rejected():
     proof = cases.proof("fibonacci")
     params = cases.params(proof.k)
     for other in (cases.build("fibonacci", 4, ("terms=9",)), cases.build("range_check", 4, ("bits=3", "count=4"))):
-        with pytest.raises(VerificationError, match="different verifying key"):
+        with pytest.raises(VerificationError, match="different verifying key|the proof was made with"):
             pipeline.verify(other, proof, params)
+        with pytest.raises(VerificationError, match="different verifying key"):  # without the recorded settings
+            pipeline.verify(other, dataclasses.replace(proof, settings={}), params)
         other_digest = pipeline.verifying_key(other, params).transcript_repr
-        assert_invalid(other, dataclasses.replace(proof, vk_digest=other_digest), params, where=str(other))
+        assert_invalid(other, dataclasses.replace(proof, vk_digest=other_digest, settings={}), params, where=str(other))
 
 
 def test_instances_must_fit_the_usable_rows_and_be_canonical():

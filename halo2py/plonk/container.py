@@ -9,6 +9,8 @@ Layout (all integers little-endian):
   copies     u8       circuit copies in the proof (halo2's create_proof over several circuits)
   per copy:  u32 number of instance columns, then per column: u32 count, count × 32-byte Fr
   transcript u64 length, then the transcript bytes exactly as halo2's Blake2bWrite produces them
+  settings   u16 length, then a JSON object: how the proof was made — the circuit's name and
+             parameters, the dialect and the floor planner — so ``verify`` needs no repeated flags
 
 A file that does not parse as this container is bad input (exit 2); a container that parses but
 whose transcript does not verify is an invalid proof (exit 1). The header is not trusted: the
@@ -17,14 +19,15 @@ verifier recomputes the vk and compares digests, and the instances are absorbed 
 
 from __future__ import annotations
 
+import json
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from halo2py.arith.constants import FR_MODULUS
 from halo2py.errors import InputError
 
 MAGIC = b"H2PYPRF\0"
-CONTAINER_VERSION = 2
+CONTAINER_VERSION = 3
 SCHEMES = ("gwc", "shplonk")
 
 
@@ -40,6 +43,7 @@ class ProofFile:
     instances: list  # list of columns, each a list of canonical ints; with copies > 1, one such list per copy
     transcript: bytes
     copies: int = 1
+    settings: dict = field(default_factory=dict)  # circuit, params (name → value text), dialect, floor_planner
 
     def per_copy(self) -> list:
         return [self.instances] if self.copies == 1 else list(self.instances)
@@ -54,6 +58,9 @@ class ProofFile:
                 out.extend(v.to_bytes(32, "little") for v in column)
         out.append(struct.pack("<Q", len(self.transcript)))
         out.append(self.transcript)
+        settings = json.dumps(self.settings, sort_keys=True).encode()
+        out.append(struct.pack("<H", len(settings)))
+        out.append(settings)
         return b"".join(out)
 
     @classmethod
@@ -84,9 +91,16 @@ class ProofFile:
             per_copy.append(instances)
         length = struct.unpack("<Q", reader.take(8, "transcript length"))[0]
         transcript = reader.take(length, "transcript")
+        settings_length = struct.unpack("<H", reader.take(2, "settings length"))[0]
+        try:
+            settings = json.loads(reader.take(settings_length, "settings").decode())
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise ContainerError("proof file settings are not a JSON object") from None
+        if not isinstance(settings, dict) or not all(isinstance(v, (str, dict)) for v in settings.values()):
+            raise ContainerError("proof file settings are not a JSON object of names")
         if reader.remaining():
             raise ContainerError(f"proof file has {reader.remaining()} trailing bytes")
-        return cls(k, SCHEMES[scheme], digest, per_copy[0] if copies == 1 else per_copy, transcript, copies)
+        return cls(k, SCHEMES[scheme], digest, per_copy[0] if copies == 1 else per_copy, transcript, copies, settings)
 
 
 class _Reader:
