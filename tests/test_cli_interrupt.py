@@ -14,11 +14,13 @@ from halo2py.errors import InputError
 
 def test_sigint_during_setup_exits_130_and_leaves_nothing(tmp_path):
     out = tmp_path / "params.bin"
-    proc = subprocess.Popen([sys.executable, "-m", "halo2py", "setup", "--k", "16", "--out", str(out)],
+    # k = 20: seconds of work even on a quiet machine (k = 16 finished in 0.75 s there, before the
+    # signal); the signal comes 0.3 s after the command is past its imports
+    proc = subprocess.Popen([sys.executable, "-m", "halo2py", "setup", "--k", "20", "--out", str(out)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
     first = proc.stderr.readline()  # the UNSAFE notice: the command is running, past its imports
     assert "UNSAFE" in first
-    time.sleep(1.0)
+    time.sleep(0.3)
     proc.send_signal(signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=120)
     assert proc.returncode == 130, stderr
