@@ -88,11 +88,15 @@ class ConstraintSystem(CircuitShape):
         self._names: set[str] = set()
 
     # --- allocation ------------------------------------------------------------------------
-    def _column(self, kind: str, columns: list, name: str | None, phase: int = 0) -> Column:
-        name = name or f"{kind}_{len(columns)}"
+    def _claim(self, name: str) -> str:
+        """One namespace for columns, selectors and challenges (failure reports use the names)."""
         if name in self._names:
             raise InputError(f"column or selector name '{name}' is declared twice")
         self._names.add(name)
+        return name
+
+    def _column(self, kind: str, columns: list, name: str | None, phase: int = 0) -> Column:
+        name = self._claim(name or f"{kind}_{len(columns)}")
         column = Column(kind, len(columns), name, phase)
         columns.append(column)
         return column
@@ -132,10 +136,7 @@ class ConstraintSystem(CircuitShape):
         return self._selector(name, False)
 
     def _selector(self, name: str | None, simple: bool) -> Selector:
-        name = name or f"selector_{len(self.selectors)}"
-        if name in self._names:
-            raise InputError(f"column or selector name '{name}' is declared twice")
-        self._names.add(name)
+        name = self._claim(name or f"selector_{len(self.selectors)}")
         selector = Selector(len(self.selectors), name, simple)
         self.selectors.append(selector)
         return selector
@@ -145,10 +146,7 @@ class ConstraintSystem(CircuitShape):
         ``challenge_usable_after``): gates may use it, and later phases' witness may read it."""
         if not any(c.phase == phase for c in self.advice_columns):
             raise InputError(f"challenge_usable_after({phase}): no advice column is in phase {phase}")
-        name = name or f"challenge_{len(self.challenges)}"
-        if name in self._names:
-            raise InputError(f"column, selector or challenge name '{name}' is declared twice")
-        self._names.add(name)
+        name = self._claim(name or f"challenge_{len(self.challenges)}")
         challenge = Challenge(len(self.challenges), name, phase)
         self.challenges.append(challenge)
         return challenge
