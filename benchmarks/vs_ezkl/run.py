@@ -15,8 +15,10 @@ Each timed run is its own process under ``/usr/bin/time -v`` (wall, CPU %, max R
 programs alternate, the one going first swapping each round. Results are merged into
 ``results/vs_ezkl.json`` (raw runs per k; runs a newer one replaces move to "superseded") and
 ``results/vs_ezkl.md`` (medians).
-ezkl's time includes loading its proving key and SRS; halo2py's includes keygen (it has no
-proving-key file), loading the params and synthesis.
+ezkl's time includes loading its proving key and SRS. halo2py proves the way ezkl does, from a
+proving key made once (``halo2py keygen --out-pk``, then ``prove --pk``: loading the key, the
+params and synthesis included); ``--with-keygen`` adds a third program to the rotation, halo2py
+making its keys in the same process (the table's "incl. keygen" column).
 """
 
 from __future__ import annotations
@@ -185,24 +187,32 @@ def ezkl_verify(info: dict) -> bool:
 # --------------------------------------------------------------------------- halo2py side
 
 
+def _stress_args(info: dict) -> list[str]:
+    return [arg for name, value in info["stress"].items() for arg in ("--param", f"{name}={value}")]
+
+
 def prepare_halo2py(k: int, work: Path, h2: str) -> dict:
-    params = work / f"halo2py_k{k}.params"
+    """Params and the proving key, made once per k (as ezkl's are, by ``prepare_ezkl``)."""
+    params, pk = work / f"halo2py_k{k}.params", work / f"halo2py_k{k}.pk"
+    info = {"params": str(params), "pk": str(pk), "proof": str(work / f"halo2py_k{k}.proof"), "stress": dict(STRESS)}
     if not params.exists():
         subprocess.run([h2, "setup", "--k", str(k), "--out", str(params)], check=True, stdout=subprocess.DEVNULL)
-    return {"params": str(params), "proof": str(work / f"halo2py_k{k}.proof"), "stress": dict(STRESS)}
+    # always re-made: a key from an older halo2py would be refused by `prove --pk`
+    subprocess.run([h2, "keygen", "stress", "--k", str(k), *_stress_args(info), "--params", str(params),
+                    "--out-pk", str(pk)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return info
 
 
-def halo2py_cmd(k: int, info: dict, h2: str) -> list[str]:
-    cmd = [h2, "prove", "stress", "--k", str(k)]
-    for name, value in info["stress"].items():
-        cmd += ["--param", f"{name}={value}"]
-    return cmd + ["--strategy", "chunked", "--no-check", "--params", info["params"], "--out", info["proof"], "--json"]
+def halo2py_cmd(k: int, info: dict, h2: str, with_keygen: bool = False) -> list[str]:
+    """`halo2py prove` of the stress circuit from the proving key file, or making its keys first."""
+    key = [] if with_keygen else ["--pk", info["pk"]]
+    return [h2, "prove", "stress", "--k", str(k), *_stress_args(info), "--strategy", "chunked", "--no-check",
+            "--params", info["params"], *key, "--out", info["proof"], "--json"]
 
 
 def halo2py_verify(k: int, info: dict, h2: str) -> bool:
-    cmd = [h2, "verify", "stress", "--k", str(k), "--proof", info["proof"], "--params", info["params"]]
-    for name, value in info["stress"].items():
-        cmd += ["--param", f"{name}={value}"]
+    cmd = [h2, "verify", "stress", "--k", str(k), "--proof", info["proof"], "--params", info["params"],
+           *_stress_args(info)]
     return subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
 
 
@@ -264,8 +274,8 @@ def median(runs: list[dict], key: str) -> float:
 def table(results: dict) -> str:
     lines = [
         "| k | ezkl rows used | ezkl wall s | ezkl CPU s | ezkl CPU % | ezkl RSS MiB "
-        "| halo2py wall s | of which keygen s | halo2py CPU s | halo2py CPU % | halo2py RSS MiB "
-        "| wall halo2py/ezkl | CPU s halo2py/ezkl | RSS halo2py/ezkl | runs | load avg |",
+        "| halo2py --pk wall s | halo2py CPU s | halo2py CPU % | halo2py RSS MiB "
+        "| wall halo2py/ezkl | CPU s halo2py/ezkl | RSS halo2py/ezkl | halo2py incl. keygen wall s | runs | load avg |",
         "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for k in sorted(results, key=int):
@@ -274,14 +284,16 @@ def table(results: dict) -> str:
         et, ht = median(e, "wall"), median(h, "wall")
         ec, hc = median(e, "cpu_s"), median(h, "cpu_s")
         em, hm = median(e, "max_rss_kb") / 1024, median(h, "max_rss_kb") / 1024
-        kg = [x["phases_s"]["keygen"] for x in h if "keygen" in x.get("phases_s", {})]
-        kgs = f"{statistics.median(kg):.1f}" if kg else "–"
-        loads = [x["load1_before"] for x in e + h]
+        if r.get("halo2py", {}).get("proving_key") != "file":
+            continue  # runs of an older benchmark that made the keys in the proving process
+        kg = r["runs"].get("halo2py+keygen", [])
+        kgs = f"{median(kg, 'wall'):.1f}" if kg else "–"
+        loads = [x["load1_before"] for x in e + h + kg]
         lines.append(
             f"| {k} | {r['ezkl']['num_rows']} / {1 << int(k)} ({100 * r['ezkl']['rows_used']:.0f} %) "
             f"| {et:.1f} | {ec:.1f} | {median(e, 'cpu_pct'):.0f} | {em:.0f} "
-            f"| {ht:.1f} | {kgs} | {hc:.1f} | {median(h, 'cpu_pct'):.0f} | {hm:.0f} "
-            f"| {ht / et:.2f} | {hc / ec:.2f} | {hm / em:.2f} | {len(e)} + {len(h)} "
+            f"| {ht:.1f} | {hc:.1f} | {median(h, 'cpu_pct'):.0f} | {hm:.0f} "
+            f"| {ht / et:.2f} | {hc / ec:.2f} | {hm / em:.2f} | {kgs} | {len(e)} + {len(h)} "
             f"| {min(loads):.1f}–{max(loads):.1f} |"
         )
     return "\n".join(lines)
@@ -318,6 +330,8 @@ def main() -> None:
     ap.add_argument("--halo2py", default=str(REPO / ".venv" / "bin" / "halo2py"))
     ap.add_argument("--work", default=str(HERE / "work"), help="models, keys, SRS, proofs (git-ignored)")
     ap.add_argument("--results", default=str(HERE / "results"))
+    ap.add_argument("--with-keygen", action="store_true",
+                    help="also time halo2py making its keys in the proving process (no --pk)")
     ap.add_argument("--no-verify-halo2py", dest="verify_halo2py", action="store_false",
                     help="skip `halo2py verify` of the last proof (it recomputes the verifying key)")
     a = ap.parse_args()
@@ -336,17 +350,19 @@ def main() -> None:
         ez = prepare_ezkl(k, work)
         print(f"   widths {ez['widths']}, {ez['num_rows']} rows ({100 * ez['rows_used']:.0f} %), "
               f"shape {ez['circuit_size']}, vk fixed commitments {ez['vk_fixed_commitments']}", flush=True)
-        print(f"== k = {k}: preparing halo2py (params)", flush=True)
+        print(f"== k = {k}: preparing halo2py (params, proving key)", flush=True)
         h2 = prepare_halo2py(k, work, a.halo2py)
         cmds = {"ezkl": ezkl_cmd(ez), "halo2py": halo2py_cmd(k, h2, a.halo2py)}
-        runs = {"ezkl": [], "halo2py": []}
+        if a.with_keygen:
+            cmds["halo2py+keygen"] = halo2py_cmd(k, h2, a.halo2py, with_keygen=True)
+        runs = {name: [] for name in cmds}
         for i in range(a.runs):
-            order = ["ezkl", "halo2py"] if i % 2 == 0 else ["halo2py", "ezkl"]
+            order = list(cmds) if i % 2 == 0 else list(reversed(cmds))
             for name in order:
                 r = timed(cmds[name])
                 r["round"] = i
                 runs[name].append(r)
-                print(f"   round {i} {name:8s} {r['wall']:7.2f} s  CPU {r['cpu_pct']:4.0f} %  "
+                print(f"   round {i} {name:14s} {r['wall']:7.2f} s  CPU {r['cpu_pct']:4.0f} %  "
                       f"RSS {r['max_rss_kb'] / 1024:6.0f} MiB  (load {r['load1_before']})", flush=True)
         ez_ok = ezkl_verify(ez)
         h2_ok = halo2py_verify(k, h2, a.halo2py) if a.verify_halo2py else None
@@ -355,9 +371,10 @@ def main() -> None:
             raw.setdefault("superseded", {}).setdefault(str(k), []).append(raw["results"][str(k)])
         raw["results"][str(k)] = {
             "ezkl": {key: v for key, v in ez.items() if key != "files"},
-            "halo2py": {"stress": h2["stress"]},
+            "halo2py": {"stress": h2["stress"], "proving_key": "file"},
             "commands": {"ezkl_prove": "ezkl.prove(witness, compiled, pk, proof, srs_path) in a fresh python",
-                         "halo2py_prove": " ".join(Path(c).name if c == a.halo2py else c for c in cmds["halo2py"])},
+                         **{f"{name}_prove": " ".join(Path(c).name if c == a.halo2py else c for c in cmds[name])
+                            for name in cmds if name != "ezkl"}},
             "ezkl_proof_verifies": ez_ok,
             "halo2py_proof_verifies": h2_ok,
             "runs": runs,
