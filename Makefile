@@ -48,6 +48,7 @@ EZKL_VERSION ?= 23.0.5
 EZKL_ONNX_VERSION ?= 1.23.2
 K ?= 14 16 18
 RUNS ?= 3
+EZKL_ARGS ?=
 
 $(EZKL_VENV)/.installed:
 	$(PYTHON) -m venv $(EZKL_VENV)
@@ -55,8 +56,8 @@ $(EZKL_VENV)/.installed:
 	$(EZKL_VENV)/bin/python -m pip install -q ezkl==$(EZKL_VERSION) onnx==$(EZKL_ONNX_VERSION) numpy==2.4.6
 	touch $@
 
-bench-ezkl: install $(EZKL_VENV)/.installed ## halo2py vs ezkl (own venv), alternating proofs per k: make bench-ezkl K="14 16" RUNS=3
-	$(EZKL_VENV)/bin/python benchmarks/vs_ezkl/run.py --k $(K) --runs $(RUNS) --halo2py $(abspath $(H2))
+bench-ezkl: install $(EZKL_VENV)/.installed ## halo2py vs ezkl (own venv), alternating proofs per k: make bench-ezkl K="14 16" RUNS=3 EZKL_ARGS=--with-keygen
+	$(EZKL_VENV)/bin/python benchmarks/vs_ezkl/run.py --k $(K) --runs $(RUNS) --halo2py $(abspath $(H2)) $(EZKL_ARGS)
 
 compare: install ## Legacy vs chunked on stress (plonk_api shape) at k = 16, with a heap-over-time plot
 	mkdir -p $(OUT)
