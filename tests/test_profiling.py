@@ -128,7 +128,40 @@ def test_profile_writes_a_flamegraph(tmp_path):
     assert (tmp_path / "capture.bin").stat().st_size > 0
     html = (tmp_path / "flamegraph.html").read_text()
     assert "memray" in html.lower()
-    assert json.loads((tmp_path / "profile.json").read_text())["strategy"] == "chunked"
+    result = json.loads((tmp_path / "profile.json").read_text())
+    assert result["strategy"] == "chunked"
+    quotient = result["phases"]["quotient"]
+    assert sum(quotient["model_components"].values()) == quotient["model_bytes"]
+    assert "model components by phase" in done.stderr and "quotient strategy buffers" in done.stderr
+
+
+def test_model_components_sum_to_each_phase():
+    """Every phase's prediction is the sum of its named components (what ``profile`` prints), on
+    every registered circuit's shape; the persistent terms are among them."""
+    for circuit, k, params in circuit_cases():
+        model = predict(_shape_of(circuit, k, params), "chunked")
+        assert set(model.components) == set(model.phases)
+        for phase, components in model.components.items():
+            assert sum(components.values()) == model.phases[phase], (circuit, phase)
+        assert model.components["quotient"]["quotient strategy buffers"] == model.terms["quotient_strategy"]
+        assert model.components["synthesis"]["SRS (g, g_lagrange)"] == model.terms["srs"]
+
+
+def test_components_table_lists_nonzero_components_beside_the_measured_peak():
+    from rich.console import Console
+
+    from halo2py.cli.profile import _components_table
+
+    model = predict(_shape(k=8, lookups=0), "legacy")
+    result = {"model_peak_bytes": model.total,
+              "phases": {name: {"peak_bytes": 2 * model.phases[name], "model_bytes": model.phases[name],
+                                "model_components": model.components[name]} for name in model.phases}}
+    result["phases"]["instances"] = {"peak_bytes": 1, "model_bytes": None, "model_components": None}
+    console = Console(record=True, width=300)
+    console.print(_components_table(result))
+    text = console.export_text()
+    assert "(KiB)" in text and "quotient strategy buffers" in text and "measured" in text
+    assert "lookup A′, S′" not in text and "instances" not in text  # no lookups; no model for instances
 
 
 @pytest.mark.parametrize("args", [["compare", "fibonacci", "--strategies", "nope"],

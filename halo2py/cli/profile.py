@@ -1,6 +1,8 @@
 """``halo2py profile`` (one proof under memray) and ``halo2py compare`` (strategies side by side).
 
-Both print the measured peak of each phase beside the analytic model's prediction.
+Both print the measured peak of each phase beside the analytic model's prediction; ``profile``
+also breaks each phase's prediction into the model's components (which columns in which basis,
+the SRS, the strategy's buffers, the runtime), so a measured peak can be read term by term.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+from rich import box
+from rich.measure import Measurement
 from rich.table import Table
 
 from halo2py.cli.console import emit_json, err, warn
@@ -33,6 +37,42 @@ def _error(measured, model) -> str:
     if not measured or measured < MIN_MEASURED_FOR_ERROR or model is None:
         return "—"
     return f"{(model - measured) / measured:+.1%}"
+
+
+def _components_table(result: dict) -> Table:
+    """Model components (rows) by phase (columns), then the model's sum and the measured peak of
+    each phase: where the prediction of a phase comes from, beside what was measured there."""
+    phases = {name: ph for name, ph in result["phases"].items() if ph.get("model_components")}
+    rows: dict = {}  # component -> None, in first-appearance order across the phases
+    for ph in phases.values():
+        rows.update({name: None for name, value in ph["model_components"].items() if value})
+    # KiB for a small proof, where every MiB figure would read 0.0
+    unit, scale = ("MiB", MIB) if result["model_peak_bytes"] >= 10 * MIB else ("KiB", 1 << 10)
+
+    def fmt(value) -> str:
+        return f"{value / scale:,.1f}" if value else ""
+
+    table = Table(title=f"model components by phase ({unit}); the measured peak below", box=box.SIMPLE_HEAD)
+    table.add_column("component", no_wrap=True)
+    for name in phases:
+        table.add_column(name.replace(" ", "\n"), justify="right")  # "advice commit" on two lines: narrow
+    for row in rows:
+        table.add_row(row, *(fmt(ph["model_components"].get(row)) for ph in phases.values()))
+    table.add_section()
+    table.add_row("[bold]model[/]", *(fmt(ph["model_bytes"]) for ph in phases.values()))
+    table.add_row("[bold]measured[/]", *(fmt(ph["peak_bytes"]) for ph in phases.values()))
+    table.add_row("model error", *(_error(ph["peak_bytes"], ph["model_bytes"]) for ph in phases.values()))
+    return table
+
+
+def _print_wide(table: Table) -> None:
+    """Print at the table's natural width, even past the console's: in a log (80 columns) a
+    narrower table would fold names and figures mid-word."""
+    from rich.console import Console
+
+    width = Measurement.get(err, err.options.update_width(10_000), table).maximum
+    wide = Console(stderr=True, soft_wrap=True, width=max(err.width, width)) if width > err.width else err
+    wide.print(table)
 
 
 def profile(
@@ -78,6 +118,7 @@ def profile(
     table.add_row("[bold]proof[/]", f"{result['seconds']:.2f}", _mib(result["peak_bytes"]),
                   _mib(result["model_peak_bytes"]), _error(result["peak_bytes"], result["model_peak_bytes"]))
     err.print(table)
+    _print_wide(_components_table(result))
     err.print(f"peak RSS {_mib(result['peak_rss_bytes'])} MiB; capture {result['capture']}"
               + (f"; flamegraph {result['flamegraph']}" if flamegraph else ""), highlight=False)
 
