@@ -69,7 +69,7 @@ def test_help_shows_metavars_not_python_types(monkeypatch, capsys):
     monkeypatch.setenv("COLUMNS", "200")
     expected = {("prove",): {"--k": "K", "--param": "NAME=VALUE", "--inputs": "JSON|FILE", "--params": "FILE",
                              "--strategy": "NAME", "--seed": "N", "--multiopen": "gwc|shplonk", "--out": "FILE"},
-                ("compare",): {"--k": "K", "--out": "DIR", "--strategies": "NAME,…", "--plot": "FILE"},
+                ("compare",): {"--k": "K[,K…]", "--out": "DIR", "--strategies": "NAME,…", "--plot": "FILE"},
                 ("setup",): {"--k": "K", "--out": "FILE", "--seed": "N"},
                 ("bench", "msm"): {"--k": "K", "--runs": "N", "--threads": "N"}}
     for command, metavars in expected.items():

@@ -194,16 +194,56 @@ def test_model_error_is_hidden_below_a_mebibyte():
     assert _error(2 * MIB, None) == "—"
 
 
-def test_peak_plot_over_several_k_has_integer_k_ticks(tmp_path, monkeypatch):
-    import matplotlib.pyplot as plt
+EZKL_RESULTS = {"results": {str(k): {"date_utc": "2026-12-01 15:18",
+                                        "runs": {"ezkl": [{"rc": 0, "max_rss_kb": 1000 * k},
+                                                          {"rc": 0, "max_rss_kb": 1000 * k + 2},
+                                                          {"rc": 1, "max_rss_kb": 1}]}}
+                               for k in (5, 6, 18)}}
 
-    from halo2py.profiling.plot import plot_peaks
 
-    figures = []
-    monkeypatch.setattr(plt, "close", figures.append)
+def test_peak_plot_over_several_k_has_integer_k_ticks_and_ezkl_beside():
+    from halo2py.profiling.plot import EzklPoints, peaks_figure
+
     comparisons = [{"circuit": "stress", "k": k,
-                    "results": [{"strategy": "legacy", "peak_bytes": k << 20, "model_peak_bytes": k << 20}]}
+                    "results": [{"strategy": "legacy", "peak_bytes": k << 20, "model_peak_bytes": k << 20,
+                                 "peak_rss_bytes": 20 * k << 20}]}
                    for k in (10, 11, 12)]
-    plot_peaks(comparisons, tmp_path / "peaks.png")
-    assert list(figures[0].axes[0].get_xticks()) == [10, 11, 12]
-    assert (tmp_path / "peaks.png").stat().st_size > 0
+    ezkl = EzklPoints({11: 300 << 20, 12: 600 << 20, 18: 9000 << 20}, ("2026-12-01",))
+    fig = peaks_figure(comparisons, ezkl)
+    ax = fig.axes[0]
+    assert list(ax.get_xticks()) == [10, 11, 12]  # ezkl's k = 18 is not among the sizes measured
+    assert ax.get_yscale() == "log"  # 10 MiB … 600 MiB spans more than a decade
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert "ezkl (Rust halo2), measured 2026-12-01: peak RSS" in labels and "legacy: peak RSS" in labels
+
+
+def test_ezkl_results_are_read_and_bad_files_are_one_line(tmp_path):
+    from halo2py.errors import InputError
+    from halo2py.profiling.plot import read_ezkl_results
+
+    good = tmp_path / "vs_ezkl.json"
+    good.write_text(json.dumps(EZKL_RESULTS))
+    points = read_ezkl_results(good)
+    assert points.rss_bytes[5] == 5001 * 1024 and points.dates == ("2026-12-01",)  # median of the good runs
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"results": {"14": {}}}')
+    for path in (bad, tmp_path / "missing.json"):
+        with pytest.raises(InputError):
+            read_ezkl_results(path)
+
+
+def test_compare_over_several_k_writes_the_peak_plot(tmp_path):
+    """The cheapest run there is: one strategy, a tiny circuit, two k given as a list."""
+    results = tmp_path / "vs_ezkl.json"
+    results.write_text(json.dumps(EZKL_RESULTS))
+    plot = tmp_path / "peaks.png"
+    done = _cli("compare", "fibonacci", "--k", "5,6", "--strategies", "chunked", "--json", "--plot", str(plot),
+                "--ezkl", str(results))
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert [c["k"] for c in data["comparisons"]] == [5, 6]
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    done = _cli("compare", "fibonacci", "--k", "5,x", "--strategies", "chunked")
+    assert done.returncode == 2 and "--k takes integers" in done.stderr and "Traceback" not in done.stderr
+    done = _cli("compare", "fibonacci", "--k", "5", "--ezkl", str(results))
+    assert done.returncode == 2 and "--ezkl" in done.stderr

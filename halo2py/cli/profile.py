@@ -123,11 +123,27 @@ def profile(
               + (f"; flamegraph {result['flamegraph']}" if flamegraph else ""), highlight=False)
 
 
+def _sizes(values: list) -> list:
+    """``--k 12,14,16`` or ``--k 12 --k 14``, as ``--strategies`` takes a list: the sizes in order, once each."""
+    from halo2py.errors import InputError
+
+    sizes = []
+    for item in (part.strip() for value in values for part in value.split(",")):
+        try:
+            size = int(item)
+        except ValueError:
+            raise InputError(f"--k takes integers (12 or 12,14,16), got {item!r}") from None
+        if size not in sizes:
+            sizes.append(size)
+    return sizes
+
+
 def compare(
     circuit: str = CIRCUIT,
     strategies: str = typer.Option("legacy,chunked", "--strategies", metavar="NAME,…",
                                    help="Comma-separated strategy names or files."),
-    k: List[int] = typer.Option([], "--k", metavar="K", help="log2 of the rows; repeat for several sizes."),
+    k: List[str] = typer.Option([], "--k", metavar="K[,K…]",
+                                help="log2 of the rows; several sizes comma-separated (12,14,16) or repeated."),
     param: List[str] = PARAM, inputs: Optional[str] = INPUTS, params: Optional[str] = PARAMS_FILE,
     multiopen: str = typer.Option("shplonk", "--multiopen", metavar="gwc|shplonk",
                                   help="Multiopen scheme: gwc or shplonk."),
@@ -137,6 +153,10 @@ def compare(
                                        help="Keep the captures here (default: a temp dir)."),
     plot: Optional[Path] = typer.Option(None, "--plot", metavar="FILE",
                                         help="Write a PNG: heap over time (one k) or peak vs k."),
+    ezkl: Optional[Path] = typer.Option(None, "--ezkl", metavar="FILE",
+                                        help="With --plot and several k: also draw ezkl's measured peak RSS from "
+                                             "a `make bench-ezkl` results file (benchmarks/vs_ezkl/results/"
+                                             "vs_ezkl.json)."),
     as_json: bool = typer.Option(False, "--json", metavar="", help="Print one JSON object on stdout."),
     copies: int = typer.Option(1, "--copies", metavar="N", help="Circuit copies per proof."),
 ):
@@ -150,19 +170,27 @@ def compare(
         raise InputError("--strategies needs at least one strategy")
     for name in names:
         load(name)  # fail fast, with one line, on an unknown strategy
+    sizes = _sizes(k)
+    ezkl_points = None
+    if ezkl is not None:
+        if plot is None or len(sizes) < 2:
+            raise InputError("--ezkl draws beside the peak-vs-k plot: give --plot FILE and several --k")
+        from halo2py.profiling.plot import read_ezkl_results
+
+        ezkl_points = read_ezkl_results(ezkl)  # a bad file fails before the slow runs
     with tempfile.TemporaryDirectory(prefix="halo2py-compare-") as tmp:
         root = out or Path(tmp)
         comparisons = [run_compare(circuit, names, root, k=kk, params=param, inputs=inputs, params_path=params,
                                    multiopen=multiopen, seed=seed, copies=copies,
                                    progress=None if as_json else lambda t: err.print(f"[dim]… {t}[/]"))
-                       for kk in (k or [None])]
+                       for kk in (sizes or [None])]
         if plot:
             from halo2py.profiling.plot import plot_peaks, plot_timeline
 
             if len(comparisons) == 1:
                 plot_timeline(comparisons[0], plot)
             else:
-                plot_peaks(comparisons, plot)
+                plot_peaks(comparisons, plot, ezkl_points)
     for c in comparisons:
         for r in c["results"]:
             r.pop("boundaries", None)
