@@ -33,7 +33,7 @@ def main() -> None:
     console = Console(stderr=True, soft_wrap=True)
     t0 = time.perf_counter()
     steps = len(WARM_MODULES)
-    if console.is_terminal:
+    if console.is_terminal and console.is_interactive:  # a bar redraws: only where it can
         columns = (TextColumn("compiling kernels"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                    TextColumn("{task.description}"))
         with Progress(*columns, console=console) as progress:

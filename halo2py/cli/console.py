@@ -35,7 +35,7 @@ def emit_json(obj) -> None:
 class PhaseProgress:
     """The proof's phases as they happen, on stderr (a ``halo2py.timing.PhaseTimer`` listener).
 
-    On an interactive terminal (or when rich is told it is one: ``TTY_INTERACTIVE=1``) a live
+    On an interactive terminal (or when rich is told stderr is one: ``TTY_COMPATIBLE=1``) a live
     display: a spinner on the current phase with its elapsed time, the finished phases with
     theirs; it is transient, since the phase table printed afterwards is the record. Anywhere else
     (a log, a pipe, a test capturing output) one plain line per phase the first time it starts —
@@ -61,7 +61,7 @@ class PhaseProgress:
         if name in self.seen:
             return
         self.seen.add(name)
-        if not self.console.is_interactive:
+        if not (self.console.is_terminal and self.console.is_interactive):  # a live display needs both
             self.console.print(f"[dim]… {escape(name)}[/]", highlight=False)
             return
         if self.progress is None:  # started at the first phase: a listener never attached draws nothing
