@@ -186,10 +186,11 @@ def test_compare_covers_several_copies_and_the_model_follows():
         assert abs(r["model_peak_bytes"] - r["peak_bytes"]) <= slack, r["strategy"]
 
 
-def test_model_error_is_hidden_below_a_mebibyte():
+def test_model_error_is_hidden_when_a_figure_is_below_a_mebibyte():
     from halo2py.cli.profile import MIB, _error
 
     assert _error(500_000, 5_660_000) == "—"  # a k = 5 figure: noise, not a model error
+    assert _error(MIB + MIB // 5, 650_000) == "—"  # an arena more than the model's runtime term
     assert _error(2 * MIB, 3 * MIB) == "+50.0%"
     assert _error(2 * MIB, None) == "—"
 

@@ -28,13 +28,14 @@ def _mib(value) -> str:
     return "—" if value is None else f"{value / MIB:,.1f}"
 
 
-# Below this the measured heap is allocator noise and import-time buffers, and a relative error
-# (a k = 5 profile reads "+1032 %") says nothing about the model: show no percentage.
-MIN_MEASURED_FOR_ERROR = MIB
+# Below this the heap is allocator noise and import-time buffers (one 1 MiB pymalloc arena more or
+# less), and a relative error (a k = 5 profile reads "+1032 %") says nothing about the model: when
+# either figure is this small, show no percentage.
+MIN_FIGURE_FOR_ERROR = MIB
 
 
 def _error(measured, model) -> str:
-    if not measured or measured < MIN_MEASURED_FOR_ERROR or model is None:
+    if not measured or model is None or min(measured, model) < MIN_FIGURE_FOR_ERROR:
         return "—"
     return f"{(model - measured) / measured:+.1%}"
 
