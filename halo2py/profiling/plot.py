@@ -97,7 +97,7 @@ def peaks_figure(comparisons: list, ezkl: EzklPoints | None = None):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from matplotlib.ticker import ScalarFormatter
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
     fig, ax = plt.subplots(figsize=(7.5, 4.8))
     strategies = [r["strategy"] for r in comparisons[0]["results"]]
@@ -118,7 +118,10 @@ def peaks_figure(comparisons: list, ezkl: EzklPoints | None = None):
             values += [v for _, v in points]
     if max(values) >= 10 * min(values):
         ax.set_yscale("log")
-        ax.yaxis.set_major_formatter(ScalarFormatter())  # 100, 1000 MiB rather than 10^2, 10^3
+        # 20, 50, 100, 200 MiB rather than 2×10^1 … : plain numbers at 1, 2, 5 per decade
+        ax.yaxis.set_major_locator(LogLocator(subs=(1, 2, 5)))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.yaxis.set_minor_formatter(NullFormatter())
     ax.set_xticks(ks)  # k is an integer: no 12.5 ticks between the sizes measured
     ax.set_xlabel("k (n = 2^k rows)")
     ax.set_ylabel("peak (MiB)")
