@@ -8,7 +8,6 @@ where a bar would print nothing until the end. The summary line goes to stdout.
 """
 
 import importlib
-import sys
 import time
 
 from rich.console import Console
@@ -50,7 +49,6 @@ def main() -> None:
             now = time.perf_counter()
             console.print(f"compiling kernels {i}/{steps}: {what} done in {now - t:.1f} s "
                           f"({_elapsed(now - t0)} elapsed)", highlight=False)
-            sys.stderr.flush()
     print(f"halo2py: kernels compiled and cached in {time.perf_counter() - t0:.1f} s")
 
 

@@ -25,6 +25,7 @@ from halo2py.cli import setup as setup_cmd
 from halo2py.cli.console import emit_json, err, printed_warnings
 from halo2py.errors import Halo2pyError
 
+
 class _HelpWithoutTypes:
     """Typer's help puts a Python type (``<bool>``, ``<str>``) in its type column for anything
     without a metavar: its own ``--help`` flag, and an argument, whose metavar is its name there
