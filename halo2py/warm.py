@@ -2,8 +2,9 @@
 
 ``make install`` runs ``python -m halo2py.warm``. Each layer exposes a ``warm()`` that calls
 its kernels on tiny inputs with the exact argument types used in production. On a fresh machine
-this takes minutes, so a progress bar (one step per module, with the elapsed time) on stderr shows
-it is working; the summary line goes to stdout.
+this takes minutes, so progress goes to stderr, one step per kernel group with its time and the
+elapsed total: a bar on a terminal, plain lines anywhere else (``make install`` piped to a log, CI),
+where a bar would print nothing until the end. The summary line goes to stdout.
 """
 
 import importlib
@@ -12,27 +13,42 @@ import time
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-# Modules with a ``warm()`` function, bottom layer first.
+# Modules with a ``warm()`` function, bottom layer first, and what each one compiles.
 WARM_MODULES = [
-    "halo2py.arith.warm",
-    "halo2py.curve.warm",
-    "halo2py.commitment.warm",
-    "halo2py.quotient.warm",
-    "halo2py.plonk.warm",
-    "halo2py.pipeline",  # a whole tiny proof: the protocol layer's kernels too
+    ("halo2py.arith.warm", "field arithmetic, NTT"),
+    ("halo2py.curve.warm", "G1, MSM"),
+    ("halo2py.commitment.warm", "KZG, multiopen, pairing"),
+    ("halo2py.quotient.warm", "constraint evaluation"),
+    ("halo2py.plonk.warm", "permutation cycles"),
+    ("halo2py.pipeline", "a tiny proof per strategy"),  # the protocol layer's kernels too
 ]
 
 
+def _elapsed(seconds: float) -> str:
+    return f"{int(seconds) // 60}:{int(seconds) % 60:02d}"
+
+
 def main() -> None:
+    console = Console(stderr=True, soft_wrap=True)
     t0 = time.perf_counter()
-    columns = (TextColumn("compiling kernels"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-               TextColumn("{task.description}"))
-    with Progress(*columns, console=Console(stderr=True)) as progress:
-        task = progress.add_task("", total=len(WARM_MODULES))
-        for name in WARM_MODULES:
-            progress.update(task, description=name)
+    steps = len(WARM_MODULES)
+    if console.is_terminal and console.is_interactive:  # a bar redraws: only where it can
+        columns = (TextColumn("compiling kernels"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   TextColumn("{task.description}"))
+        with Progress(*columns, console=console) as progress:
+            task = progress.add_task("", total=steps)
+            for name, what in WARM_MODULES:
+                progress.update(task, description=what)
+                importlib.import_module(name).warm()
+                progress.advance(task)
+    else:
+        for i, (name, what) in enumerate(WARM_MODULES, 1):
+            console.print(f"compiling kernels {i}/{steps}: {what} …", highlight=False)
+            t = time.perf_counter()
             importlib.import_module(name).warm()
-            progress.advance(task)
+            now = time.perf_counter()
+            console.print(f"compiling kernels {i}/{steps}: {what} done in {now - t:.1f} s "
+                          f"({_elapsed(now - t0)} elapsed)", highlight=False)
     print(f"halo2py: kernels compiled and cached in {time.perf_counter() - t0:.1f} s")
 
 

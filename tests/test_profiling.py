@@ -128,7 +128,40 @@ def test_profile_writes_a_flamegraph(tmp_path):
     assert (tmp_path / "capture.bin").stat().st_size > 0
     html = (tmp_path / "flamegraph.html").read_text()
     assert "memray" in html.lower()
-    assert json.loads((tmp_path / "profile.json").read_text())["strategy"] == "chunked"
+    result = json.loads((tmp_path / "profile.json").read_text())
+    assert result["strategy"] == "chunked"
+    quotient = result["phases"]["quotient"]
+    assert sum(quotient["model_components"].values()) == quotient["model_bytes"]
+    assert "model components by phase" in done.stderr and "quotient strategy buffers" in done.stderr
+
+
+def test_model_components_sum_to_each_phase():
+    """Every phase's prediction is the sum of its named components (what ``profile`` prints), on
+    every registered circuit's shape; the persistent terms are among them."""
+    for circuit, k, params in circuit_cases():
+        model = predict(_shape_of(circuit, k, params), "chunked")
+        assert set(model.components) == set(model.phases)
+        for phase, components in model.components.items():
+            assert sum(components.values()) == model.phases[phase], (circuit, phase)
+        assert model.components["quotient"]["quotient strategy buffers"] == model.terms["quotient_strategy"]
+        assert model.components["synthesis"]["SRS (g, g_lagrange)"] == model.terms["srs"]
+
+
+def test_components_table_lists_nonzero_components_beside_the_measured_peak():
+    from rich.console import Console
+
+    from halo2py.cli.profile import _components_table
+
+    model = predict(_shape(k=8, lookups=0), "legacy")
+    result = {"model_peak_bytes": model.total,
+              "phases": {name: {"peak_bytes": 2 * model.phases[name], "model_bytes": model.phases[name],
+                                "model_components": model.components[name]} for name in model.phases}}
+    result["phases"]["instances"] = {"peak_bytes": 1, "model_bytes": None, "model_components": None}
+    console = Console(record=True, width=300)
+    console.print(_components_table(result))
+    text = console.export_text()
+    assert "(KiB)" in text and "quotient strategy buffers" in text and "measured" in text
+    assert "lookup A′, S′" not in text and "instances" not in text  # no lookups; no model for instances
 
 
 @pytest.mark.parametrize("args", [["compare", "fibonacci", "--strategies", "nope"],
@@ -153,24 +186,65 @@ def test_compare_covers_several_copies_and_the_model_follows():
         assert abs(r["model_peak_bytes"] - r["peak_bytes"]) <= slack, r["strategy"]
 
 
-def test_model_error_is_hidden_below_a_mebibyte():
+def test_model_error_is_hidden_when_a_figure_is_below_a_mebibyte():
     from halo2py.cli.profile import MIB, _error
 
     assert _error(500_000, 5_660_000) == "—"  # a k = 5 figure: noise, not a model error
+    assert _error(MIB + MIB // 5, 650_000) == "—"  # an arena more than the model's runtime term
     assert _error(2 * MIB, 3 * MIB) == "+50.0%"
     assert _error(2 * MIB, None) == "—"
 
 
-def test_peak_plot_over_several_k_has_integer_k_ticks(tmp_path, monkeypatch):
-    import matplotlib.pyplot as plt
+EZKL_RESULTS = {"results": {str(k): {"date_utc": "2026-12-01 15:18",
+                                        "runs": {"ezkl": [{"rc": 0, "max_rss_kb": 1000 * k},
+                                                          {"rc": 0, "max_rss_kb": 1000 * k + 2},
+                                                          {"rc": 1, "max_rss_kb": 1}]}}
+                               for k in (5, 6, 18)}}
 
-    from halo2py.profiling.plot import plot_peaks
 
-    figures = []
-    monkeypatch.setattr(plt, "close", figures.append)
+def test_peak_plot_over_several_k_has_integer_k_ticks_and_ezkl_beside():
+    from halo2py.profiling.plot import EzklPoints, peaks_figure
+
     comparisons = [{"circuit": "stress", "k": k,
-                    "results": [{"strategy": "legacy", "peak_bytes": k << 20, "model_peak_bytes": k << 20}]}
+                    "results": [{"strategy": "legacy", "peak_bytes": k << 20, "model_peak_bytes": k << 20,
+                                 "peak_rss_bytes": 20 * k << 20}]}
                    for k in (10, 11, 12)]
-    plot_peaks(comparisons, tmp_path / "peaks.png")
-    assert list(figures[0].axes[0].get_xticks()) == [10, 11, 12]
-    assert (tmp_path / "peaks.png").stat().st_size > 0
+    ezkl = EzklPoints({11: 300 << 20, 12: 600 << 20, 18: 9000 << 20}, ("2026-12-01",))
+    fig = peaks_figure(comparisons, ezkl)
+    ax = fig.axes[0]
+    assert list(ax.get_xticks()) == [10, 11, 12]  # ezkl's k = 18 is not among the sizes measured
+    assert ax.get_yscale() == "log"  # 10 MiB … 600 MiB spans more than a decade
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert "ezkl (Rust halo2), measured 2026-12-01: peak RSS" in labels and "legacy: peak RSS" in labels
+
+
+def test_ezkl_results_are_read_and_bad_files_are_one_line(tmp_path):
+    from halo2py.errors import InputError
+    from halo2py.profiling.plot import read_ezkl_results
+
+    good = tmp_path / "vs_ezkl.json"
+    good.write_text(json.dumps(EZKL_RESULTS))
+    points = read_ezkl_results(good)
+    assert points.rss_bytes[5] == 5001 * 1024 and points.dates == ("2026-12-01",)  # median of the good runs
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"results": {"14": {}}}')
+    for path in (bad, tmp_path / "missing.json"):
+        with pytest.raises(InputError):
+            read_ezkl_results(path)
+
+
+def test_compare_over_several_k_writes_the_peak_plot(tmp_path):
+    """The cheapest run there is: one strategy, a tiny circuit, two k given as a list."""
+    results = tmp_path / "vs_ezkl.json"
+    results.write_text(json.dumps(EZKL_RESULTS))
+    plot = tmp_path / "peaks.png"
+    done = _cli("compare", "fibonacci", "--k", "5,6", "--strategies", "chunked", "--json", "--plot", str(plot),
+                "--ezkl", str(results))
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert [c["k"] for c in data["comparisons"]] == [5, 6]
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    done = _cli("compare", "fibonacci", "--k", "5,x", "--strategies", "chunked")
+    assert done.returncode == 2 and "--k takes integers" in done.stderr and "Traceback" not in done.stderr
+    done = _cli("compare", "fibonacci", "--k", "5", "--ezkl", str(results))
+    assert done.returncode == 2 and "--ezkl" in done.stderr

@@ -11,6 +11,7 @@ import sys
 
 import typer
 from rich.markup import escape
+from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from halo2py import __version__
 from halo2py.cli import bench
@@ -24,8 +25,48 @@ from halo2py.cli import setup as setup_cmd
 from halo2py.cli.console import emit_json, err, printed_warnings
 from halo2py.errors import Halo2pyError
 
+
+class _HelpWithoutTypes:
+    """Typer's help puts a Python type (``<bool>``, ``<str>``) in its type column for anything
+    without a metavar: its own ``--help`` flag, and an argument, whose metavar is its name there
+    already. A help row should read as the user types it, so these get an empty type column."""
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.metavar = ""
+        return option
+
+    def get_params(self, ctx):
+        params = super().get_params(ctx)
+        for param in params:
+            if isinstance(param, TyperArgument) and param.metavar:
+                param.display_type_rich = lambda ctx: None
+        return params
+
+
+class _Command(_HelpWithoutTypes, TyperCommand):
+    pass
+
+
+class _Group(_HelpWithoutTypes, TyperGroup):
+    pass
+
+
+def _clean_help(typer_app: typer.Typer) -> None:
+    """Every command and group of ``typer_app`` renders its help with the classes above (set here,
+    once, so a command module registers its commands the plain way)."""
+    for info in typer_app.registered_commands:
+        if info.cls in (None, TyperCommand):  # a command that asked for its own class keeps it
+            info.cls = _Command
+    for group in typer_app.registered_groups:
+        group.cls = _Group
+        _clean_help(group.typer_instance)
+
+
 app = typer.Typer(
     name="halo2py",
+    cls=_Group,
     help="A halo2-style PLONKish prover with pluggable quotient strategies.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # witness values are secrets
@@ -39,6 +80,7 @@ prove_cmd.register(app)
 profile_cmd.register(app)
 regress_cmd.register(app)
 setup_cmd.register(app)
+_clean_help(app)
 
 
 def _version(value: bool):

@@ -30,3 +30,48 @@ def emit_json(obj) -> None:
     """One JSON object on stdout, nothing else."""
     sys.stdout.write(json.dumps(obj) + "\n")
     sys.stdout.flush()
+
+
+class PhaseProgress:
+    """The proof's phases as they happen, on stderr (a ``halo2py.timing.PhaseTimer`` listener).
+
+    On an interactive terminal (or when rich is told stderr is one: ``TTY_COMPATIBLE=1``) a live
+    display: a spinner on the current phase with its elapsed time, the finished phases with
+    theirs; it is transient, since the phase table printed afterwards is the record. Anywhere else
+    (a log, a pipe, a test capturing output) one plain line per phase the first time it starts —
+    no control characters, nothing rewritten. A context manager, so the live display is stopped
+    however the proof ends (an error, Ctrl-C).
+    """
+
+    def __init__(self, console: Console = err):
+        self.console = console
+        self.seen: set[str] = set()
+        self.progress = None
+        self.tasks: dict = {}
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+    def enter(self, name: str) -> None:
+        # Each phase is shown once, at its first start (a PhaseTimer phase may recur; its seconds add up).
+        if name in self.seen:
+            return
+        self.seen.add(name)
+        if not (self.console.is_terminal and self.console.is_interactive):  # a live display needs both
+            self.console.print(f"[dim]… {escape(name)}[/]", highlight=False)
+            return
+        if self.progress is None:  # started at the first phase: a listener never attached draws nothing
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self.progress = Progress(SpinnerColumn(finished_text="[green]✓[/]"), TextColumn("{task.description}"),
+                                     TimeElapsedColumn(), console=self.console, transient=True)
+            self.progress.start()
+        self.tasks[name] = self.progress.add_task(name, total=1)
+
+    def leave(self, name: str) -> None:
+        if self.progress is not None:
+            self.progress.update(self.tasks[name], completed=1)  # stops its clock, shows ✓

@@ -1,6 +1,8 @@
 """``halo2py profile`` (one proof under memray) and ``halo2py compare`` (strategies side by side).
 
-Both print the measured peak of each phase beside the analytic model's prediction.
+Both print the measured peak of each phase beside the analytic model's prediction; ``profile``
+also breaks each phase's prediction into the model's components (which columns in which basis,
+the SRS, the strategy's buffers, the runtime), so a measured peak can be read term by term.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+from rich import box
+from rich.measure import Measurement
 from rich.table import Table
 
 from halo2py.cli.console import emit_json, err, warn
@@ -24,15 +28,52 @@ def _mib(value) -> str:
     return "—" if value is None else f"{value / MIB:,.1f}"
 
 
-# Below this the measured heap is allocator noise and import-time buffers, and a relative error
-# (a k = 5 profile reads "+1032 %") says nothing about the model: show no percentage.
-MIN_MEASURED_FOR_ERROR = MIB
+# Below this the heap is allocator noise and import-time buffers (one 1 MiB pymalloc arena more or
+# less), and a relative error (a k = 5 profile reads "+1032 %") says nothing about the model: when
+# either figure is this small, show no percentage.
+MIN_FIGURE_FOR_ERROR = MIB
 
 
 def _error(measured, model) -> str:
-    if not measured or measured < MIN_MEASURED_FOR_ERROR or model is None:
+    if not measured or model is None or min(measured, model) < MIN_FIGURE_FOR_ERROR:
         return "—"
     return f"{(model - measured) / measured:+.1%}"
+
+
+def _components_table(result: dict) -> Table:
+    """Model components (rows) by phase (columns), then the model's sum and the measured peak of
+    each phase: where the prediction of a phase comes from, beside what was measured there."""
+    phases = {name: ph for name, ph in result["phases"].items() if ph.get("model_components")}
+    rows: dict = {}  # component -> None, in first-appearance order across the phases
+    for ph in phases.values():
+        rows.update({name: None for name, value in ph["model_components"].items() if value})
+    # KiB for a small proof, where every MiB figure would read 0.0
+    unit, scale = ("MiB", MIB) if result["model_peak_bytes"] >= 10 * MIB else ("KiB", 1 << 10)
+
+    def fmt(value) -> str:
+        return f"{value / scale:,.1f}" if value else ""
+
+    table = Table(title=f"model components by phase ({unit}); the measured peak below", box=box.SIMPLE_HEAD)
+    table.add_column("component", no_wrap=True)
+    for name in phases:
+        table.add_column(name.replace(" ", "\n"), justify="right")  # "advice commit" on two lines: narrow
+    for row in rows:
+        table.add_row(row, *(fmt(ph["model_components"].get(row)) for ph in phases.values()))
+    table.add_section()
+    table.add_row("[bold]model[/]", *(fmt(ph["model_bytes"]) for ph in phases.values()))
+    table.add_row("[bold]measured[/]", *(fmt(ph["peak_bytes"]) for ph in phases.values()))
+    table.add_row("model error", *(_error(ph["peak_bytes"], ph["model_bytes"]) for ph in phases.values()))
+    return table
+
+
+def _print_wide(table: Table) -> None:
+    """Print at the table's natural width, even past the console's: in a log (80 columns) a
+    narrower table would fold names and figures mid-word."""
+    from rich.console import Console
+
+    width = Measurement.get(err, err.options.update_width(10_000), table).maximum
+    wide = Console(stderr=True, soft_wrap=True, width=max(err.width, width)) if width > err.width else err
+    wide.print(table)
 
 
 def profile(
@@ -78,15 +119,32 @@ def profile(
     table.add_row("[bold]proof[/]", f"{result['seconds']:.2f}", _mib(result["peak_bytes"]),
                   _mib(result["model_peak_bytes"]), _error(result["peak_bytes"], result["model_peak_bytes"]))
     err.print(table)
+    _print_wide(_components_table(result))
     err.print(f"peak RSS {_mib(result['peak_rss_bytes'])} MiB; capture {result['capture']}"
               + (f"; flamegraph {result['flamegraph']}" if flamegraph else ""), highlight=False)
+
+
+def _sizes(values: list) -> list:
+    """``--k 12,14,16`` or ``--k 12 --k 14``, as ``--strategies`` takes a list: the sizes in order, once each."""
+    from halo2py.errors import InputError
+
+    sizes = []
+    for item in (part.strip() for value in values for part in value.split(",")):
+        try:
+            size = int(item)
+        except ValueError:
+            raise InputError(f"--k takes integers (12 or 12,14,16), got {item!r}") from None
+        if size not in sizes:
+            sizes.append(size)
+    return sizes
 
 
 def compare(
     circuit: str = CIRCUIT,
     strategies: str = typer.Option("legacy,chunked", "--strategies", metavar="NAME,…",
                                    help="Comma-separated strategy names or files."),
-    k: List[int] = typer.Option([], "--k", metavar="K", help="log2 of the rows; repeat for several sizes."),
+    k: List[str] = typer.Option([], "--k", metavar="K[,K…]",
+                                help="log2 of the rows; several sizes comma-separated (12,14,16) or repeated."),
     param: List[str] = PARAM, inputs: Optional[str] = INPUTS, params: Optional[str] = PARAMS_FILE,
     multiopen: str = typer.Option("shplonk", "--multiopen", metavar="gwc|shplonk",
                                   help="Multiopen scheme: gwc or shplonk."),
@@ -96,6 +154,10 @@ def compare(
                                        help="Keep the captures here (default: a temp dir)."),
     plot: Optional[Path] = typer.Option(None, "--plot", metavar="FILE",
                                         help="Write a PNG: heap over time (one k) or peak vs k."),
+    ezkl: Optional[Path] = typer.Option(None, "--ezkl", metavar="FILE",
+                                        help="With --plot and several k: also draw ezkl's measured peak RSS from "
+                                             "a `make bench-ezkl` results file (benchmarks/vs_ezkl/results/"
+                                             "vs_ezkl.json)."),
     as_json: bool = typer.Option(False, "--json", metavar="", help="Print one JSON object on stdout."),
     copies: int = typer.Option(1, "--copies", metavar="N", help="Circuit copies per proof."),
 ):
@@ -109,19 +171,27 @@ def compare(
         raise InputError("--strategies needs at least one strategy")
     for name in names:
         load(name)  # fail fast, with one line, on an unknown strategy
+    sizes = _sizes(k)
+    ezkl_points = None
+    if ezkl is not None:
+        if plot is None or len(sizes) < 2:
+            raise InputError("--ezkl draws beside the peak-vs-k plot: give --plot FILE and several --k")
+        from halo2py.profiling.plot import read_ezkl_results
+
+        ezkl_points = read_ezkl_results(ezkl)  # a bad file fails before the slow runs
     with tempfile.TemporaryDirectory(prefix="halo2py-compare-") as tmp:
         root = out or Path(tmp)
         comparisons = [run_compare(circuit, names, root, k=kk, params=param, inputs=inputs, params_path=params,
                                    multiopen=multiopen, seed=seed, copies=copies,
                                    progress=None if as_json else lambda t: err.print(f"[dim]… {t}[/]"))
-                       for kk in (k or [None])]
+                       for kk in (sizes or [None])]
         if plot:
             from halo2py.profiling.plot import plot_peaks, plot_timeline
 
             if len(comparisons) == 1:
                 plot_timeline(comparisons[0], plot)
             else:
-                plot_peaks(comparisons, plot)
+                plot_peaks(comparisons, plot, ezkl_points)
     for c in comparisons:
         for r in c["results"]:
             r.pop("boundaries", None)

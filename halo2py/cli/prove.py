@@ -15,7 +15,7 @@ import typer
 from rich.table import Table
 
 from halo2py.cli import conform
-from halo2py.cli.console import emit_json, err, out
+from halo2py.cli.console import PhaseProgress, emit_json, err, out
 from halo2py.cli.console import warn as _warn
 from halo2py.cli.files import check_output, write_output
 
@@ -48,16 +48,6 @@ def _check_output(path: Path, what: str) -> None:
 
 def _write(path: Path, data: bytes, what: str) -> None:
     write_output(path, data, what)  # whole or not at all: a Ctrl-C leaves no partial file
-
-
-class _ProgressListener:
-    """Prints each phase as it starts, so a long proof shows where it is."""
-
-    def enter(self, name: str) -> None:
-        err.print(f"[dim]… {name}[/]", highlight=False)
-
-    def leave(self, name: str) -> None:
-        pass
 
 
 COPIES = typer.Option(1, "--copies", metavar="N",
@@ -104,10 +94,11 @@ def prove(
         _warn(UNSAFE_SEED_WARNING)
     if rng == "halo2-test":
         _warn(UNSAFE_XORSHIFT_WARNING)
-    timer = PhaseTimer([_ProgressListener()] if not as_json else [])
     try:
-        outcome = pipeline.prove(circuits, setup_params, strategy, multiopen, seed, not no_check, timer, dialect, rng,
-                                 proving_key)
+        with PhaseProgress() as progress:
+            timer = PhaseTimer([progress] if not as_json else [])
+            outcome = pipeline.prove(circuits, setup_params, strategy, multiopen, seed, not no_check, timer, dialect,
+                                     rng, proving_key)
     except pipeline.UnsatisfiedWitness as exc:
         for failure in exc.failures[:20]:
             err.print(str(failure), highlight=False, markup=False, soft_wrap=True)

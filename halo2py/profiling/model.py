@@ -72,10 +72,16 @@ class ProofShape:
 
 @dataclass
 class MemoryModel:
-    """Predicted peak bytes per phase; ``total`` is the whole proof's predicted peak."""
+    """Predicted peak bytes per phase; ``total`` is the whole proof's predicted peak.
+
+    ``components[phase]`` names what the phase's peak is made of — columns by kind and basis, the
+    SRS, twiddles, the strategy's buffers, the runtime — and sums to ``phases[phase]`` exactly, so
+    ``halo2py profile`` can show a measured peak beside the terms that predict it.
+    """
 
     phases: dict = field(default_factory=dict)
     terms: dict = field(default_factory=dict)  # named persistent terms, in bytes
+    components: dict = field(default_factory=dict)  # phase -> {component name: bytes}
 
     @property
     def total(self) -> int:
@@ -88,44 +94,64 @@ def predict(shape: ProofShape, strategy) -> MemoryModel:
         strategy = load(strategy)
     s = shape
     V = ELEMENT_BYTES * s.n
-    terms = {
-        "runtime": RUNTIME_BYTES,
-        # g and g_lagrange: n affine G1 points each.
-        "srs": 2 * G1_AFFINE_BYTES * s.n,
-        # ω^j twiddles for size-n transforms: n/2 elements.
-        "twiddles": V // 2,
-        # The synthesised table: advice, fixed, instance values; int32 owner per advice/fixed
-        # cell and per selector cell; one byte per selector cell.
-        # (each copy is synthesised: its own fixed columns, owners and selectors too)
-        "assignment": V * (s.advice + s.copies * s.fixed + s.instance)
-        + (s.n * 4) * (s.advice + s.copies * (s.fixed + s.selectors)) + s.copies * s.n * s.selectors,
-        # Proving key: selector columns' values, fixed polynomials (coefficients; fixed values are
-        # shared with the assignment), σ values and polynomials, l0, l_last, l_active.
-        "proving_key": V * (s.selector_cols + (s.fixed + s.selector_cols) + 2 * s.permutation + 3),
-    }
-    base = terms["runtime"] + terms["srs"] + terms["twiddles"] + terms["assignment"]
-    held = base + terms["proving_key"]
     L, pg, SH = s.lookups, s.permutation_sets, s.shuffles
-    phases = {
+    # Held from synthesis on. The synthesised table: advice, fixed, instance values; int32 owner
+    # per advice/fixed cell and per selector cell; one byte per selector cell (each copy is
+    # synthesised: its own fixed columns, owners and selectors too). Advice values are blinded and
+    # turned into coefficients in place by the prover: they exist once.
+    table = {
+        "advice (values → coefficients)": V * s.advice,
+        "fixed (values)": V * s.copies * s.fixed,
+        "instance (values)": V * s.instance,
+        "cell owners, selector cells": (s.n * 4) * (s.advice + s.copies * (s.fixed + s.selectors))
+        + s.copies * s.n * s.selectors,
+    }
+    base = {
+        "runtime": RUNTIME_BYTES,
+        "SRS (g, g_lagrange)": 2 * G1_AFFINE_BYTES * s.n,  # n affine G1 points each
+        "twiddles ω^j, size n": V // 2,  # for size-n transforms: n/2 elements
+        **table,
+    }
+    # Proving key: selector columns' values, fixed polynomials (coefficients; fixed values are
+    # shared with the assignment), σ values and polynomials, l0, l_last, l_active.
+    key = {
+        "selector columns (values)": V * s.selector_cols,
+        "fixed, selector (coefficients)": V * (s.fixed + s.selector_cols),
+        "σ (values)": V * s.permutation,
+        "σ (coefficients)": V * s.permutation,
+        "l0, l_last, l_active": 3 * V,
+    }
+    held = {**base, **key}
+    assignment = sum(table.values())
+    lookup_columns = {"lookup A, S (compressed)": 2 * V * L, "lookup A′, S′": 2 * V * L}
+    products = {"permutation products Z": V * pg}
+    components = {
         "synthesis": base,
-        "keygen": held + V,  # one column of ω^j while σ is built
+        "keygen": {**held, "ω^j column while σ is built": V},
         "advice commit": held,
         # A′, S′ committed and the compressed A, S kept for Z; transient: the sort's keys
-        "lookups": held + V * (4 * L + (2 if L else 0)),
+        "lookups": {**held, **lookup_columns, "lookup sort keys (transient)": 2 * V if L else 0},
         # running products, plus ω^j and the ratio column while one is built
-        "permutation": held + V * (4 * L + pg + 2),
-        # A, S, A′, S′, the permutation products, and Z with its ratio column while one is built;
-        # then each shuffle's compressed A, S and ratio column beside the products made so far
-        "lookup products": held + V * (max(4 * L + 2, 3 * L + (3 if SH else 0) + SH) + pg),
+        "permutation": {**held, **lookup_columns, **products, "ω^j, ratio column (transient)": 2 * V},
     }
+    # A, S, A′, S′, the permutation products, and Z with its ratio column while one is built;
+    # then each shuffle's compressed A, S and ratio column beside the products made so far
+    if 4 * L + 2 >= 3 * L + (3 if SH else 0) + SH:
+        components["lookup products"] = {**held, **lookup_columns, **products,
+                                         "lookup Z, ratio column (transient)": 2 * V}
+    else:
+        components["lookup products"] = {**held, "lookup A′, S′": 2 * V * L, "lookup Z": V * L, **products,
+                                         "shuffle Z": V * SH, "shuffle A, S, ratio column (transient)": 3 * V}
     if s.phases > 1:  # a later phase re-synthesises the table; its advice columns are kept
-        phases["advice commit"] = held + terms["assignment"]
-    before_quotient = held + V * (3 * L + pg + SH)
-    extended_twiddles = V * s.e // 2
+        components["advice commit"] = {**held, "later phase's synthesised table": assignment}
+    before_quotient = {**held, "lookup A′, S′": 2 * V * L, "lookup Z": V * L, **products, "shuffle Z": V * SH,
+                       "vanishing random polynomial": V}
+    extended_twiddles = {"twiddles, extended domain": V * s.e // 2}
     strategy_bytes = strategy.model_bytes(s.quotient_shape())
-    phases["quotient"] = before_quotient + V + extended_twiddles + strategy_bytes
-    after_quotient = before_quotient + V * (1 + s.d - 1) + extended_twiddles
-    phases["evaluations"] = after_quotient
-    phases["multiopen"] = after_quotient + 2 * V  # h = Σ x^{ni} h_i and the opening's quotient
-    terms["quotient_strategy"] = strategy_bytes
-    return MemoryModel(phases, terms)
+    components["quotient"] = {**before_quotient, **extended_twiddles, "quotient strategy buffers": strategy_bytes}
+    components["evaluations"] = {**before_quotient, "h pieces (d − 1)": V * (s.d - 1), **extended_twiddles}
+    # h = Σ x^{ni} h_i and the opening's quotient
+    components["multiopen"] = {**components["evaluations"], "h, opening quotient": 2 * V}
+    terms = {"runtime": base["runtime"], "srs": base["SRS (g, g_lagrange)"], "twiddles": base["twiddles ω^j, size n"],
+             "assignment": assignment, "proving_key": sum(key.values()), "quotient_strategy": strategy_bytes}
+    return MemoryModel({name: sum(c.values()) for name, c in components.items()}, terms, components)

@@ -1,4 +1,5 @@
-"""Profile one proof: wall time and exact heap peak per phase, peak RSS, and the model beside it.
+"""Profile one proof: wall time and exact heap peak per phase, peak RSS, and the model beside it
+(each phase's predicted peak and the named components it is made of).
 
 Kernels are loaded (by a small proof of the same circuit) *before* tracking starts, so the capture
 holds the proof's own memory, not the JIT's. Params are read before tracking too, and the SRS they
@@ -78,7 +79,8 @@ def profile_proof(circuit, params_path: str | None, strategy: str, multiopen: st
         "proof_bytes": len(proof),
         "phases": {name: {"seconds": timer.seconds[name],
                           "peak_bytes": heap.phase_peak.get(name, 0) + srs_bytes,
-                          "model_bytes": model.phases.get(name)}
+                          "model_bytes": model.phases.get(name),
+                          "model_components": model.components.get(name)}
                    for name in timer.order},
         "boundaries": markers.boundaries,
         "capture": str(capture),
