@@ -1,5 +1,5 @@
-"""Progress on stderr: a live spinner only on a terminal, plain lines in captured output, and the
-kernel warm-up's steps."""
+"""Progress on stderr: a live spinner only on a terminal, plain lines in captured output (the
+kernel warm-up's lines: tests/test_warm.py)."""
 
 import io
 import os
@@ -47,13 +47,3 @@ def test_on_a_terminal_the_phases_are_a_transient_live_display():
         assert all(task.finished for task in progress.progress.tasks)
     assert "quotient" in screen.getvalue() and "… " not in screen.getvalue()
 
-
-def test_warm_prints_a_line_per_kernel_group_when_not_a_terminal():
-    from halo2py.warm import WARM_MODULES
-
-    done = subprocess.run([sys.executable, "-m", "halo2py.warm"], capture_output=True, text=True, env=_plain_env())
-    assert done.returncode == 0, done.stderr
-    assert "kernels compiled and cached" in done.stdout and not CONTROL.search(done.stderr)
-    finished = [line for line in done.stderr.splitlines() if " done in " in line]
-    assert len(finished) == len(WARM_MODULES), done.stderr
-    assert all(re.search(r"done in \d+\.\d s \(\d+:\d\d elapsed\)$", line) for line in finished), finished

@@ -152,7 +152,7 @@ def test_components_table_lists_nonzero_components_beside_the_measured_peak():
 
     from halo2py.cli.profile import _components_table
 
-    model = predict(_shape(k=8, lookups=0), "legacy")
+    model = predict(_shape(k=5, lookups=0), "legacy")  # under 1 MiB: KiB
     result = {"model_peak_bytes": model.total,
               "phases": {name: {"peak_bytes": 2 * model.phases[name], "model_bytes": model.phases[name],
                                 "model_components": model.components[name]} for name in model.phases}}

@@ -47,11 +47,12 @@ def _components_table(result: dict) -> Table:
     rows: dict = {}  # component -> None, in first-appearance order across the phases
     for ph in phases.values():
         rows.update({name: None for name, value in ph["model_components"].items() if value})
-    # KiB for a small proof, where every MiB figure would read 0.0
-    unit, scale = ("MiB", MIB) if result["model_peak_bytes"] >= 10 * MIB else ("KiB", 1 << 10)
+    # Small proofs in finer units, so that no component reads 0.0
+    total = result["model_peak_bytes"]
+    unit, scale, digits = ("KiB", 1 << 10, 1) if total < MIB else ("MiB", MIB, 2 if total < 100 * MIB else 1)
 
     def fmt(value) -> str:
-        return f"{value / scale:,.1f}" if value else ""
+        return f"{value / scale:,.{digits}f}" if value else ""
 
     table = Table(title=f"model components by phase ({unit}); the measured peak below", box=box.SIMPLE_HEAD)
     table.add_column("component", no_wrap=True)
