@@ -17,7 +17,14 @@ _THREADS = typer.Option(None, "--threads", metavar="N", help="Numba worker threa
 _RUNS = typer.Option(5, "--runs", metavar="N", help="Timed runs; the median is reported.")
 _JSON = typer.Option(False, "--json", metavar="", help="Print one JSON object on stdout instead of a table.")
 
+_IFMA = typer.Option(None, "--ifma/--no-ifma", metavar="",
+                     help="AVX-512 IFMA field kernels (default: where the CPU has them, HALO2PY_IFMA=0 off).")
+
 _MAX_FIELD_N = 1 << 26
+
+
+def _onoff(flag: bool) -> str:
+    return "on" if flag else "off"
 
 
 @app.command("field")
@@ -98,6 +105,7 @@ def msm_cmd(
     threads: int | None = _THREADS,
     runs: int = typer.Option(3, "--runs", metavar="N", help="Timed runs; the median is reported."),
     glv: bool = typer.Option(True, "--glv/--no-glv", metavar="", help="Split scalars with the GLV endomorphism."),
+    ifma: bool | None = _IFMA,
     json_out: bool = _JSON,
 ):
     """Milliseconds per G1 multi-scalar multiplication of 2^k random points and Fr scalars."""
@@ -106,18 +114,19 @@ def msm_cmd(
     used = use_threads(threads)
     from halo2py.arith.field import Fr
     from halo2py.curve import G1, msm
-    from halo2py.curve.msm import window_bits
+    from halo2py.curve.msm import use_ifma, window_bits
 
+    ifma = use_ifma(ifma)
     bases, scalars = G1.random(1 << k), Fr.random(1 << k)
-    timing = measure(lambda: msm(bases, scalars, glv=glv), runs)
+    timing = measure(lambda: msm(bases, scalars, glv=glv, ifma=ifma), runs)
     window = window_bits(1 << k, glv)
     if json_out:
         emit_json({"op": "msm", "k": k, "threads": used, "runs": runs, "window": window, "glv": glv,
-                   "median_ms": timing.median * 1e3, "min_ms": timing.best * 1e3})
+                   "ifma": ifma, "median_ms": timing.median * 1e3, "min_ms": timing.best * 1e3})
         return
     from rich.table import Table
 
-    err.print(f"msm of 2^{k} G1 points (Pippenger window c = {window}, GLV {'on' if glv else 'off'})")
+    err.print(f"msm of 2^{k} G1 points (Pippenger window c = {window}, GLV {_onoff(glv)}, IFMA {_onoff(ifma)})")
     table = Table()
     for col in ("k", "threads", "runs", "median ms", "min ms"):
         table.add_column(col, justify="right")
