@@ -8,8 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from numba import njit
 
-from halo2py.arith import ifma
-from halo2py.arith.constants import FQ
+from halo2py.arith import ifma, ntt, vector
+from halo2py.arith.constants import FQ, FR_MODULUS
+from halo2py.arith.field import Fq, Fr
 from halo2py.errors import InputError
 
 P = FQ.p
@@ -86,28 +87,69 @@ def test_pack_unpack_round_trip_and_limbs():
                                                for k in range(len(xs))]
 
 
+@pytest.fixture
+def fresh_switch():
+    ifma.set_enabled(None)
+    yield
+    ifma.set_enabled(None)
+
+
 @pytest.mark.parametrize(("env", "expect"), [("0", False), ("", None)])
-def test_switch(monkeypatch, env, expect):
+def test_switch(monkeypatch, fresh_switch, env, expect):
     monkeypatch.setenv("HALO2PY_IFMA", env)
-    ifma.enabled.cache_clear()
-    try:
-        assert ifma.enabled() is (ifma.cpu_has_ifma() if expect is None else expect)
-    finally:
-        ifma.enabled.cache_clear()
+    assert ifma.enabled() is (ifma.cpu_has_ifma() if expect is None else expect)
+    ifma.set_enabled(False)
+    assert ifma.enabled() is False
 
 
-def test_switch_rejects_bad_values(monkeypatch):
+def test_switch_rejects_bad_values(monkeypatch, fresh_switch):
     monkeypatch.setenv("HALO2PY_IFMA", "yes")
-    ifma.enabled.cache_clear()
-    try:
-        with pytest.raises(InputError, match="HALO2PY_IFMA must be 0 or 1"):
-            ifma.enabled()
-        monkeypatch.setenv("HALO2PY_IFMA", "1")
-        ifma.enabled.cache_clear()
-        if ifma.cpu_has_ifma():
-            assert ifma.enabled()
-        else:
-            with pytest.raises(InputError, match="no AVX-512 IFMA"):
-                ifma.enabled()
-    finally:
-        ifma.enabled.cache_clear()
+    with pytest.raises(InputError, match="HALO2PY_IFMA must be 0 or 1"):
+        ifma.enabled()
+    monkeypatch.setenv("HALO2PY_IFMA", "1")
+    ifma.set_enabled(None)
+    monkeypatch.setattr(ifma, "cpu_has_ifma", lambda: False)
+    with pytest.raises(InputError, match="no AVX-512 IFMA"):
+        ifma.enabled()
+    with pytest.raises(InputError, match="no AVX-512 IFMA"):
+        ifma.set_enabled(True)
+
+
+@needs_ifma
+@pytest.mark.parametrize("field", [Fr, Fq], ids=["Fr", "Fq"])
+def test_row_kernels_match_scalar_kernels(field):
+    """vec_mul/vec_scale (IFMA) against the scalar kernels, edge values included, tails too."""
+    p = field.modulus
+    rnd = random.Random(5)
+    for n in (8, 61, 1000):
+        xs = [rnd.randrange(p) for _ in range(n)]
+        ys = [rnd.randrange(p) for _ in range(n)]
+        for i, e in enumerate([0, 1, p - 1, p - 2, 1 << 252, (1 << 253) + 1]):
+            xs[i % n], ys[(3 * i) % n] = e % p, e % p
+        a, b = field.from_ints(xs), field.from_ints(ys)
+        one, two = field.zeros(n), field.zeros(n)
+        vector.vec_mul(a, b, one, field.m, field.minv)
+        vector.vec_mul_ifma(a, b, two, field.m, field.minv)
+        assert np.array_equal(one, two)
+        assert field.to_ints(two) == [x * y % p for x, y in zip(xs, ys)]
+        s = field.to_mont(rnd.randrange(p))
+        vector.vec_scale(a, s, one, field.m, field.minv)
+        vector.vec_scale_ifma(a, s, two, field.m, field.minv)
+        assert np.array_equal(one, two)
+        vector.vec_square(a, one, field.m, field.minv)
+        vector.vec_mul_ifma(a, a, a, field.m, field.minv)  # in place
+        assert np.array_equal(one, a)
+
+
+@needs_ifma
+@pytest.mark.parametrize("k", [3, 5, 13, 15])
+def test_ntt_ifma_matches_scalar(fresh_switch, k):
+    """Block stages (m < 8 scalar, m ≥ 8 IFMA) and streaming stages; forward and inverse."""
+    a = Fr.random(1 << k)
+    a[:2] = Fr.from_ints([0, FR_MODULUS - 1])
+    outs = []
+    for flag in (False, True):
+        ifma.set_enabled(flag)
+        outs.append((ntt.ntt(a.copy()), ntt.intt(a.copy()), ntt.coset_ntt(a.copy(), 7)))
+    for one, two in zip(*outs):
+        assert np.array_equal(one, two)

@@ -532,8 +532,8 @@ def msm(bases: np.ndarray, scalars: np.ndarray, *, window: int | None = None, gl
 
 
 def use_ifma(ifma: bool | None = None) -> bool:
-    """Whether ``msm(..., ifma=ifma)`` runs the IFMA batches; asking for them on a CPU without
-    IFMA is an error."""
+    """Whether ``msm(..., ifma=ifma)`` runs the IFMA batches: None = ``ifma.enabled()``; True on
+    a CPU without IFMA is an error."""
     if ifma is None:
         return ifma_enabled()
     if ifma and not cpu_has_ifma():
