@@ -17,9 +17,9 @@ no conversion is needed at the boundary: ``mul`` feeds a·16 (a shifted by four 
 < 2^260) into a five-round (2^260) Montgomery reduction, and 16ab/2^260 = ab/2^256. Results are
 canonical (< p), hence bit-identical to the scalar kernels'.
 
-Dispatch is at run time (``enabled``): the CPU must have AVX-512F and IFMA, and Numba must
-compile for it (``NUMBA_CPU_NAME``/``NUMBA_CPU_FEATURES`` unset, as Numba's cache keys on the
-host CPU); ``HALO2PY_IFMA=0`` turns IFMA off, ``HALO2PY_IFMA=1`` insists on it. A kernel that
+Dispatch is at run time (``enabled``): the CPU Numba compiles for (the host, or what
+``NUMBA_CPU_NAME``/``NUMBA_CPU_FEATURES`` say; Numba's cache keys on it) must have AVX-512F and
+IFMA; ``HALO2PY_IFMA=0`` turns IFMA off, ``HALO2PY_IFMA=1`` insists on it. A kernel that
 may use IFMA must not even be compiled on a CPU without it (LLVM cannot select the
 instruction), so callers keep the IFMA code in a specialization of their own (see ``msm``).
 """
