@@ -40,6 +40,17 @@ def test_intt_json_default_threads():
     assert obj["threads"] == numba.config.NUMBA_NUM_THREADS
 
 
+def test_ifma_flags_are_reported():
+    from halo2py.arith import ifma
+
+    for cmd in (["ntt", "--k", "4"], ["field", "--n", "16"]):
+        base = ["bench", *cmd, "--runs", "1", "--json"]
+        assert json.loads(invoke(*base).stdout)["ifma"] is ifma.enabled()
+        assert json.loads(invoke(*base, "--no-ifma").stdout)["ifma"] is False
+    assert "IFMA o" in invoke("bench", "ntt", "--k", "4", "--runs", "1").stderr
+    assert ifma.enabled() is ifma.cpu_has_ifma() or ifma.enabled() is False  # the switch was restored
+
+
 def test_ntt_table_goes_to_stderr():
     result = invoke("bench", "ntt", "--k", "5", "--runs", "2")
     assert result.stdout == ""

@@ -14,6 +14,7 @@ from py_ecc import optimized_bn128 as bn
 import halo2py.curve.msm  # noqa: F401  (the module, shadowed by the re-exported function)
 from halo2py.arith.constants import FQ, FR_MODULUS
 from halo2py.arith.field import Fq, Fr
+from halo2py.arith.ifma import cpu_has_ifma
 from halo2py.curve import G1, glv, msm, vector
 
 R = FR_MODULUS
@@ -157,9 +158,11 @@ def test_tasks_sum_to_the_msm(split, c, batch, plan):
     else:
         cuts = [(0, 1), (1, items // 3), (items // 3, items)]
         tasks = np.array([(w, lo, hi) for w in range(msm_mod.window_count(c, split)) for lo, hi in cuts])
-    out = np.zeros((1, 12), dtype=np.uint64)
-    msm_mod.pippenger(bases, phix, prepared, split, c, batch, tasks, 2, np.zeros(1, dtype=np.int64), out)
-    assert G1.eq(out[0], expected(ks, logs))
+    for use_ifma in (None, True) if cpu_has_ifma() else (None,):  # scalar and IFMA batches
+        out = np.zeros((1, 12), dtype=np.uint64)
+        msm_mod.pippenger(bases, phix, prepared, split, c, batch, tasks, 2, np.zeros(1, dtype=np.int64), out,
+                          use_ifma)
+        assert G1.eq(out[0], expected(ks, logs))
 
 
 def test_plan_covers_every_window_once():

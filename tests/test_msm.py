@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 import halo2py.curve.msm  # noqa: F401  (the module, shadowed by the re-exported function)
 from halo2py.arith.constants import FR_MODULUS
 from halo2py.arith.field import Fr
+from halo2py.arith.ifma import cpu_has_ifma
 from halo2py.cli.app import app, main
 from halo2py.curve import G1, msm, msm_affine, vector
 from halo2py.curve._atomic import fetch_add
@@ -23,6 +24,9 @@ from halo2py.errors import InputError
 R = FR_MODULUS
 msm_mod = sys.modules["halo2py.curve.msm"]
 rnd = random.Random(7)
+# The scalar batch kernels, and the IFMA ones where the CPU has them (both against py_ecc).
+PATHS = pytest.mark.parametrize("ifma", [False, pytest.param(True, marks=pytest.mark.skipif(
+    not cpu_has_ifma(), reason="this CPU has no AVX-512 IFMA"))])
 
 
 def py_ecc_affine(pt) -> np.ndarray:
@@ -70,8 +74,9 @@ def test_msm_matches_naive_sum(n, glv):
     assert np.array_equal(msm_affine(bases, Fr.from_ints(ks)), expect)
 
 
+@PATHS
 @pytest.mark.parametrize("glv", [True, False])
-def test_repeated_and_identity_bases(glv):
+def test_repeated_and_identity_bases(glv, ifma):
     p = bn.multiply(bn.G1, rnd.randrange(1, R))
     q = bn.multiply(bn.G1, rnd.randrange(1, R))
     pool = [p, p, bn.neg(p), bn.Z1, q, p, bn.Z1, q, bn.neg(q)]
@@ -79,7 +84,7 @@ def test_repeated_and_identity_bases(glv):
     ks[1] = ks[0]
     ks[2] = ks[0]  # P·k + P·k − P·k: exercises doubling and cancellation in one bucket
     bases = np.stack([py_ecc_affine(b) for b in pool])
-    assert G1.eq(msm(bases, Fr.from_ints(ks), glv=glv), py_ecc_affine(naive(pool, ks)))
+    assert G1.eq(msm(bases, Fr.from_ints(ks), glv=glv, ifma=ifma), py_ecc_affine(naive(pool, ks)))
 
 
 def test_degenerate_sums_are_identity():
@@ -105,18 +110,20 @@ def known_log_bases(n):
     return G1.batch_to_affine(out), [(a + i * b) % R for i in range(n)]
 
 
+@PATHS
 @pytest.mark.parametrize("glv", [True, False])
 @pytest.mark.parametrize("window", [None, 8, 13, 15])
-def test_large_msm_both_bucket_kinds(window, glv):
+def test_large_msm_both_bucket_kinds(window, glv, ifma):
     """n = 3000 with Jacobian buckets (c = 8) and batch-affine buckets (c ≥ 13, batches filled)."""
     bases, logs = known_log_bases(3000)
     ks = scalars_with_edges(3000)
     expect = py_ecc_affine(bn.multiply(bn.G1, sum(k * t for k, t in zip(ks, logs)) % R))
-    assert G1.eq(msm(bases, Fr.from_ints(ks), window=window, glv=glv), expect)
+    assert G1.eq(msm(bases, Fr.from_ints(ks), window=window, glv=glv, ifma=ifma), expect)
 
 
+@PATHS
 @pytest.mark.parametrize("glv", [True, False])
-def test_batch_affine_with_colliding_buckets(glv):
+def test_batch_affine_with_colliding_buckets(glv, ifma):
     """Few distinct bases and scalars: most additions hit a busy bucket (spill), double, or cancel."""
     pool, logs = known_log_bases(4)
     idx = [rnd.randrange(4) for _ in range(2500)]
@@ -127,7 +134,24 @@ def test_batch_affine_with_colliding_buckets(glv):
     total = sum(ks[i] * logs[idx[i]] for i in range(2500)) % R
     expect = py_ecc_affine(bn.multiply(bn.G1, total))
     assert msm_mod.batch_size(13) > 0
-    assert G1.eq(msm(bases, Fr.from_ints(ks), window=13, glv=glv), expect)
+    assert G1.eq(msm(bases, Fr.from_ints(ks), window=13, glv=glv, ifma=ifma), expect)
+
+
+@pytest.mark.skipif(not cpu_has_ifma(), reason="this CPU has no AVX-512 IFMA")
+@pytest.mark.parametrize("glv", [True, False])
+def test_ifma_and_scalar_paths_agree_limb_for_limb(glv):
+    """Random and repeated bases (doubling lanes), every bucket kind: the same Jacobian point."""
+    bases = np.concatenate([G1.random(3000), np.repeat(G1.random(8), 64, axis=0)])
+    scalars = Fr.random(bases.shape[0])
+    for window in (None, 10, 13, 16):
+        one = msm(bases, scalars, window=window, glv=glv, ifma=False)
+        assert np.array_equal(one, msm(bases, scalars, window=window, glv=glv, ifma=True))
+
+
+def test_ifma_on_a_cpu_without_it_is_an_error(monkeypatch):
+    monkeypatch.setattr(msm_mod, "cpu_has_ifma", lambda: False)
+    with pytest.raises(InputError, match="no AVX-512 IFMA"):
+        msm(G1.random(2), Fr.random(2), ifma=True)
 
 
 @given(st.integers(0, R - 1), st.integers(2, 20))
@@ -160,9 +184,12 @@ def test_bench_msm_cli(monkeypatch, capsys):
         assert obj["glv"] is True and obj["window"] == msm_mod.window_bits(32, True)
         off = CliRunner().invoke(app, args + ["--no-glv"])
         assert off.exit_code == 0 and json.loads(off.stdout)["glv"] is False
+        assert json.loads(off.stdout)["ifma"] is msm_mod.use_ifma()
+        scalar = CliRunner().invoke(app, args + ["--no-ifma"])
+        assert scalar.exit_code == 0 and json.loads(scalar.stdout)["ifma"] is False
         table = CliRunner().invoke(app, ["bench", "msm", "--k", "2", "--runs", "1"])
         assert table.exit_code == 0 and table.stdout == "" and "median ms" in table.stderr
-        assert "GLV on" in table.stderr
+        assert "GLV on" in table.stderr and "IFMA o" in table.stderr
     finally:
         numba.set_num_threads(before)
     monkeypatch.setattr(sys, "argv", ["halo2py", "bench", "msm", "--k", "25"])

@@ -9,7 +9,7 @@ import os
 
 import numpy as np
 
-from halo2py.arith import vector
+from halo2py.arith import ifma, vector
 from halo2py.arith.constants import FQ, FR, MontgomeryConstants, from_limbs, to_limbs
 from halo2py.errors import InputError
 
@@ -48,6 +48,23 @@ class PrimeField:
         if out.shape != a.shape:
             raise FieldError(f"{self.name} output shape {out.shape} != input shape {a.shape}")
         return out
+
+    @staticmethod
+    def _ifma(*arrays) -> bool:
+        """The IFMA kernels for these operands? (CPU and switch, C-contiguous rows, ≥ 8 rows.)"""
+        return arrays[0].shape[0] >= ifma.LANES and ifma.enabled() and all(x.flags.c_contiguous for x in arrays)
+
+    def _mul(self, a, b, out):
+        if self._ifma(a, b, out):
+            vector.vec_mul_ifma(a, b, out, self.m, self.minv)
+        else:
+            vector.vec_mul(a, b, out, self.m, self.minv)
+
+    def _scale(self, a, s, out):
+        if self._ifma(a, out):
+            vector.vec_scale_ifma(a, s, out, self.m, self.minv)
+        else:
+            vector.vec_scale(a, s, out, self.m, self.minv)
 
     def _pair(self, a, b):
         self.check(a)
@@ -91,12 +108,12 @@ class PrimeField:
     def to_montgomery(self, canonical: np.ndarray, out=None) -> np.ndarray:
         """Canonical limbs → Montgomery form (multiply by R^2, then one Montgomery reduction)."""
         out = self._out(canonical, out)
-        vector.vec_scale(canonical, self.c.r2_limbs, out, self.m, self.minv)
+        self._scale(canonical, self.c.r2_limbs, out)
         return out
 
     def from_montgomery(self, a: np.ndarray, out=None) -> np.ndarray:
         out = self._out(a, out)
-        vector.vec_scale(a, to_limbs(1), out, self.m, self.minv)
+        self._scale(a, to_limbs(1), out)
         return out
 
     def from_bytes(self, data: bytes) -> np.ndarray:
@@ -157,18 +174,21 @@ class PrimeField:
     def mul(self, a, b, out=None):
         self._pair(a, b)
         out = self._out(a, out)
-        vector.vec_mul(a, b, out, self.m, self.minv)
+        self._mul(a, b, out)
         return out
 
     def scale(self, a, s: int, out=None):
         """Multiply every element by the canonical int ``s``."""
         out = self._out(a, out)
-        vector.vec_scale(a, self.to_mont(s), out, self.m, self.minv)
+        self._scale(a, self.to_mont(s), out)
         return out
 
     def square(self, a, out=None):
         out = self._out(a, out)
-        vector.vec_square(a, out, self.m, self.minv)
+        if self._ifma(a, out):
+            vector.vec_mul_ifma(a, a, out, self.m, self.minv)
+        else:
+            vector.vec_square(a, out, self.m, self.minv)
         return out
 
     def pow(self, a, exponent: int, out=None):

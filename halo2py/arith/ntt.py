@@ -23,7 +23,7 @@ import functools
 import numpy as np
 from numba import njit, prange
 
-from halo2py.arith import fr
+from halo2py.arith import fr, ifma
 from halo2py.arith.constants import FR_GENERATOR, FR_MODULUS, FR_TWO_ADICITY
 from halo2py.arith.field import Fr
 from halo2py.arith.limbs import load, store
@@ -36,6 +36,9 @@ _POWER_CHUNK = 4096  # rows per task when multiplying by successive powers
 _BUTTERFLY_CHUNK = 2048  # butterflies per task in a streaming stage
 
 _ROOT_28 = pow(FR_GENERATOR, (FR_MODULUS - 1) >> FR_TWO_ADICITY, FR_MODULUS)
+
+_M = Fr.m  # the modulus as the IFMA butterflies take it
+_MINV = Fr.minv
 
 _TWIDDLES: dict = {}  # k -> (2^(k-1), 4) array of ω_k^j, j < n/2
 
@@ -163,6 +166,44 @@ def _streaming_stages(a, tw, log_n, log_b, chunk):
 
 
 @njit(parallel=True, cache=True)
+def _block_stages_ifma(a, block_tw, log_b):
+    """``_block_stages`` with eight butterflies per IFMA step from half-size 8 on."""
+    size = 1 << log_b
+    for blk in prange(a.shape[0] >> log_b):
+        base = blk << log_b
+        for i in range(base, base + size, 2):
+            u = load(a, i)
+            v = load(a, i + 1)
+            store(a, i, fr.add(u, v))
+            store(a, i + 1, fr.sub(u, v))
+        for s in range(1, log_b):
+            m = 1 << s
+            for g in range(base, base + size, 2 * m):
+                if m < ifma.LANES:
+                    for j in range(m):
+                        _butterfly(a, g + j, g + j + m, load(block_tw, m + j))
+                else:
+                    for j in range(0, m, ifma.LANES):
+                        ifma.butterfly_rows(a, g + j, a, g + j + m, block_tw, m + j, 1, _M, _MINV)
+
+
+@njit(parallel=True, cache=True)
+def _streaming_stages_ifma(a, tw, log_n, log_b, chunk):
+    """``_streaming_stages`` with eight butterflies per IFMA step (m ≥ 2^log_b ≥ 8 here)."""
+    half = a.shape[0] >> 1
+    for s in range(log_b, log_n):
+        m = 1 << s
+        stride = half >> s
+        c = min(chunk, m)
+        for t in prange(half // c):
+            idx = t * c
+            j0 = idx & (m - 1)
+            lo = ((idx >> s) << (s + 1)) + j0
+            for j in range(0, c, ifma.LANES):
+                ifma.butterfly_rows(a, lo + j, a, lo + j + m, tw, (j0 + j) * stride, stride, _M, _MINV)
+
+
+@njit(parallel=True, cache=True)
 def _reverse_and_scale(a, scale):
     """a[i] ↔ a[n−i] for 0 < i < n/2, everything times ``scale``: turns NTT into inverse NTT."""
     n = a.shape[0]
@@ -232,11 +273,12 @@ def _forward(a, k):
 
 
 def _stages(a, k):
-    """The DIT butterfly stages on bit-reversed input."""
+    """The DIT butterfly stages on bit-reversed input (IFMA butterflies where ``ifma.enabled``)."""
     log_b = min(k, LOG_BLOCK)
-    _block_stages(a, _block_twiddles(), log_b)
+    fast = ifma.enabled()
+    (_block_stages_ifma if fast else _block_stages)(a, _block_twiddles(), log_b)
     if k > log_b:
-        _streaming_stages(a, twiddles(k), k, log_b, _BUTTERFLY_CHUNK)
+        (_streaming_stages_ifma if fast else _streaming_stages)(a, twiddles(k), k, log_b, _BUTTERFLY_CHUNK)
 
 
 def ntt(a: np.ndarray) -> np.ndarray:

@@ -9,7 +9,7 @@ in place without temporaries.
 import numpy as np
 from numba import njit, prange
 
-from halo2py.arith import limbs
+from halo2py.arith import ifma, limbs
 
 _Z = np.uint64(0)
 
@@ -50,6 +50,28 @@ def vec_square(a, out, m, minv):
     for i in prange(a.shape[0]):
         x = limbs.load(a, i)
         limbs.store(out, i, limbs.mont_mul(x, x, m, minv))
+
+
+# IFMA forms of the three kernels above, eight rows per step (``halo2py.arith.ifma``; rows past
+# the last multiple of eight take the scalar kernel). Separate functions, so that a CPU without
+# IFMA never compiles them; ``field.PrimeField`` chooses. C-contiguous arrays only.
+
+@njit(parallel=True, cache=True)
+def vec_mul_ifma(a, b, out, m, minv):
+    full = a.shape[0] >> 3
+    for t in prange(full):
+        ifma.mul_rows(out, t << 3, a, t << 3, b, t << 3, m, minv)
+    for i in range(full << 3, a.shape[0]):
+        limbs.store(out, i, limbs.mont_mul(limbs.load(a, i), limbs.load(b, i), m, minv))
+
+
+@njit(parallel=True, cache=True)
+def vec_scale_ifma(a, s, out, m, minv):
+    full = a.shape[0] >> 3
+    for t in prange(full):
+        ifma.scale_rows(out, t << 3, a, t << 3, s, m, minv)
+    for i in range(full << 3, a.shape[0]):
+        limbs.store(out, i, limbs.mont_mul(limbs.load(a, i), s, m, minv))
 
 
 @njit(cache=True)

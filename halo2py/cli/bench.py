@@ -5,6 +5,8 @@ output is a table on stderr, ``--json`` one object on stdout. Kernels are import
 commands so that ``halo2py --help`` does not load Numba.
 """
 
+from contextlib import contextmanager
+
 import typer
 
 from halo2py.cli.console import emit_json, err
@@ -17,7 +19,27 @@ _THREADS = typer.Option(None, "--threads", metavar="N", help="Numba worker threa
 _RUNS = typer.Option(5, "--runs", metavar="N", help="Timed runs; the median is reported.")
 _JSON = typer.Option(False, "--json", metavar="", help="Print one JSON object on stdout instead of a table.")
 
+_IFMA = typer.Option(None, "--ifma/--no-ifma", metavar="",
+                     help="AVX-512 IFMA field kernels (default: where the CPU has them, HALO2PY_IFMA=0 off).")
+
 _MAX_FIELD_N = 1 << 26
+
+
+def _onoff(flag: bool) -> str:
+    return "on" if flag else "off"
+
+
+@contextmanager
+def _ifma_switch(flag: bool | None):
+    """Yields whether the IFMA kernels run, with ``--ifma/--no-ifma`` applied for the command
+    (and the process default restored after, for callers in one process such as tests)."""
+    from halo2py.arith import ifma
+
+    ifma.set_enabled(flag)
+    try:
+        yield ifma.enabled()
+    finally:
+        ifma.set_enabled(None)
 
 
 @app.command("field")
@@ -25,6 +47,7 @@ def field(
     n: int = typer.Option(1 << 20, "--n", metavar="N", help="Vector length per operation."),
     threads: int | None = _THREADS,
     runs: int = _RUNS,
+    ifma: bool | None = _IFMA,
     json_out: bool = _JSON,
 ):
     """Nanoseconds per element of Fr mul/add/square and Fq mul, over vectors of n elements."""
@@ -34,21 +57,22 @@ def field(
     from halo2py.arith.field import Fq, Fr
 
     results = {}
-    for name, fld, op in (("fr_mul", Fr, "mul"), ("fr_add", Fr, "add"),
-                          ("fr_square", Fr, "square"), ("fq_mul", Fq, "mul")):
-        a, b, out = fld.random(n), fld.random(n), fld.zeros(n)
-        if op == "square":
-            timing = measure(lambda: fld.square(a, out=out), runs)
-        else:
-            fn = getattr(fld, op)
-            timing = measure(lambda: fn(a, b, out=out), runs)
-        results[name] = timing.median / n * 1e9
+    with _ifma_switch(ifma) as ifma:
+        for name, fld, op in (("fr_mul", Fr, "mul"), ("fr_add", Fr, "add"),
+                              ("fr_square", Fr, "square"), ("fq_mul", Fq, "mul")):
+            a, b, out = fld.random(n), fld.random(n), fld.zeros(n)
+            if op == "square":
+                timing = measure(lambda: fld.square(a, out=out), runs)
+            else:
+                fn = getattr(fld, op)
+                timing = measure(lambda: fn(a, b, out=out), runs)
+            results[name] = timing.median / n * 1e9
     if json_out:
-        emit_json({"op": "field", "n": n, "threads": used, "runs": runs, "ns_per_element": results})
+        emit_json({"op": "field", "n": n, "threads": used, "runs": runs, "ifma": ifma, "ns_per_element": results})
         return
     from rich.table import Table
 
-    err.print(f"field ops on vectors of {n} elements, {used} thread(s), median of {runs} runs")
+    err.print(f"field ops on vectors of {n} elements, {used} thread(s), IFMA {_onoff(ifma)}, median of {runs} runs")
     table = Table()
     table.add_column("op")
     table.add_column("ns / element", justify="right")
@@ -63,6 +87,7 @@ def ntt_cmd(
     threads: int | None = _THREADS,
     runs: int = _RUNS,
     inverse: bool = typer.Option(False, "--inverse", metavar="", help="Time the inverse NTT instead."),
+    ifma: bool | None = _IFMA,
     json_out: bool = _JSON,
 ):
     """Milliseconds per in-place radix-2 NTT of 2^k Fr elements."""
@@ -76,15 +101,16 @@ def ntt_cmd(
 
     a = Fr.random(1 << k)
     transform = ntt.intt if inverse else ntt.ntt
-    timing = measure(lambda: transform(a), runs)
+    with _ifma_switch(ifma) as ifma:
+        timing = measure(lambda: transform(a), runs)
     op = "intt" if inverse else "ntt"
     if json_out:
-        emit_json({"op": op, "k": k, "threads": used, "runs": runs,
+        emit_json({"op": op, "k": k, "threads": used, "runs": runs, "ifma": ifma,
                    "median_ms": timing.median * 1e3, "min_ms": timing.best * 1e3})
         return
     from rich.table import Table
 
-    err.print(f"{op} of 2^{k} Fr elements")
+    err.print(f"{op} of 2^{k} Fr elements (IFMA {_onoff(ifma)})")
     table = Table()
     for col in ("k", "threads", "runs", "median ms", "min ms"):
         table.add_column(col, justify="right")
@@ -98,6 +124,7 @@ def msm_cmd(
     threads: int | None = _THREADS,
     runs: int = typer.Option(3, "--runs", metavar="N", help="Timed runs; the median is reported."),
     glv: bool = typer.Option(True, "--glv/--no-glv", metavar="", help="Split scalars with the GLV endomorphism."),
+    ifma: bool | None = _IFMA,
     json_out: bool = _JSON,
 ):
     """Milliseconds per G1 multi-scalar multiplication of 2^k random points and Fr scalars."""
@@ -109,15 +136,16 @@ def msm_cmd(
     from halo2py.curve.msm import window_bits
 
     bases, scalars = G1.random(1 << k), Fr.random(1 << k)
-    timing = measure(lambda: msm(bases, scalars, glv=glv), runs)
+    with _ifma_switch(ifma) as ifma:
+        timing = measure(lambda: msm(bases, scalars, glv=glv, ifma=ifma), runs)
     window = window_bits(1 << k, glv)
     if json_out:
         emit_json({"op": "msm", "k": k, "threads": used, "runs": runs, "window": window, "glv": glv,
-                   "median_ms": timing.median * 1e3, "min_ms": timing.best * 1e3})
+                   "ifma": ifma, "median_ms": timing.median * 1e3, "min_ms": timing.best * 1e3})
         return
     from rich.table import Table
 
-    err.print(f"msm of 2^{k} G1 points (Pippenger window c = {window}, GLV {'on' if glv else 'off'})")
+    err.print(f"msm of 2^{k} G1 points (Pippenger window c = {window}, GLV {_onoff(glv)}, IFMA {_onoff(ifma)})")
     table = Table()
     for col in ("k", "threads", "runs", "median ms", "min ms"):
         table.add_column(col, justify="right")

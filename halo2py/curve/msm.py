@@ -37,8 +37,10 @@ import numba
 import numpy as np
 from numba import njit, prange
 
-from halo2py.arith import fq, limbs
+from halo2py.arith import fq, ifma, limbs
 from halo2py.arith.field import Fr
+from halo2py.arith.ifma import cpu_has_ifma
+from halo2py.arith.ifma import enabled as ifma_enabled
 from halo2py.curve import g1, glv
 from halo2py.curve._atomic import fetch_add
 from halo2py.curve._prefetch import prefetch_row
@@ -161,6 +163,97 @@ def _apply_batch(buckets, busy, op_b, op_p, op_d, op_pre, nops):
         busy[b] = False
 
 
+_BX, _BY, _PX, _PY, _INV, _DINV, _LAM, _X3, _Y3, _TMP = range(10)  # rows of the lane scratch
+
+
+@njit(cache=True)
+def _lane_ones(w64, slot):
+    for i in range(4):
+        for j in range(ifma.LANES):
+            w64[slot, i, j] = fq.ONE[i]
+
+
+@njit(cache=True)
+def _apply_batch_ifma(buckets, busy, op_b, op_p, op_d, nops, d52, pre52, t52, w64):
+    """``_apply_batch`` with the multiplications eight at a time (``halo2py.arith.ifma``).
+
+    Addition k sits in lane k % 8 of row k // 8. Each lane runs its own chain of prefix
+    products down the rows; the eight lane totals are inverted with one inversion (Montgomery's
+    trick across the lanes, scalar), then the rows are peeled back as in ``_apply_batch``, each
+    row's λ, x₃, y₃ computed for its eight additions at once. An inverse is unique, so the
+    results are the scalar path's bit for bit. A doubling lane (rare: repeated bases) redoes
+    its λ = 3x²/2y with the scalar kernels.
+    """
+    lanes = ifma.LANES
+    rows = (nops + lanes - 1) // lanes
+    _lane_ones(w64, 0)
+    ifma.pack(pre52, 0, w64, 0)
+    for r in range(rows):
+        for j in range(min(lanes, nops - r * lanes)):
+            for i in range(4):
+                w64[0, i, j] = op_d[r * lanes + j, i]
+        ifma.pack(d52, r, w64, 0)
+        ifma.fq_mul(pre52, r + 1, pre52, r, d52, r)
+    ifma.unpack(w64, 0, pre52, rows)
+    acc = g1.ONE
+    for j in range(lanes):  # w64[1] = prefix products of the lane totals
+        for i in range(4):
+            w64[1, i, j] = acc[i]
+        acc = fq.mul(acc, (w64[0, 0, j], w64[0, 1, j], w64[0, 2, j], w64[0, 3, j]))
+    inv = g1.inverse(acc)
+    for j in range(lanes - 1, -1, -1):  # w64[1] = the lane totals' inverses
+        lane = fq.mul(inv, (w64[1, 0, j], w64[1, 1, j], w64[1, 2, j], w64[1, 3, j]))
+        inv = fq.mul(inv, (w64[0, 0, j], w64[0, 1, j], w64[0, 2, j], w64[0, 3, j]))
+        for i in range(4):
+            w64[1, i, j] = lane[i]
+    ifma.pack(t52, _INV, w64, 1)
+    for r in range(rows - 1, -1, -1):
+        ifma.fq_mul(t52, _DINV, t52, _INV, pre52, r)
+        ifma.fq_mul(t52, _INV, t52, _INV, d52, r)
+        used = min(lanes, nops - r * lanes)
+        doubling = False
+        for j in range(used):
+            k = r * lanes + j
+            if k >= _AHEAD:
+                prefetch_row(buckets, op_b[k - _AHEAD])
+            b = op_b[k]
+            for i in range(4):
+                w64[_BX, i, j] = buckets[b, i]
+                w64[_BY, i, j] = buckets[b, 4 + i]
+                w64[_PX, i, j] = op_p[k, i]
+                w64[_PY, i, j] = op_p[k, 4 + i]
+            doubling |= limbs.equal(limbs.load(w64[_BX].T, j), limbs.load(w64[_PX].T, j))
+        for slot in (_BX, _BY, _PX, _PY):
+            ifma.pack(t52, slot, w64, slot)
+        ifma.fq_sub(t52, _TMP, t52, _PY, t52, _BY)  # λ = (y₂ − y₁) / (x₂ − x₁)
+        ifma.fq_mul(t52, _LAM, t52, _TMP, t52, _DINV)
+        ifma.fq_mul(t52, _X3, t52, _LAM, t52, _LAM)  # x₃ = λ² − x₁ − x₂
+        ifma.fq_sub(t52, _X3, t52, _X3, t52, _BX)
+        ifma.fq_sub(t52, _X3, t52, _X3, t52, _PX)
+        ifma.fq_sub(t52, _TMP, t52, _BX, t52, _X3)  # y₃ = λ(x₁ − x₃) − y₁
+        ifma.fq_mul(t52, _TMP, t52, _LAM, t52, _TMP)
+        ifma.fq_sub(t52, _Y3, t52, _TMP, t52, _BY)
+        ifma.unpack(w64, _X3, t52, _X3)
+        ifma.unpack(w64, _Y3, t52, _Y3)
+        if doubling:
+            ifma.unpack(w64, _DINV, t52, _DINV)
+        for j in range(used):
+            k = r * lanes + j
+            b = op_b[k]
+            bx = limbs.load(w64[_BX].T, j)
+            if doubling and limbs.equal(bx, limbs.load(w64[_PX].T, j)):  # λ = 3x² / 2y
+                by = limbs.load(w64[_BY].T, j)
+                xx = fq.square(bx)
+                lam = fq.mul(fq.add(fq.add(xx, xx), xx), limbs.load(w64[_DINV].T, j))
+                x3 = fq.sub(fq.sub(fq.square(lam), bx), bx)
+                y3 = fq.sub(fq.mul(lam, fq.sub(bx, x3)), by)
+            else:
+                x3 = limbs.load(w64[_X3].T, j)
+                y3 = limbs.load(w64[_Y3].T, j)
+            g1.store_aff(buckets, b, x3, y3)
+            busy[b] = False
+
+
 @njit(cache=True)
 def _schedule(buckets, busy, op_b, op_p, op_d, nops, b, x, y):
     """Queue bucket[b] += (x, y) into the batch (bucket b not busy); returns the new op count.
@@ -204,8 +297,20 @@ def _drain(buckets, busy, op_b, op_p, op_d, nops, q_b, q_p, nq):
 
 
 @njit(cache=True)
-def _window_batch_affine(bases, phix, scalars, split, lo, hi, w, c, nb, batch):
-    """Σ (b+1)·B_b of window w over items [lo, hi), with nb batch-affine buckets."""
+def _finish_batch(buckets, busy, op_b, op_p, op_d, op_pre, nops, d52, pre52, t52, w64, use_ifma):
+    """``_apply_batch``, or ``_apply_batch_ifma`` when ``use_ifma`` is not None. A None-typed
+    argument makes Numba drop the IFMA branch at compile time, so the scalar specialization
+    compiles (and runs) on any CPU."""
+    if use_ifma is None:
+        _apply_batch(buckets, busy, op_b, op_p, op_d, op_pre, nops)
+    else:
+        _apply_batch_ifma(buckets, busy, op_b, op_p, op_d, nops, d52, pre52, t52, w64)
+
+
+@njit(cache=True)
+def _window_batch_affine(bases, phix, scalars, split, lo, hi, w, c, nb, batch, use_ifma):
+    """Σ (b+1)·B_b of window w over items [lo, hi), with nb batch-affine buckets; the batches
+    are finished eight additions at a time with IFMA unless ``use_ifma`` is None."""
     buckets = np.zeros((nb, AFFINE), dtype=np.uint64)  # (0, 0) = empty
     spill = np.zeros((nb, JACOBIAN), dtype=np.uint64)
     busy = np.zeros(nb, dtype=np.bool_)
@@ -216,6 +321,11 @@ def _window_batch_affine(bases, phix, scalars, split, lo, hi, w, c, nb, batch):
     qcap = max(1, batch // 4)
     q_b = np.empty(qcap, dtype=np.int64)
     q_p = np.empty((qcap, AFFINE), dtype=np.uint64)
+    rows = (batch + ifma.LANES - 1) // ifma.LANES if use_ifma is not None else 0
+    d52 = np.empty((rows, ifma.LIMBS, ifma.LANES), dtype=np.uint64)  # lane blocks (see ifma)
+    pre52 = np.empty((rows + 1, ifma.LIMBS, ifma.LANES), dtype=np.uint64)
+    t52 = np.empty((_TMP + 1, ifma.LIMBS, ifma.LANES), dtype=np.uint64)
+    w64 = np.zeros((_TMP + 1, 4, ifma.LANES), dtype=np.uint64)
     ahead = np.zeros(_AHEAD, dtype=np.int64)  # digits of the next items, whose buckets we prefetch
     for t in range(lo, min(hi, lo + _AHEAD)):
         ahead[t % _AHEAD] = _digit(scalars, t, w, c, split)
@@ -246,10 +356,10 @@ def _window_batch_affine(bases, phix, scalars, split, lo, hi, w, c, nb, batch):
             continue
         nops = _schedule(buckets, busy, op_b, op_p, op_d, nops, b, x, y)
         while nops == batch:
-            _apply_batch(buckets, busy, op_b, op_p, op_d, op_pre, nops)
+            _finish_batch(buckets, busy, op_b, op_p, op_d, op_pre, nops, d52, pre52, t52, w64, use_ifma)
             nops, nq = _drain(buckets, busy, op_b, op_p, op_d, 0, q_b, q_p, nq)
     while nops > 0 or nq > 0:
-        _apply_batch(buckets, busy, op_b, op_p, op_d, op_pre, nops)
+        _finish_batch(buckets, busy, op_b, op_p, op_d, op_pre, nops, d52, pre52, t52, w64, use_ifma)
         nops, nq = _drain(buckets, busy, op_b, op_p, op_d, 0, q_b, q_p, nq)
 
     rx, ry, rz = _ZERO3
@@ -281,7 +391,7 @@ def window_buckets(c, split, w):
 
 
 @njit(parallel=True, cache=True)
-def pippenger(bases, phix, scalars, split, c, batch, tasks, workers, taken, out):
+def pippenger(bases, phix, scalars, split, c, batch, tasks, workers, taken, out, use_ifma):
     """out[0] = Σ scalars[i]·bases[i] (Jacobian): scalars canonical, or GLV-split (``split``,
     then ``phix`` holds φ's x-coordinates; unread otherwise).
 
@@ -291,6 +401,7 @@ def pippenger(bases, phix, scalars, split, c, batch, tasks, workers, taken, out)
     combined by Horner. The counter comes from the caller: allocated in here, Numba took it for
     unchanged by the parallel loop (a read after the loop gave 0).
     ``batch`` = 0 selects Jacobian buckets; so does a top window with under ``_MIN_AFFINE``.
+    ``use_ifma``: None for the scalar kernels, True for IFMA batches (see ``_finish_batch``).
     """
     nwin = window_count(c, split)
     ntasks = tasks.shape[0]
@@ -302,7 +413,7 @@ def pippenger(bases, phix, scalars, split, c, batch, tasks, workers, taken, out)
             nb = window_buckets(c, split, w)
             if batch > 0 and (nb == 1 << (c - 1) or nb >= _MIN_AFFINE):
                 x, y, z = _window_batch_affine(bases, phix, scalars, split, lo, hi, w, c, nb,
-                                               min(batch, max(1, nb // 4)))
+                                               min(batch, max(1, nb // 4)), use_ifma)
             else:
                 x, y, z = _window_jacobian(bases, phix, scalars, split, lo, hi, w, c, nb)
             g1.store_jac(sums, t, x, y, z)
@@ -377,7 +488,8 @@ def plan_tasks(items: int, c: int, split: bool, threads: int) -> np.ndarray:
     return np.array(rows, dtype=np.int64)
 
 
-def msm(bases: np.ndarray, scalars: np.ndarray, *, window: int | None = None, glv: bool = True) -> np.ndarray:
+def msm(bases: np.ndarray, scalars: np.ndarray, *, window: int | None = None, glv: bool = True,
+        ifma: bool | None = None) -> np.ndarray:
     """Σ scalars[i]·bases[i] as one Jacobian point (12,).
 
     ``bases``: (n, 8) affine points; ``scalars``: (n, 4) Fr in Montgomery form (as every Fr
@@ -389,6 +501,9 @@ def msm(bases: np.ndarray, scalars: np.ndarray, *, window: int | None = None, gl
     needs no memory but repeats the multiplication in every window: +10 % time at k = 20
     (measured). The column is not cached with the SRS: callers pass slices of it, and an
     array's identity is no safe cache key.
+    ``ifma`` finishes the batch-affine additions eight at a time with AVX-512 IFMA
+    (``halo2py.arith.ifma``); None = where the CPU has it (``ifma.enabled``). Both paths give
+    the same point, limb for limb.
     """
     if getattr(bases, "ndim", None) != 2:
         raise PointError(f"msm bases must be affine points (n, 8), got {getattr(bases, 'shape', bases)}")
@@ -411,8 +526,19 @@ def msm(bases: np.ndarray, scalars: np.ndarray, *, window: int | None = None, gl
         phi_x(bases, phix)
     threads = numba.get_num_threads()
     tasks = plan_tasks(n * (2 if glv else 1), c, glv, threads)
-    pippenger(bases, phix, prepared, glv, c, batch_size(c), tasks, threads, np.zeros(1, dtype=np.int64), out)
+    pippenger(bases, phix, prepared, glv, c, batch_size(c), tasks, threads, np.zeros(1, dtype=np.int64), out,
+              True if use_ifma(ifma) else None)
     return out[0]
+
+
+def use_ifma(ifma: bool | None = None) -> bool:
+    """Whether ``msm(..., ifma=ifma)`` runs the IFMA batches: None = ``ifma.enabled()``; True on
+    a CPU without IFMA is an error."""
+    if ifma is None:
+        return ifma_enabled()
+    if ifma and not cpu_has_ifma():
+        raise PointError("msm: ifma=True but this CPU has no AVX-512 IFMA")
+    return bool(ifma)
 
 
 def msm_affine(bases: np.ndarray, scalars: np.ndarray) -> np.ndarray:

@@ -2,7 +2,7 @@
 
 from halo2py.arith.field import Fr
 from halo2py.curve import encoding
-from halo2py.curve.msm import msm
+from halo2py.curve.msm import msm, use_ifma
 from halo2py.curve.points import G1
 
 
@@ -22,4 +22,8 @@ def warm() -> None:
                      (encoding.encode_uncompressed, encoding.decode_uncompressed),
                      (encoding.encode_raw, encoding.decode_raw)):
         dec(enc(aff))
-    msm(aff, Fr.random(4))  # one kernel holds both bucket kinds, with and without GLV
+    # One kernel holds both bucket kinds, with and without GLV; IFMA batches are a second
+    # specialization of it, compiled only where the CPU has IFMA.
+    msm(aff, Fr.random(4), ifma=False)
+    if use_ifma():
+        msm(aff, Fr.random(4), ifma=True)
