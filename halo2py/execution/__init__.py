@@ -36,7 +36,7 @@ def open_executor(name: str = "in-process", scheduler: str | None = None, worker
         return InProcessExecutor()
     if scheduler is not None and workers is not None:
         raise InputError("give --scheduler (a running cluster) or --workers (a local one), not both")
-    if workers is not None and workers < 1 or threads_per_worker < 1:
+    if (workers is not None and workers < 1) or threads_per_worker < 1:
         raise InputError("--workers and --threads-per-worker must be at least 1")
     if not timeout > 0:
         raise InputError(f"--timeout must be positive, got {timeout}")

@@ -120,9 +120,10 @@ class DaskExecutor(Executor):
             self._srs = None
 
     def commit(self, params, columns: list) -> list:
+        """The columns' commitments, with the SRS ``proof(params)`` scattered (``params`` is that one)."""
         if not columns:
             return []
-        data = self._client.scatter([values for _, values in columns], hash=False, timeout=self.timeout)
+        data = self._scatter([values for _, values in columns])  # one column to one worker, round-robin
         self.traffic.submitted += sum(values.nbytes for _, values in columns)
         futures = [self._client.submit(commit_column, self._srs, basis, values, pure=False, retries=RETRIES)
                    for (basis, _), values in zip(columns, data)]
@@ -152,9 +153,16 @@ class DaskExecutor(Executor):
     def _broadcast(self, obj):
         """``obj`` on every worker, as one future (counted once per worker)."""
         workers = self._await_workers()
-        future = self._client.scatter(obj, broadcast=True, hash=False, timeout=self.timeout)
+        future = self._scatter(obj, broadcast=True)
         self.traffic.scattered += array_bytes(obj) * workers
         return future
+
+    def _scatter(self, data, broadcast: bool = False):
+        try:
+            return self._client.scatter(data, broadcast=broadcast, hash=False, timeout=self.timeout)
+        except (OSError, TimeoutError):
+            raise ClusterUnavailable(f"could not send the proof's data to the Dask workers within {self.timeout:g} s "
+                                     "(a slow network or huge k: raise --timeout)") from None
 
     def _results(self, futures: list) -> list:
         """The futures' results in order; a cluster without workers for ``timeout`` seconds, a task
@@ -173,8 +181,8 @@ class DaskExecutor(Executor):
             raise ClusterUnavailable(f"a task died with every worker that ran it ({exc.args[0]}): "
                                      "out of memory, or a crash in the kernels") from None
         except (CancelledError, OSError) as exc:
-            raise ClusterUnavailable(f"the Dask cluster lost the proof's data or its connection "
-                                     f"({type(exc).__name__})") from None
+            raise ClusterUnavailable(f"the Dask cluster lost this proof's data (every worker holding it died) or "
+                                     f"the connection to it ({type(exc).__name__})") from None
         return results
 
     def _check_alone(self, since: float | None) -> float | None:
