@@ -8,7 +8,7 @@ OUT     = out
 DEMO_CIRCUIT ?= stress
 
 .DEFAULT_GOAL := help
-.PHONY: help install warm lint test test-slow bench bench-ezkl demo regress compare clean
+.PHONY: help install warm lint test test-slow bench bench-dask bench-ezkl demo regress compare clean
 
 help: ## List the targets with one line each
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
@@ -16,7 +16,7 @@ help: ## List the targets with one line each
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q -e '.[dev,dask]'
 	touch $(STAMP)
 
 install: $(STAMP) warm ## Create .venv, install halo2py with dev extras, warm the Numba cache
@@ -42,6 +42,11 @@ bench: install ## Run the kernel benchmarks (medians; see docs/benchmarks.md)
 	$(H2) bench ntt --k 16 --threads 1
 	$(H2) bench ntt --k 16 --threads 2
 	$(H2) bench msm --k 16 --threads 2
+
+DASK_K ?= 18
+DASK_WORKERS ?= 1,2
+bench-dask: install ## Distributed phases (commitments, quotient) with 1 and 2 Dask workers: make bench-dask DASK_K=18 RUNS=3
+	$(H2) bench dask --k $(DASK_K) --workers $(DASK_WORKERS) --runs $(RUNS)
 
 EZKL_VENV ?= benchmarks/vs_ezkl/.venv
 EZKL_VERSION ?= 23.0.5

@@ -23,7 +23,7 @@ from halo2py.plonk.layout import ProtocolLayout
 from halo2py.poly.domain import EvaluationDomain
 from halo2py.quotient.program import compile_program
 from halo2py.quotient.registry import load
-from halo2py.quotient.strategy import QuotientShape, QuotientTask, validate_result
+from halo2py.quotient.strategy import QuotientShape, QuotientTask, declared_parts, validate_result
 from halo2py.randomness import seeded_rng
 
 
@@ -69,6 +69,15 @@ def _variants(cases) -> list:
     return out
 
 
+def _parted(strategy, task: QuotientTask, name: str):
+    """The pieces from ``strategy``'s declared parts, combined as an executor would (None if it
+    declares none): the promise that lets ``--executor dask`` run them on workers."""
+    count = declared_parts(strategy, task)
+    if not count:
+        return None
+    return validate_result(strategy.combine(task, [strategy.compute_part(task, i) for i in range(count)]), task, name)
+
+
 def check_strategy(strategy_cls, cases=None, seed: int = 0) -> None:
     """Raise ConformanceError (one line saying what differs) unless ``strategy_cls`` conforms."""
     cases = circuit_cases() if cases is None else cases
@@ -78,10 +87,14 @@ def check_strategy(strategy_cls, cases=None, seed: int = 0) -> None:
         task = _task(circuit, k, params, seed, lookup, copies)
         where = f"{circuit} k={k} {' '.join(params)} (e={task.domain.e}, {lookup} lookups, {copies} copies)"
         inputs = [p.copy() for p in task.polys]
+        strategy = strategy_cls()
         try:
-            got = validate_result(strategy_cls().compute(task), task, name)
+            got = validate_result(strategy.compute(task), task, name)
+            parted = _parted(strategy, task, name)
         except InputError as exc:
             raise ConformanceError(f"{exc} on {where}") from None
+        if parted is not None and any(not np.array_equal(a, b) for a, b in zip(parted, got)):
+            raise ConformanceError(f"strategy {name!r}: combining its declared parts differs from compute on {where}")
         if any(not np.array_equal(a, b) for a, b in zip(inputs, task.polys)):
             raise ConformanceError(f"strategy {name!r} modified its input polynomials on {where}")
         want = reference.compute(task).pieces

@@ -23,6 +23,7 @@ from halo2py.plonk.prover import create_proof
 from halo2py.plonk.verifier import VerificationError, verify_proof
 from halo2py.plonk.vkfile import vk_from_bytes
 from halo2py.quotient.registry import available, load
+from halo2py.quotient.strategy import declared_parts
 from halo2py.randomness import HALO2_TEST_SEED, UniformScalars, XorShiftScalars, os_rng, seeded_rng
 from halo2py.timing import PhaseTimer
 
@@ -118,11 +119,12 @@ class ProveOutcome:
 
 def prove(circuit, params, strategy: str = "chunked", multiopen: str = "shplonk",
           seed: int | None = None, check: bool = True, timer: PhaseTimer | None = None,
-          dialect: str | None = None, rng: str | None = None, pk=None) -> ProveOutcome:
+          dialect: str | None = None, rng: str | None = None, pk=None, executor=None) -> ProveOutcome:
     """Synthesise, optionally MockProver-check, keygen and prove ``circuit`` — or a list of
     circuits, one per copy in the proof (halo2's ``create_proof(&[c1, c2], …)``) — as halo2's
     ``dialect`` does it (default ``pse``). ``pk``: a proving key read from a pk file (keygen is
-    then skipped)."""
+    then skipped). ``executor``: where commitments and quotient parts run (``halo2py.execution``;
+    default in process)."""
     chosen = dialect_named(dialect)
     if pk is not None and (pk.vk.dialect.name != chosen.name or pk.vk.k != params.k):
         raise InputError(f"the pk file is for dialect {pk.vk.dialect.name} at k = {pk.vk.k}, not {chosen.name} at "
@@ -153,7 +155,7 @@ def prove(circuit, params, strategy: str = "chunked", multiopen: str = "shplonk"
     def next_phase(copy: int, phase: int, challenges: dict):
         return synthesize(circuits[copy], phase=phase, challenges=challenges).witness
 
-    transcript = create_proof(params, pk, witnesses, quotient, multiopen, scalars, timer, next_phase)
+    transcript = create_proof(params, pk, witnesses, quotient, multiopen, scalars, timer, next_phase, executor)
     copies = len(circuits)
     first = circuits[0]
     settings = {"circuit": first.circuit_name(), "dialect": chosen.name, "floor_planner": first.floor_planner,
@@ -205,7 +207,18 @@ class _RecordingStrategy:
         self.peak_bytes = 0
 
     def compute(self, task):
-        result = self.inner.compute(task)
+        return self._record(self.inner.compute(task))
+
+    def parts(self, task):
+        return declared_parts(self.inner, task)
+
+    def compute_part(self, task, index):
+        return self.inner.compute_part(task, index)
+
+    def combine(self, task, results):
+        return self._record(self.inner.combine(task, results))
+
+    def _record(self, result):
         self.peak_bytes = result.peak_bytes
         return result
 

@@ -7,7 +7,13 @@ transform every queried polynomial with one size-n coset FFT (into one reused bu
 constraint program over the n rows, divide by the constant, and write the n results into their
 interleaved slots. Only one part of every column is alive at a time: the width term of the peak
 loses its factor e. The FFT work is smaller than legacy's (size-n instead of size-e·n transforms).
+
+The e parts are independent, and declared as such (``parts``): a distributed executor evaluates
+each on a worker (``compute_part``, n values) and the coordinator interleaves and interpolates
+them (``combine``) — the same arithmetic, so the same pieces.
 """
+
+import numpy as np
 
 from halo2py.arith.field import Fr
 from halo2py.quotient.evaluate import evaluate
@@ -30,20 +36,51 @@ class ChunkedStrategy(QuotientStrategy):
         part_values = mem.empty((n, 4))
         inverses = dom.extended_vanishing_inverses()
         for i in range(e):
-            powers = dom.part_powers(i)
-            for slot, poly in enumerate(task.polys):
-                dom.coeff_to_part(poly, i, out=parts[slot], powers=powers)
-            del powers
-            evaluate(task.program, parts, 1, 0, n, dom.part_shifts[i], dom.omega,
-                     task.challenges, task.y, part_values)
-            Fr.scale(part_values, inverses[i], out=part_values)
-            interleaved[:, i, :] = part_values
+            interleaved[:, i, :] = _part(task, i, inverses[i], parts, part_values)
         mem.free(parts, part_values)
         del parts, part_values
-        coeffs = dom.extended_to_coeff(numerator, out=numerator)
-        return QuotientResult(split_pieces(coeffs, n, dom.quotient_poly_degree), peak_bytes=mem.peak)
+        return _pieces(task, numerator, mem.peak)
+
+    def parts(self, task):
+        return task.domain.e
+
+    def compute_part(self, task, index):
+        """Part ``index``'s n values of numerator / (X^n − 1), with buffers of its own."""
+        dom = task.domain
+        inverse = pow(dom.part_vanishing(index), -1, Fr.modulus)
+        return _part(task, index, inverse, np.empty((len(task.polys), dom.n, 4), dtype=np.uint64),
+                     np.empty((dom.n, 4), dtype=np.uint64))
+
+    def combine(self, task, results):
+        dom = task.domain
+        mem = Allocations()
+        numerator = mem.empty((dom.e * dom.n, 4))
+        interleaved = numerator.reshape(dom.n, dom.e, 4)
+        for i, values in enumerate(results):
+            interleaved[:, i, :] = values
+        # the coordinator holds the gathered parts (e·n) beside the numerator they fill
+        return _pieces(task, numerator, mem.peak + sum(values.nbytes for values in results))
 
     @classmethod
     def model_bytes(cls, shape: QuotientShape) -> int:
         # the e·n numerator, one part of every polynomial, the part's values and s_i^j
         return ELEMENT_BYTES * shape.n * (shape.e + shape.polys + 2)
+
+
+def _part(task, i: int, inverse: int, parts: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """Part i of numerator / (X^n − 1) into ``out``: every polynomial onto s_i·⟨ω⟩ (into
+    ``parts``), the constraint program over its n rows, times the constant 1/(s_i^n − 1)."""
+    dom = task.domain
+    powers = dom.part_powers(i)
+    for slot, poly in enumerate(task.polys):
+        dom.coeff_to_part(poly, i, out=parts[slot], powers=powers)
+    del powers
+    evaluate(task.program, parts, 1, 0, dom.n, dom.part_shifts[i], dom.omega, task.challenges, task.y, out)
+    return Fr.scale(out, inverse, out=out)
+
+
+def _pieces(task, numerator: np.ndarray, peak_bytes: int) -> QuotientResult:
+    """The interleaved extended numerator, interpolated in place and split into d − 1 pieces."""
+    dom = task.domain
+    coeffs = dom.extended_to_coeff(numerator, out=numerator)
+    return QuotientResult(split_pieces(coeffs, dom.n, dom.quotient_poly_degree), peak_bytes=peak_bytes)

@@ -193,3 +193,59 @@ def pairing_cmd(
     table.add_row("kernel", str(runs), f"{kernel.median * 1e3:.2f}", f"{kernel.best * 1e3:.2f}")
     table.add_row("multi_pairing_is_one", str(runs), f"{check.median * 1e3:.2f}", f"{check.best * 1e3:.2f}")
     err.print(table)
+
+
+STRESS_K18 = ["advice=6", "fixed=8", "degree=4", "lookups=2", "equality=7"]
+
+
+@app.command("dask")
+def dask_cmd(
+    circuit: str = typer.Option("stress", "--circuit", metavar="CIRCUIT", help="The circuit to prove."),
+    k: int = typer.Option(18, "--k", metavar="K", help="log2 of the rows."),
+    param: list[str] = typer.Option(STRESS_K18, "--param", metavar="NAME=VALUE",
+                                    help="Circuit parameters (default: the stress shape of docs/distributed.md)."),
+    workers: str = typer.Option("1,2", "--workers", metavar="N,…", help="Local Dask worker counts to compare."),
+    runs: int = typer.Option(3, "--runs", metavar="N", help="Alternating rounds; medians are reported."),
+    in_process: bool = typer.Option(True, "--in-process/--no-in-process", metavar="",
+                                    help="Also time the in-process prover (the reference)."),
+    json_out: bool = _JSON,
+):
+    """Distributed phases (commitments, quotient) with 1, 2 … Dask workers of 1 thread, alternating."""
+    import os
+
+    try:
+        counts = [int(w) for w in workers.split(",") if w.strip()]
+    except ValueError:
+        raise InputError(f"--workers takes a comma-separated list of counts, got {workers!r}") from None
+    if not counts or min(counts) < 1 or runs < 1:
+        raise InputError("--workers needs counts of at least 1, and --runs at least 1")
+    from halo2py.cli.execution import executor_options
+    from halo2py.profiling.distributed import DISTRIBUTED_PHASES, bench
+
+    executor_options("dask", None, counts[0], 1, 30.0)  # a missing Dask fails here, in one line
+    load_before = os.getloadavg()
+    result = bench(circuit, k, param, counts, runs, in_process, progress=None if json_out else
+                   lambda text: err.print(f"[dim]… {text}[/]", highlight=False))
+    result["load_average"] = {"before": load_before, "after": os.getloadavg()}
+    if json_out:
+        emit_json({"op": "dask", **result})
+        return
+    from rich.table import Table
+
+    mib = 1 << 20
+    err.print(f"{circuit} k={k} {' '.join(param)}: medians of {runs} alternating runs, 1 thread per worker; "
+              f"load average {load_before[0]:.2f} before, {os.getloadavg()[0]:.2f} after")
+    table = Table()
+    for col in ("executor", *DISTRIBUTED_PHASES, "distributed", "speed-up", "proof", "shipped MiB",
+                "coordinator RSS MiB", "worker RSS MiB"):
+        table.add_column(col, justify="left" if col == "executor" else "right")
+    for row in result["results"]:
+        traffic = row["traffic"]
+        table.add_row("in process" if row["workers"] == 0 else f"dask × {row['workers']}",
+                      *(f"{row['phases'].get(name, 0.0):.2f}" for name in DISTRIBUTED_PHASES),
+                      f"{row['distributed_seconds']:.2f}", "—" if row["speedup"] is None else f"{row['speedup']:.2f}×",
+                      f"{row['seconds']:.2f}", "—" if not traffic else f"{traffic['shipped_bytes'] / mib:,.0f}",
+                      f"{row['coordinator_peak_rss_bytes'] / mib:,.0f}",
+                      "—" if not traffic else ", ".join(f"{v / mib:,.0f}"
+                                                       for v in traffic["worker_peak_rss_bytes"].values()))
+    err.print(table)

@@ -19,6 +19,7 @@ from rich.measure import Measurement
 from rich.table import Table
 
 from halo2py.cli.console import emit_json, err, warn
+from halo2py.cli.execution import EXECUTOR, SCHEDULER, THREADS, TIMEOUT, WORKERS, executor_options, traffic_line
 from halo2py.cli.prove import CIRCUIT, INPUTS, PARAM, PARAMS_FILE
 
 MIB = 1 << 20
@@ -92,6 +93,8 @@ def profile(
     flamegraph: bool = typer.Option(True, "--flamegraph/--no-flamegraph", metavar="",
                                     help="Render memray's flamegraph HTML."),
     as_json: bool = typer.Option(False, "--json", metavar="", help="Print the measurements as one JSON object."),
+    executor: str = EXECUTOR, scheduler: Optional[str] = SCHEDULER, workers: Optional[int] = WORKERS,
+    threads_per_worker: int = THREADS, timeout: float = TIMEOUT,
 ):
     """Prove CIRCUIT under memray: time and exact heap peak per phase, model beside it."""
     import json
@@ -99,9 +102,10 @@ def profile(
     from halo2py import pipeline
     from halo2py.profiling.run import profile_proof
 
+    execution = executor_options(executor, scheduler, workers, threads_per_worker, timeout)
     instance = pipeline.build_circuit(circuit, k, param, inputs)
     result = profile_proof(instance, params, strategy, multiopen, seed, out,
-                           warn=None if as_json else warn)
+                           warn=None if as_json else warn, execution=execution)
     (out / "profile.json").write_text(json.dumps(result, indent=2))
     if flamegraph:
         html = out / "flamegraph.html"
@@ -123,6 +127,8 @@ def profile(
     _print_wide(_components_table(result))
     err.print(f"peak RSS {_mib(result['peak_rss_bytes'])} MiB; capture {result['capture']}"
               + (f"; flamegraph {result['flamegraph']}" if flamegraph else ""), highlight=False)
+    if "traffic" in result:  # the heap above is the coordinator's; the workers report their own
+        err.print(traffic_line(result["traffic"]), highlight=False)
 
 
 def _sizes(values: list) -> list:
@@ -161,6 +167,8 @@ def compare(
                                              "vs_ezkl.json)."),
     as_json: bool = typer.Option(False, "--json", metavar="", help="Print one JSON object on stdout."),
     copies: int = typer.Option(1, "--copies", metavar="N", help="Circuit copies per proof."),
+    executor: str = EXECUTOR, scheduler: Optional[str] = SCHEDULER, workers: Optional[int] = WORKERS,
+    threads_per_worker: int = THREADS, timeout: float = TIMEOUT,
 ):
     """Profile CIRCUIT with each strategy in a fresh process; check the proofs are identical."""
     from halo2py.errors import InputError
@@ -180,10 +188,11 @@ def compare(
         from halo2py.profiling.plot import read_ezkl_results
 
         ezkl_points = read_ezkl_results(ezkl)  # a bad file fails before the slow runs
+    execution = executor_options(executor, scheduler, workers, threads_per_worker, timeout)
     with tempfile.TemporaryDirectory(prefix="halo2py-compare-") as tmp:
         root = out or Path(tmp)
         comparisons = [run_compare(circuit, names, root, k=kk, params=param, inputs=inputs, params_path=params,
-                                   multiopen=multiopen, seed=seed, copies=copies,
+                                   multiopen=multiopen, seed=seed, copies=copies, execution=execution,
                                    progress=None if as_json else lambda t: err.print(f"[dim]… {t}[/]"))
                        for kk in (sizes or [None])]
         if plot:
@@ -213,6 +222,10 @@ def compare(
                               _error(r["peak_bytes"], r["model_peak_bytes"]),
                               "[green]✓[/]" if c["identical"] else "[red]✗[/]")
         err.print(table)
+        for c in comparisons:
+            for r in c["results"]:
+                if "traffic" in r:
+                    err.print(f"k={c['k']} {r['strategy']}: {traffic_line(r['traffic'])}", highlight=False)
         if plot:
             err.print(f"plot written to {plot}", highlight=False)
     if not all(c["identical"] for c in comparisons):

@@ -17,6 +17,7 @@ from rich.table import Table
 from halo2py.cli import conform
 from halo2py.cli.console import PhaseProgress, emit_json, err, out
 from halo2py.cli.console import warn as _warn
+from halo2py.cli.execution import EXECUTOR, SCHEDULER, THREADS, TIMEOUT, WORKERS, executor_options, traffic_line
 from halo2py.cli.files import check_output, write_output
 
 CIRCUIT = typer.Argument(..., metavar="CIRCUIT", help="A registered circuit name or path/to/file.py[:Class].")
@@ -75,14 +76,18 @@ def prove(
     dialect: Optional[str] = DIALECT, floor_planner: Optional[str] = FLOOR_PLANNER, copies: int = COPIES,
     pk: Optional[Path] = typer.Option(None, "--pk", metavar="FILE",
                                       help="A proving key file from `halo2py keygen --out-pk` (skips keygen)."),
+    executor: str = EXECUTOR, scheduler: Optional[str] = SCHEDULER, workers: Optional[int] = WORKERS,
+    threads_per_worker: int = THREADS, timeout: float = TIMEOUT,
 ):
     """Prove CIRCUIT and write a proof file."""
     from halo2py import pipeline
+    from halo2py.execution import open_executor
     from halo2py.randomness import UNSAFE_SEED_WARNING, UNSAFE_XORSHIFT_WARNING
     from halo2py.timing import PhaseTimer
 
     pipeline.check_options(strategy, multiopen, dialect)
     pipeline.proving_scalars(seed, rng)  # a bad --rng / --seed combination fails before any work
+    execution = executor_options(executor, scheduler, workers, threads_per_worker, timeout)
     _check_output(out, "proof file")
     if halo2_out is not None:
         _check_output(halo2_out, "raw transcript")
@@ -95,14 +100,15 @@ def prove(
     if rng == "halo2-test":
         _warn(UNSAFE_XORSHIFT_WARNING)
     try:
-        with PhaseProgress() as progress:
+        with PhaseProgress() as progress, open_executor(**execution) as running:
             timer = PhaseTimer([progress] if not as_json else [])
             outcome = pipeline.prove(circuits, setup_params, strategy, multiopen, seed, not no_check, timer, dialect,
-                                     rng, proving_key)
+                                     rng, proving_key, running)
     except pipeline.UnsatisfiedWitness as exc:
         for failure in exc.failures[:20]:
             err.print(str(failure), highlight=False, markup=False, soft_wrap=True)
         raise
+    traffic = running.traffic.as_dict() if running.traffic else None
     data = outcome.proof.to_bytes()
     _write(out, data, "proof file")
     if halo2_out is not None:
@@ -113,10 +119,13 @@ def prove(
                    "transcript_bytes": len(outcome.proof.transcript),
                    "proof_sha256": hashlib.sha256(data).hexdigest(), "seconds": outcome.timer.total,
                    "phases": {p: {"seconds": outcome.timer.seconds[p]} for p in outcome.timer.order},
-                   "quotient_peak_bytes": outcome.quotient_peak_bytes})
+                   "quotient_peak_bytes": outcome.quotient_peak_bytes, "executor": executor,
+                   **({"traffic": traffic} if traffic else {})})
     else:
         err.print(phase_table(f"{circuits[0].circuit_name()} k={kk} strategy={strategy} multiopen={multiopen}",
                               outcome.timer))
+        if traffic:
+            err.print(traffic_line(traffic), highlight=False)
         err.print(f"[green]proof written[/] to {out} ({len(data)} bytes)", highlight=False)
 
 

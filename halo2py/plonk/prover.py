@@ -27,6 +27,7 @@ from halo2py.arith.field import Fr
 from halo2py.commitment import kzg
 from halo2py.commitment.multiopen import ProverQuery, create_proof as multiopen_proof
 from halo2py.errors import InputError
+from halo2py.execution import COEFF, LAGRANGE, InProcessExecutor
 from halo2py.plonk import lookup, permutation, shuffle
 from halo2py.plonk.layout import (
     evaluations_after_random, evaluations_before_random, instance_evaluations, opening_queries,
@@ -54,14 +55,15 @@ class QuotientPieceAtInfinity(InputError):
 
 
 def create_proof(params, pk, witnesses, strategy, multiopen: str = "shplonk", scalars=None,
-                 timer: PhaseTimer | None = None, next_phase=None) -> bytes:
+                 timer: PhaseTimer | None = None, next_phase=None, executor=None) -> bytes:
     """Prove the circuit of ``pk`` for one Witness per circuit copy (consuming their advice and
     instance columns); returns the transcript bytes.
 
     A multi-phase circuit's witnesses hold phase 0; ``next_phase(copy, phase, challenges)`` returns
     copy ``copy``'s Witness of a later phase given the circuit challenges squeezed so far
     (index → value), as halo2 re-synthesises the circuits once per phase. Only that phase's
-    advice columns are taken. ``scalars``: a scalar source (default: the OS CSPRNG).
+    advice columns are taken. ``scalars``: a scalar source (default: the OS CSPRNG). ``executor``
+    (``halo2py.execution``, default in process) runs each round's commitments and the quotient.
     """
     if not isinstance(witnesses, (list, tuple)):
         witnesses = [witnesses]
@@ -69,14 +71,19 @@ def create_proof(params, pk, witnesses, strategy, multiopen: str = "shplonk", sc
         raise InputError("a proof needs at least one circuit copy")
     if pk.vk.layout.phases > 1 and next_phase is None:
         raise InputError("this circuit has several phases: create_proof needs next_phase to synthesise them")
+    executor = executor or InProcessExecutor()
     prover = _Prover(params, pk, list(witnesses), scalars or UniformScalars(), timer or PhaseTimer(), next_phase,
-                     multiopen)
-    return prover.run(strategy, multiopen)
+                     multiopen, executor)
+    with executor.proof(params):
+        return prover.run(strategy, multiopen)
 
 
 class _Prover:
-    def __init__(self, params, pk, witnesses: list, scalars, timer: PhaseTimer, next_phase, multiopen: str):
+    def __init__(self, params, pk, witnesses: list, scalars, timer: PhaseTimer, next_phase, multiopen: str,
+                 executor):
         self.params, self.pk, self.scalars, self.timer = params, pk, scalars, timer
+        self.executor = executor
+        self.pending: list = []  # (basis, array) committed, in order, by the round's flush()
         self.next_phase = next_phase
         self.layout, self.domain = pk.vk.layout, pk.vk.domain
         self.dialect = pk.vk.dialect
@@ -102,7 +109,15 @@ class _Prover:
 
     def commit(self, column, values: np.ndarray) -> None:
         self.values[column] = values
-        self.tr.write_point(kzg.commit_lagrange(self.params, values))
+        self.pending.append((LAGRANGE, values))
+
+    def flush(self) -> None:
+        """Commit the round's columns as one batch (the executor runs one MSM per column) and
+        write the points in the order they were queued; commitments draw no randomness, so the
+        scalar stream is the one an eager commit would see."""
+        for point in self.executor.commit(self.params, self.pending):
+            self.tr.write_point(point)
+        self.pending = []
 
     def run(self, strategy, multiopen: str) -> bytes:
         t, tr = self.timer, self.tr
@@ -114,16 +129,19 @@ class _Prover:
         with t.phase("lookups"):
             compressed = {(c, i): self.commit_permuted(c, i, theta)
                           for c in range(self.copies) for i in range(len(self.layout.lookups))}
+            self.flush()
             beta, gamma = tr.squeeze_challenge(), tr.squeeze_challenge()
         with t.phase("permutation"):
             for c in range(self.copies):
                 self.commit_permutation_products(c, beta, gamma)
+            self.flush()
         with t.phase("lookup products"):
             for c in range(self.copies):
                 self.commit_lookup_products(c, compressed, beta, gamma)
             del compressed
             for c in range(self.copies):
                 self.commit_shuffle_products(c, theta, gamma)
+            self.flush()
         with t.phase("quotient"):
             random_poly = self.vanishing_random_poly()
             y = tr.squeeze_challenge()
@@ -171,9 +189,9 @@ class _Prover:
                         values[self.usable:] = 0
                         values[self.n - 1] = Fr.one_limbs
                     self.values[self.column(column, c)] = values
-                for column in columns:
-                    self.tr.write_point(kzg.commit_lagrange(self.params, self.values[self.column(column, c)]))
+                self.pending += [(LAGRANGE, self.values[self.column(column, c)]) for column in columns]
                 self.draw_unused(len(columns))
+            self.flush()
             for challenge in layout.challenges_after(phase):
                 self.circuit_challenges[challenge.index] = self.tr.squeeze_challenge()
 
@@ -248,7 +266,7 @@ class _Prover:
         else:
             poly = np.zeros((self.n, 4), dtype=np.uint64)
             poly[0] = Fr.one_limbs
-        self.tr.write_point(kzg.commit(self.params, poly))
+        self.tr.write_point(self.executor.commit(self.params, [(COEFF, poly)])[0])
         return poly
 
     def quotient(self, strategy, challenges: list, y: int) -> list:
@@ -269,10 +287,10 @@ class _Prover:
             slot = {col: i for i, col in enumerate(columns)}
             program = compile_program(layout.copy_constraints(self.copies), lambda col: slot[col])
         task = QuotientTask(self.domain, program, [self.polys[col] for col in columns], challenges, y)
-        pieces = validate_result(strategy.compute(task), task, getattr(strategy, "name", type(strategy).__name__))
+        pieces = validate_result(self.executor.quotient(strategy, task), task,
+                                 getattr(strategy, "name", type(strategy).__name__))
         self.draw_unused(len(pieces))  # h pieces' blinds
-        for i, piece in enumerate(pieces):
-            commitment = kzg.commit(self.params, piece)
+        for i, commitment in enumerate(self.executor.commit(self.params, [(COEFF, piece) for piece in pieces])):
             if not commitment.any() and self.tr.identity_as is None:
                 raise QuotientPieceAtInfinity(i, len(pieces), self.layout.degree)
             self.tr.write_point(commitment)

@@ -16,6 +16,7 @@ from pathlib import Path
 from halo2py import pipeline
 from halo2py.commitment.params import ParamsKZG
 from halo2py.errors import Halo2pyError, InputError
+from halo2py.execution import open_executor
 from halo2py.profiling.memory import MemrayPhases, peak_rss_bytes, replay, tracking
 from halo2py.profiling.model import ProofShape, predict
 from halo2py.randomness import seeded_rng
@@ -27,28 +28,36 @@ CAPTURE = "capture.bin"
 WARM_K = 13  # above the NTT's 2^12 block size, so the streaming stages are compiled too
 
 
-def load_kernels(circuit, strategy: str, multiopen: str) -> None:
+def load_kernels(circuit, strategy: str, multiopen: str, executor=None) -> None:
     """Run every kernel the profiled proof will run, by proving the same circuit at a small k
     first (with a warm cache this only loads machine code; without it, the JIT's own memory
-    would otherwise land in the capture and blur the measurement)."""
+    would otherwise land in the capture and blur the measurement) — through ``executor``, so a
+    cluster's workers load them too."""
     k = min(circuit.params.k, WARM_K)
     try:
         small = type(circuit)(dataclasses.replace(circuit.params, k=k), circuit.inputs)
-        pipeline.prove(small, ParamsKZG.setup(k, seeded_rng(0, "warm")), strategy, multiopen, seed=0, check=False)
+        pipeline.prove(small, ParamsKZG.setup(k, seeded_rng(0, "warm")), strategy, multiopen, seed=0, check=False,
+                       executor=executor)
     except InputError:  # the circuit does not fit a small table: warm on the default circuit
         pipeline.warm([strategy], verify_proofs=False)
 
 
 def profile_proof(circuit, params_path: str | None, strategy: str, multiopen: str, seed: int,
-                  out_dir: Path, warn=None) -> dict:
+                  out_dir: Path, warn=None, execution: dict | None = None) -> dict:
     """Prove ``circuit`` (or a list of circuit copies for one proof) under memray; return the
-    measurements as a JSON-ready dict."""
+    measurements as a JSON-ready dict. ``execution``: ``open_executor``'s options (default in
+    process); memray then sees the coordinator, and the workers report their own peaks."""
+    with open_executor(**(execution or {})) as executor:
+        return _profile(circuit, params_path, strategy, multiopen, seed, out_dir, warn, executor)
+
+
+def _profile(circuit, params_path, strategy: str, multiopen: str, seed: int, out_dir: Path, warn, executor) -> dict:
     circuits = list(circuit) if isinstance(circuit, (list, tuple)) else [circuit]
     circuit = circuits[0]
     out_dir.mkdir(parents=True, exist_ok=True)
     capture = out_dir / CAPTURE
     capture.unlink(missing_ok=True)
-    load_kernels(circuit, strategy, multiopen)
+    load_kernels(circuit, strategy, multiopen, executor)
     # Params are read (and checked: py_ecc pairings churn Python objects) before tracking; the
     # SRS they hold is live for the whole proof and added to every phase exactly.
     params = pipeline.obtain_params(circuit.params.k, params_path, warn=warn)
@@ -57,7 +66,8 @@ def profile_proof(circuit, params_path: str | None, strategy: str, multiopen: st
     timer = PhaseTimer([markers])
     t0 = time.perf_counter()
     with tracking(capture):
-        outcome = pipeline.prove(circuits, params, strategy, multiopen, seed, check=False, timer=timer)
+        outcome = pipeline.prove(circuits, params, strategy, multiopen, seed, check=False, timer=timer,
+                                 executor=executor)
     seconds = time.perf_counter() - t0
     del params
     heap = replay(capture, markers.codes)
@@ -85,16 +95,19 @@ def profile_proof(circuit, params_path: str | None, strategy: str, multiopen: st
         "boundaries": markers.boundaries,
         "capture": str(capture),
         "proof": str(out_dir / "proof.bin"),
+        "executor": executor.name,
+        **({"traffic": executor.traffic.as_dict()} if executor.traffic else {}),
     }
 
 
 def profile_spec(circuit: str, strategy: str, out_dir: str, *, k: int | None = None, params=(),
                  inputs: str | None = None, params_path: str | None = None, multiopen: str = "shplonk",
-                 seed: int = 0, copies: int = 1) -> tuple:
+                 seed: int = 0, copies: int = 1, execution: dict | None = None) -> tuple:
     """``profile_proof`` from plain arguments, for a fresh worker process: ("ok", result) or
     ("error", (exit_code, message)) — errors travel as data, so nothing needs to unpickle."""
     try:
         circuits = pipeline.build_copies(circuit, copies, k, params, inputs)
-        return "ok", profile_proof(circuits, params_path, strategy, multiopen, seed, Path(out_dir))
+        return "ok", profile_proof(circuits, params_path, strategy, multiopen, seed, Path(out_dir),
+                                   execution=execution)
     except Halo2pyError as exc:
         return "error", (exc.exit_code, str(exc))

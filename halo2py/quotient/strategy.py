@@ -6,6 +6,12 @@ decides *where and in what order* to evaluate that program over the extended dom
 does, it must return the same quotient h = numerator / (X^n − 1), in coefficient form, split into
 d − 1 pieces of n coefficients. Strategies know nothing of the CLI, transcripts or commitments.
 
+A strategy may also declare *independent parts* (``parts``, ``compute_part``, ``combine``): then
+an executor that runs work elsewhere (``--executor dask``) evaluates the parts as separate tasks,
+in other processes or machines, and the strategy combines their results. Declaring parts is
+optional; a strategy that only implements ``compute`` — built-in or third-party, subclass or duck
+type — is run whole, where the prover runs.
+
 Each strategy also declares its term of the analytic memory model (``model_bytes``) and reports
 the bytes it actually held at its peak (``QuotientResult.peak_bytes``, via ``Allocations``), so
 model and measurement can be printed side by side.
@@ -119,6 +125,31 @@ class QuotientStrategy(ABC):
     @abstractmethod
     def model_bytes(cls, shape: QuotientShape) -> int:
         """Predicted peak bytes held by ``compute`` for a task of this shape."""
+
+    # --- optional: independent parts, for executors that run them elsewhere --------------------
+    def parts(self, task: QuotientTask) -> int:
+        """How many independent parts ``compute`` is made of; 0 (the default): none declared.
+
+        A strategy that returns p > 0 promises that ``combine(task, [compute_part(task, i) for i
+        in range(p)])`` gives ``compute(task)``'s pieces bit for bit, that ``compute_part`` reads
+        only ``task`` (a copy of it, in another process, in any order, perhaps twice when a worker
+        dies) and returns something picklable. In process the prover still calls ``compute``,
+        which may share buffers across parts."""
+        return 0
+
+    def compute_part(self, task: QuotientTask, index: int):
+        """Part ``index`` (0 ≤ index < ``parts(task)``) of the quotient's work."""
+        raise NotImplementedError(f"{type(self).__name__} declares no parts")
+
+    def combine(self, task: QuotientTask, results: list) -> QuotientResult:
+        """The quotient from every part's result, in part order."""
+        raise NotImplementedError(f"{type(self).__name__} declares no parts")
+
+
+def declared_parts(strategy, task: QuotientTask) -> int:
+    """The parts ``strategy`` declares for ``task`` (0 for a duck-typed strategy without ``parts``)."""
+    parts = getattr(strategy, "parts", None)
+    return int(parts(task)) if callable(parts) else 0
 
 
 def split_pieces(coeffs: np.ndarray, n: int, pieces: int) -> list:

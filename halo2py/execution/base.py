@@ -1,0 +1,69 @@
+"""The executor contract: what the prover asks of wherever its parallel work runs."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from halo2py.errors import Halo2pyError
+
+LAGRANGE = "lagrange"  # a column's n values on ⟨ω⟩, committed with g_lagrange (commit_lagrange)
+COEFF = "coeff"        # a polynomial's coefficients, committed with g (commit)
+
+
+class ClusterUnavailable(Halo2pyError):
+    """The cluster cannot be reached, has no worker left, or lost a task on every worker it tried:
+    one line, exit 2 (like bad input: the proof itself is fine, its machinery is not there)."""
+
+
+@dataclass
+class ProofTraffic:
+    """What one proof shipped, in array bytes (pickle framing and the few-KB constraint program
+    aside): ``scattered`` — broadcast to every worker (SRS, the quotient's polynomials);
+    ``submitted`` — task arguments sent to one worker (a column to commit); ``gathered`` — results
+    fetched back (points, quotient parts). ``worker_peak_rss`` maps each worker to its process's
+    peak resident set so far (bytes)."""
+
+    workers: int = 0
+    scattered: int = 0
+    submitted: int = 0
+    gathered: int = 0
+    worker_peak_rss: dict = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return self.scattered + self.submitted + self.gathered
+
+    def as_dict(self) -> dict:
+        return {"workers": self.workers, "scattered_bytes": self.scattered, "submitted_bytes": self.submitted,
+                "gathered_bytes": self.gathered, "shipped_bytes": self.total,
+                "worker_peak_rss_bytes": dict(self.worker_peak_rss)}
+
+
+class Executor:
+    """Runs the prover's independent work. Results always come back in the order asked for.
+
+    ``proof(params)`` brackets one proof (a backend ships the SRS there, once); ``commit`` takes a
+    round's columns as (basis, array) pairs (``LAGRANGE`` or ``COEFF``) and returns their KZG
+    commitments as affine points; ``quotient`` returns ``strategy.compute(task)``'s result,
+    however it is computed. ``traffic`` describes the last proof (None in process).
+    """
+
+    name = ""
+    traffic: ProofTraffic | None = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    @contextmanager
+    def proof(self, params):
+        yield self
+
+    def commit(self, params, columns: list) -> list:
+        raise NotImplementedError
+
+    def quotient(self, strategy, task):
+        raise NotImplementedError

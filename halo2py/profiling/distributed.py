@@ -1,0 +1,94 @@
+"""``halo2py bench dask``: the distributed phases with 1, 2 … Dask workers against each other.
+
+Every proof runs in a fresh interpreter (so the coordinator's peak RSS is that proof's) with a
+fresh LocalCluster of w process workers, 1 thread each (Numba's threads too), after one small
+untimed proof that loads the kernels in the coordinator and in every worker. Configurations
+alternate within each round (in-process, 1, 2, …, then again), so a machine whose load drifts
+hurts every configuration alike; the report gives medians. The proofs of every run must be
+byte-identical (same seed) — that is checked, not assumed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import statistics
+import subprocess
+import sys
+import time
+
+from halo2py import pipeline
+from halo2py.errors import Halo2pyError
+from halo2py.execution import open_executor
+from halo2py.profiling.memory import peak_rss_bytes
+from halo2py.profiling.run import load_kernels
+from halo2py.timing import PhaseTimer
+
+# the phases whose work the executor distributes (commitments; quotient parts and pieces)
+DISTRIBUTED_PHASES = ("advice commit", "lookups", "permutation", "lookup products", "quotient")
+
+
+class BenchFailed(Halo2pyError):
+    exit_code = 1
+
+
+def timed_proof(circuit: str, k: int, params: list, workers: int, strategy: str = "chunked",
+                multiopen: str = "shplonk", seed: int = 0) -> dict:
+    """One timed proof in this process: in process (``workers`` = 0) or on a fresh LocalCluster."""
+    instance = pipeline.build_circuit(circuit, k, params)
+    setup = pipeline.obtain_params(instance.params.k)
+    options = {"name": "dask", "workers": workers} if workers else {}
+    with open_executor(**options) as executor:
+        load_kernels(instance, strategy, multiopen, executor)
+        timer = PhaseTimer()
+        t0 = time.perf_counter()
+        outcome = pipeline.prove(instance, setup, strategy, multiopen, seed, check=False, timer=timer,
+                                 executor=executor)
+        seconds = time.perf_counter() - t0
+    return {"workers": workers, "seconds": seconds,
+            "phases": {name: timer.seconds[name] for name in timer.order},
+            "distributed_seconds": sum(timer.seconds.get(name, 0.0) for name in DISTRIBUTED_PHASES),
+            "coordinator_peak_rss_bytes": peak_rss_bytes(),
+            "traffic": executor.traffic.as_dict() if executor.traffic else None,
+            "proof_sha256": hashlib.sha256(outcome.proof.to_bytes()).hexdigest()}
+
+
+_CHILD = ("import json, sys; from halo2py.profiling.distributed import timed_proof; "
+          "print(json.dumps(timed_proof(**json.loads(sys.argv[1]))))")
+
+
+def _run_fresh(**kwargs) -> dict:
+    """``timed_proof`` in a new interpreter (its LocalCluster's workers are that process's children)."""
+    done = subprocess.run([sys.executable, "-c", _CHILD, json.dumps(kwargs)], capture_output=True, text=True)
+    if done.returncode != 0:
+        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise BenchFailed(f"the benchmark proof with {kwargs['workers']} worker(s) failed: {tail}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def bench(circuit: str, k: int, params: list, workers: list, runs: int, in_process: bool = True,
+          progress=None) -> dict:
+    """Alternating runs of every configuration; medians per phase, speed-up against 1 worker."""
+    configs = ([0] if in_process else []) + list(workers)
+    samples: dict = {w: [] for w in configs}
+    for r in range(runs):
+        for w in configs:
+            if progress:
+                progress(f"run {r + 1}/{runs}: {'in process' if w == 0 else f'{w} worker(s)'}")
+            samples[w].append(_run_fresh(circuit=circuit, k=k, params=list(params), workers=w))
+    hashes = {s["proof_sha256"] for runs_of in samples.values() for s in runs_of}
+    if len(hashes) != 1:
+        raise BenchFailed("the benchmark's proofs differ between configurations")
+    rows = []
+    for w, runs_of in samples.items():
+        phases = {name: statistics.median(s["phases"][name] for s in runs_of) for name in runs_of[0]["phases"]}
+        last = runs_of[-1]
+        rows.append({"workers": w, "seconds": statistics.median(s["seconds"] for s in runs_of),
+                     "distributed_seconds": statistics.median(s["distributed_seconds"] for s in runs_of),
+                     "phases": phases,
+                     "coordinator_peak_rss_bytes": max(s["coordinator_peak_rss_bytes"] for s in runs_of),
+                     "traffic": last["traffic"], "samples": runs_of})
+    base = next((row for row in rows if row["workers"] == 1), None)
+    for row in rows:
+        row["speedup"] = base["distributed_seconds"] / row["distributed_seconds"] if base and row["workers"] else None
+    return {"circuit": circuit, "k": k, "params": list(params), "runs": runs, "results": rows}

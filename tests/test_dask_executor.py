@@ -1,0 +1,150 @@
+"""``--executor dask``: proofs byte-identical to the in-process prover on every library circuit
+and both multiopen schemes, a worker killed mid-quotient, and one-line failures (no hang) for a
+cluster that is unreachable, has no worker, or keeps losing its workers, or for missing Dask.
+
+One LocalCluster (2 process workers, 1 thread each) serves the module; proofs are small (the
+circuits' test cases), so the time goes to task round trips, not to arithmetic.
+"""
+
+import json
+import socket
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import plonk_cases as cases
+from plonk_cases import run_main
+from halo2py import pipeline
+from halo2py.conformance import ConformanceError, check_strategy
+from halo2py.execution import ClusterUnavailable, open_executor
+from halo2py.plonk.container import SCHEMES
+from halo2py.quotient.registry import load
+
+HERE = Path(__file__).parent
+CRASH_ONCE = f"{HERE / 'dask_strategies.py'}:CrashOnce"
+CRASH_ALWAYS = f"{HERE / 'dask_strategies.py'}:CrashAlways"
+
+
+@pytest.fixture(scope="module")
+def dask():
+    pytest.importorskip("distributed")
+    with open_executor("dask", workers=2, threads_per_worker=1, timeout=30) as executor:
+        yield executor
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def dask_proof(executor, case: str, multiopen: str, strategy: str = "chunked"):
+    return pipeline.prove(cases.circuit(case), cases.params(cases.k_of(case)), strategy, multiopen,
+                          seed=cases.PROVE_SEED, check=False, executor=executor).proof
+
+
+@pytest.mark.parametrize("multiopen", SCHEMES)
+@pytest.mark.parametrize("case", list(cases.CASES))
+def test_identical_to_in_process(dask, case, multiopen):
+    proof = dask_proof(dask, case, multiopen)
+    assert proof.to_bytes() == cases.proof(case, "chunked", multiopen).to_bytes()
+    traffic = dask.traffic
+    assert traffic.workers == 2 and traffic.scattered and traffic.submitted and traffic.gathered
+    assert len(traffic.worker_peak_rss) == 2 and all(v > 0 for v in traffic.worker_peak_rss.values())
+    if multiopen == "shplonk":  # GWC's bytes are the in-process proof's, which test_prove verifies
+        pipeline.verify(cases.circuit(case), proof, cases.params(proof.k))
+
+
+@pytest.mark.parametrize("strategy", ["legacy", "subcoset"])
+def test_strategies_without_parts_still_commit_on_the_cluster(dask, strategy):
+    """A strategy that declares no parts runs whole on the coordinator; the commitments still go out."""
+    assert dask_proof(dask, "stress", "gwc", strategy).to_bytes() == cases.proof("stress", "chunked", "gwc").to_bytes()
+
+
+def test_a_worker_killed_in_the_quotient_changes_nothing(dask, tmp_path):
+    marker = tmp_path / "crash"
+    marker.touch()
+    load(CRASH_ONCE).MARKER = str(marker)
+    before = set(dask._client.nthreads())
+    proof = dask_proof(dask, "stress-degree=7-lookups=2", "shplonk", CRASH_ONCE)
+    assert not marker.exists(), "no worker took the crash"
+    assert before - set(dask.traffic.worker_peak_rss), "the killed worker is still there"
+    assert proof.to_bytes() == cases.proof("stress-degree=7-lookups=2", "chunked", "shplonk").to_bytes()
+
+
+def test_profile_reports_what_the_proof_shipped(dask, monkeypatch, capsys, tmp_path):
+    params = tmp_path / "k4.params"
+    cases.params(4).write(params)
+    code, out, _ = run_main(monkeypatch, capsys, "profile", "fibonacci", "--k", "4", "--params", str(params),
+                            "--out", str(tmp_path / "prof"), "--no-flamegraph", "--json", "--executor", "dask",
+                            "--scheduler", dask._cluster.scheduler_address)
+    assert code in (0, None)
+    result = json.loads(out)
+    assert result["executor"] == "dask" and result["traffic"]["workers"] == 2
+    assert result["traffic"]["shipped_bytes"] == sum(result["traffic"][f"{what}_bytes"]
+                                                     for what in ("scattered", "submitted", "gathered"))
+    assert len(result["traffic"]["worker_peak_rss_bytes"]) == 2
+
+
+def test_unreachable_scheduler_is_one_line_exit_2(monkeypatch, capsys):
+    timeout = 2
+    t0 = time.monotonic()
+    code, out, err = run_main(monkeypatch, capsys, "prove", "fibonacci", "--k", "4", "--out", "/dev/null",
+                              "--executor", "dask", "--scheduler", f"tcp://127.0.0.1:{free_port()}",
+                              "--timeout", str(timeout))
+    assert time.monotonic() - t0 < timeout + 10  # a hang check, not a speed test
+    assert code == 2 and "Traceback" not in err
+    errors = [line for line in err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "cannot reach the Dask scheduler" in errors[0]
+
+
+def test_a_cluster_without_workers_is_one_error():
+    LocalCluster = pytest.importorskip("distributed").LocalCluster
+
+    with LocalCluster(n_workers=0, dashboard_address=":0", processes=False) as empty:
+        with pytest.raises(ClusterUnavailable, match="has no worker"):
+            with open_executor("dask", scheduler=empty.scheduler_address, timeout=1):
+                pass
+
+
+@pytest.mark.slow
+def test_a_task_that_kills_every_worker_is_one_error(dask):
+    """Every worker dies in turn: the scattered task dies with the last copy of it (or the task
+    exhausts Dask's allowed failures first) — one error either way, no hang."""
+    with pytest.raises(ClusterUnavailable, match="died with every worker|lost this proof's data"):
+        dask_proof(dask, "fibonacci", "gwc", CRASH_ALWAYS)
+
+
+def test_without_dask_one_line_names_the_extra(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed → ImportError
+    monkeypatch.delitem(sys.modules, "halo2py.execution.cluster", raising=False)
+    code, out, err = run_main(monkeypatch, capsys, "prove", "fibonacci", "--executor", "dask")
+    assert code == 2 and "Traceback" not in err
+    assert err.count("\n") == 1 and "install halo2py[dask]" in err
+
+
+@pytest.mark.parametrize("flags, message", [
+    (["--executor", "mpi"], "unknown --executor"),
+    (["--scheduler", "tcp://127.0.0.1:1"], "need --executor dask"),
+    (["--executor", "dask", "--workers", "0"], "at least 1"),
+    (["--executor", "dask", "--timeout", "0"], "must be positive"),
+])
+def test_bad_executor_flags(monkeypatch, capsys, flags, message):
+    code, _, err = run_main(monkeypatch, capsys, "prove", "fibonacci", *flags)
+    assert code == 2 and message in err
+
+
+def test_conformance_checks_that_declared_parts_combine_to_compute():
+    class MisCombined(load("chunked")):
+        name = "mis-combined"
+
+        def combine(self, task, results):
+            results[0] = results[0].copy()
+            results[0][0, 0] ^= 1
+            return super().combine(task, results)
+
+    check_strategy(load("chunked"), cases=[("fibonacci", 4, ())])
+    with pytest.raises(ConformanceError, match="combining its declared parts differs"):
+        check_strategy(MisCombined, cases=[("fibonacci", 4, ())])
