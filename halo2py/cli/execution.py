@@ -13,7 +13,7 @@ MIB = 1 << 20
 
 EXECUTOR = typer.Option("in-process", "--executor", metavar="NAME",
                         help="Where commitments and quotient parts run: in-process (default) or dask "
-                             "(docs/distributed.md; needs halo2py[dask]).")
+                             "(docs/distributed.md; needs the dask extra of halo2py).")
 SCHEDULER = typer.Option(None, "--scheduler", metavar="tcp://HOST:PORT",
                          help="With --executor dask: a running Dask scheduler (default: a local cluster).")
 WORKERS = typer.Option(None, "--workers", metavar="N",
