@@ -144,12 +144,16 @@ def test_row_kernels_match_scalar_kernels(field):
 @needs_ifma
 @pytest.mark.parametrize("k", [3, 5, 13, 15])
 def test_ntt_ifma_matches_scalar(fresh_switch, k):
-    """Block stages (m < 8 scalar, m ≥ 8 IFMA) and streaming stages; forward and inverse."""
+    """Block stages (m < 8 scalar, m ≥ 8 IFMA) and streaming stages; forward and inverse (its
+    reversal and 1/n scaling); the coset transform whose scaling rides on the bit reversal (a
+    scatter chunk shorter than 256 rows at k = 3 and 5)."""
     a = Fr.random(1 << k)
     a[:2] = Fr.from_ints([0, FR_MODULUS - 1])
+    powers = Fr.random(1 << k)
     outs = []
     for flag in (False, True):
         ifma.set_enabled(flag)
-        outs.append((ntt.ntt(a.copy()), ntt.intt(a.copy()), ntt.coset_ntt(a.copy(), 7)))
+        outs.append((ntt.ntt(a.copy()), ntt.intt(a.copy()), ntt.coset_ntt(a.copy(), 7),
+                     ntt.coset_ntt_with_powers(a, powers, Fr.zeros(1 << k))))
     for one, two in zip(*outs):
         assert np.array_equal(one, two)

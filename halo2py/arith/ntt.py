@@ -217,6 +217,20 @@ def _reverse_and_scale(a, scale):
         store(a, n - i, fr.mul(x, scale))
 
 
+@njit(parallel=True, cache=True)
+def _reverse_and_scale_ifma(a, scale):
+    """``_reverse_and_scale`` as two passes: the swap, then the scaling eight rows per IFMA step
+    (three times cheaper per multiplication than the scalar kernel, so the extra pass pays)."""
+    n = a.shape[0]
+    half = n >> 1
+    for i in prange(1, half):
+        x = load(a, i)
+        store(a, i, load(a, n - i))
+        store(a, n - i, x)
+    for t in prange(n >> 3):
+        ifma.scale_rows(a, t << 3, a, t << 3, scale, _M, _MINV)
+
+
 # ---- tables ---------------------------------------------------------------------------------------
 
 
@@ -265,6 +279,25 @@ def _scatter_scaled(src, powers, dst, log_n):
         store(dst, _bitrev32(j) >> shift, fr.mul(load(src, j), load(powers, j)))
 
 
+_SCATTER_CHUNK = 256  # rows per task of the IFMA scatter: its products stay in L1 before they scatter
+
+
+@njit(parallel=True, cache=True)
+def _scatter_scaled_ifma(src, powers, dst, log_n):
+    """``_scatter_scaled`` with the products taken eight rows per IFMA step into a small
+    per-task buffer, then scattered to their bit-reversed rows (n ≥ 8 rows, a multiple of 8)."""
+    shift = 32 - log_n
+    n = src.shape[0]
+    for c in prange((n + _SCATTER_CHUNK - 1) // _SCATTER_CHUNK):
+        lo = c * _SCATTER_CHUNK
+        rows = min(_SCATTER_CHUNK, n - lo)
+        products = np.empty((rows, 4), dtype=np.uint64)
+        for t in range(0, rows, ifma.LANES):
+            ifma.mul_rows(products, t, src, lo + t, powers, lo + t, _M, _MINV)
+        for j in range(rows):
+            store(dst, _bitrev32(lo + j) >> shift, load(products, j))
+
+
 def _forward(a, k):
     if k == 0:
         return
@@ -291,7 +324,8 @@ def intt(a: np.ndarray) -> np.ndarray:
     """In place: evaluations on ⟨ω_k⟩ → coefficients (inverse of ``ntt``, 1/n included)."""
     k = log2_size(a)
     _forward(a, k)
-    _reverse_and_scale(a, Fr.to_mont(pow(1 << k, -1, FR_MODULUS)))
+    scale = Fr.to_mont(pow(1 << k, -1, FR_MODULUS))
+    (_reverse_and_scale_ifma if k >= 3 and ifma.enabled() else _reverse_and_scale)(a, scale)
     return a
 
 
@@ -328,7 +362,8 @@ def coset_ntt_with_powers(coeffs: np.ndarray, powers: np.ndarray, out: np.ndarra
     if k == 0:
         out[:] = Fr.mul(coeffs, powers)
         return out
-    _scatter_scaled(coeffs, powers, out, k)
+    fast = k >= 3 and ifma.enabled() and coeffs.flags.c_contiguous and powers.flags.c_contiguous
+    (_scatter_scaled_ifma if fast else _scatter_scaled)(coeffs, powers, out, k)
     _stages(out, k)
     return out
 

@@ -31,6 +31,7 @@ def _ntt() -> None:
     ntt.intt(ntt.ntt(a))
     ntt.coset_intt(ntt.coset_ntt(a, 7), 7)
     ntt.distribute_powers(a, 3, out=Fr.zeros(a.shape[0]))
+    ntt.coset_ntt_with_powers(a, a, Fr.zeros(a.shape[0]))
 
 
 def warm() -> None:
