@@ -174,3 +174,29 @@ def test_peak_plot_over_several_k_has_integer_k_ticks(tmp_path, monkeypatch):
     plot_peaks(comparisons, tmp_path / "peaks.png")
     assert list(figures[0].axes[0].get_xticks()) == [10, 11, 12]
     assert (tmp_path / "peaks.png").stat().st_size > 0
+
+
+EZKL_LIKE = ["--param", "advice=6", "--param", "fixed=8", "--param", "degree=4", "--param", "lookups=2",
+             "--param", "equality=7"]
+
+
+def _whole_proof_within_ten_percent(tmp_path, strategy: str, k: int) -> None:
+    done = _cli("profile", "stress", *EZKL_LIKE, "--k", str(k), "--strategy", strategy, "--out", str(tmp_path),
+                "--json", "--no-flamegraph")
+    assert done.returncode == 0, done.stderr
+    r = json.loads(done.stdout)
+    assert abs(r["model_peak_bytes"] - r["peak_bytes"]) <= 0.10 * r["peak_bytes"], (strategy, k, r["phases"])
+
+
+@pytest.mark.parametrize("strategy", sorted(available()))
+def test_the_model_predicts_the_whole_proofs_peak(tmp_path, strategy):
+    """Every phase is modelled, so the whole proof's peak — whichever phase holds it — is within
+    10 % of memray's for every strategy (the ezkl-like stress shape; k = 14, 16 under slow)."""
+    _whole_proof_within_ten_percent(tmp_path, strategy, 12)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("k", [14, 16])
+@pytest.mark.parametrize("strategy", sorted(available()))
+def test_the_model_predicts_the_whole_proofs_peak_at_larger_k(tmp_path, strategy, k):
+    _whole_proof_within_ten_percent(tmp_path, strategy, k)

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from halo2py.arith.ntt import LOG_BLOCK
+from halo2py.curve.msm import batch_size, window_bits
+from halo2py.errors import InputError
 from halo2py.quotient.registry import load
 from halo2py.quotient.strategy import ELEMENT_BYTES, QuotientShape
 
 G1_AFFINE_BYTES = 64
 # Allocations of a proof that do not grow with n (interpreter objects, the compiled program, the
-# transcript, kernels' scratch). Measured at 0–0.15 MiB, plus one 1 MiB pymalloc arena or not,
-# depending on where the interpreter's free pools stand: the model takes the middle.
-RUNTIME_BYTES = 600_000
+# transcript, kernels' scratch): 0.1–0.5 MiB, plus the ~1 MiB of pymalloc arenas that the random
+# polynomial's n Python ints leave behind (measured at k = 12 and 14).
+RUNTIME_BYTES = 1_100_000
 
 
 @dataclass(frozen=True)
@@ -82,50 +85,95 @@ class MemoryModel:
         return max(self.phases.values())
 
 
-def predict(shape: ProofShape, strategy) -> MemoryModel:
-    """Model of a proof of ``shape`` with ``strategy`` (a class or a registered name)."""
+def msm_scratch_bytes(n: int, threads: int) -> int:
+    """What one commitment holds while its MSM runs (``halo2py.curve.msm``): the canonical scalars
+    and φ's x-coordinates (one Fr vector each), and per worker thread the window's affine and
+    Jacobian buckets, their busy flags, the batch's operands and its overflow queue."""
+    c = window_bits(n, True)
+    buckets = 1 << (c - 1)
+    batch = min(batch_size(c), max(1, buckets // 4))
+    per_thread = buckets * (64 + 96 + 1) + batch * (8 + 64 + 32 + 32) + max(1, batch // 4) * (8 + 64)
+    return 2 * ELEMENT_BYTES * n + threads * per_thread
+
+
+def twiddle_bytes(k: int) -> int:
+    """The NTT's cached ω_k^j table (n/2 elements) for a size-2^k transform; sizes up to its
+    block size use only the small shared block table."""
+    return 0 if k <= LOG_BLOCK else ELEMENT_BYTES * (1 << k) // 2
+
+
+def modes() -> tuple:
+    """The modes ``predict`` models: in memory only (``--spill`` brings its own numbers)."""
+    return ("in-memory",)
+
+
+def predict(shape: ProofShape, strategy, spill: bool = False, threads: int | None = None) -> MemoryModel:
+    """Model of a proof of ``shape`` with ``strategy`` (a class or a registered name), its
+    commitments' MSMs run on ``threads`` workers (default: Numba's thread count).
+
+    The phases follow the prover (``halo2py.plonk.prover``): the synthesis and keygen hold the
+    assignment with its owners; the prover holds the witness in one basis at a time; the proving
+    key made for the proof drops its Lagrange forms (fixed, selector and σ columns) before the
+    quotient. ``spill`` is the hook for the out-of-core mode, which is not modelled here yet.
+    """
+    if spill:
+        raise InputError("the memory model has no numbers for --spill yet")
     if isinstance(strategy, str):
         strategy = load(strategy)
+    if threads is None:
+        import numba
+
+        threads = numba.get_num_threads()
     s = shape
     V = ELEMENT_BYTES * s.n
+    F, Sc, P, L, pg, SH = s.copies * s.fixed, s.selector_cols, s.permutation, s.lookups, s.permutation_sets, \
+        s.shuffles
+    msm = msm_scratch_bytes(s.n, threads)
     terms = {
         "runtime": RUNTIME_BYTES,
         # g and g_lagrange: n affine G1 points each.
         "srs": 2 * G1_AFFINE_BYTES * s.n,
-        # ω^j twiddles for size-n transforms: n/2 elements.
-        "twiddles": V // 2,
-        # The synthesised table: advice, fixed, instance values; int32 owner per advice/fixed
-        # cell and per selector cell; one byte per selector cell.
-        # (each copy is synthesised: its own fixed columns, owners and selectors too)
-        "assignment": V * (s.advice + s.copies * s.fixed + s.instance)
-        + (s.n * 4) * (s.advice + s.copies * (s.fixed + s.selectors)) + s.copies * s.n * s.selectors,
-        # Proving key: selector columns' values, fixed polynomials (coefficients; fixed values are
-        # shared with the assignment), σ values and polynomials, l0, l_last, l_active.
-        "proving_key": V * (s.selector_cols + (s.fixed + s.selector_cols) + 2 * s.permutation + 3),
+        "twiddles": twiddle_bytes(s.k),
+        # The witness the prover consumes: advice and instance values (each column in one basis).
+        "witness": V * (s.advice + s.instance),
+        # The synthesis' int32 owner per advice/fixed/selector cell and bool selectors: freed with
+        # the synthesis, before the first round (each copy is synthesised: its own of each).
+        "owners": (s.n * 4) * (s.advice + s.copies * (s.fixed + s.selectors)) + s.copies * s.n * s.selectors,
+        # The key's fixed, selector and σ columns in one basis: values from keygen (the fixed ones
+        # are the synthesis' own arrays) until the prover interpolates them in place at the
+        # quotient (a key made for the proof; see ProvingKey.to_coefficients).
+        "key": V * (s.fixed + Sc + P),
+        # l0, l_last, l_active (coefficients).
+        "key_indicators": 3 * V,
+        "msm": msm,
     }
-    base = terms["runtime"] + terms["srs"] + terms["twiddles"] + terms["assignment"]
-    held = base + terms["proving_key"]
-    L, pg, SH = s.lookups, s.permutation_sets, s.shuffles
+    base = terms["runtime"] + terms["srs"]
+    held = base + terms["twiddles"] + terms["witness"] + terms["key"] + terms["key_indicators"]
     phases = {
-        "synthesis": base,
-        "keygen": held + V,  # one column of ω^j while σ is built
-        "advice commit": held,
-        # A′, S′ committed and the compressed A, S kept for Z; transient: the sort's keys
-        "lookups": held + V * (4 * L + (2 if L else 0)),
-        # running products, plus ω^j and the ratio column while one is built
-        "permutation": held + V * (4 * L + pg + 2),
-        # A, S, A′, S′, the permutation products, and Z with its ratio column while one is built;
-        # then each shuffle's compressed A, S and ratio column beside the products made so far
-        "lookup products": held + V * (max(4 * L + 2, 3 * L + (3 if SH else 0) + SH) + pg),
+        "synthesis": base + terms["witness"] + V * F + terms["owners"],
+        # the key beside the synthesis' owners; an indicator column before its interpolation, or
+        # a commitment's MSM
+        "keygen": held + terms["owners"] + max(V, msm),
+        "advice commit": held + msm,
+        # A′, S′ and the compressed A, S; the sort's two key columns, or a commitment's MSM
+        "lookups": held + V * 4 * L + max(V * 2 if L else 0, msm),
+        # running products; ω^j and the ratio column while one is built, or an MSM
+        "permutation": held + V * (4 * L + pg) + max(2 * V, msm),
+        # A, S, A′, S′, the permutation products and the lookups' Z; each shuffle's compressed
+        # A, S and ratio column beside the products made so far
+        "lookup products": held + V * (4 * L + pg + SH) + max(V * (3 if SH else 1), msm),
     }
     if s.phases > 1:  # a later phase re-synthesises the table; its advice columns are kept
-        phases["advice commit"] = held + terms["assignment"]
+        phases["advice commit"] = held + terms["witness"] + V * F + terms["owners"] + msm
+    # from here on the witness, A′, S′, Z, the products and the key in coefficient form
     before_quotient = held + V * (3 * L + pg + SH)
-    extended_twiddles = V * s.e // 2
     strategy_bytes = strategy.model_bytes(s.quotient_shape())
-    phases["quotient"] = before_quotient + V + extended_twiddles + strategy_bytes
-    after_quotient = before_quotient + V * (1 + s.d - 1) + extended_twiddles
+    random_poly = V
+    pieces = V * (s.d - 1)
+    phases["quotient"] = before_quotient + random_poly + max(strategy_bytes, pieces + msm)
+    after_quotient = before_quotient + random_poly + pieces + twiddle_bytes(s.k + (s.e.bit_length() - 1))
     phases["evaluations"] = after_quotient
-    phases["multiopen"] = after_quotient + 2 * V  # h = Σ x^{ni} h_i and the opening's quotient
+    # h = Σ x^{ni} h_i, the opening's quotient polynomial, and its commitment's MSM
+    phases["multiopen"] = after_quotient + 2 * V + msm
     terms["quotient_strategy"] = strategy_bytes
     return MemoryModel(phases, terms)
