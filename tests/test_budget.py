@@ -34,18 +34,18 @@ def _shape(k=18):
                       lookups=2, quotient_polys=35, quotient_queries=48)
 
 
-def test_the_fastest_strategy_that_fits_is_chosen(monkeypatch):
-    monkeypatch.setattr(budget, "rss_floor_bytes", lambda: 200 * MIB)
-    shape = _shape()
-    rss = {name: budget.predicted_rss(shape, name) for name in budget.strategies_by_speed()}
-    assert budget.choose(shape, 10 << 30) == ("chunked", rss["chunked"])
+def test_the_fastest_strategy_that_fits_is_chosen():
+    shape, floor = _shape(), 200 * MIB
+    rss = {name: budget.predicted_rss(shape, name, floor) for name in budget.strategies_by_speed()}
+    assert budget.choose(shape, 10 << 30, None, floor) == ("chunked", rss["chunked"])
     # between subcoset's and chunked's predictions: chunked does not fit, legacy less so
-    assert budget.choose(shape, (rss["subcoset"] + rss["chunked"]) // 2) == ("subcoset", rss["subcoset"])
+    assert budget.choose(shape, (rss["subcoset"] + rss["chunked"]) // 2, None, floor) == ("subcoset",
+                                                                                         rss["subcoset"])
     smallest = re.escape(f"smallest budget that would work is {budget.mib(rss['subcoset'])}")
     with pytest.raises(InputError, match=smallest):
-        budget.choose(shape, rss["subcoset"] - 1)
+        budget.choose(shape, rss["subcoset"] - 1, None, floor)
     with pytest.raises(InputError, match="strategy legacy"):
-        budget.choose(shape, rss["chunked"], "legacy")
+        budget.choose(shape, rss["chunked"], "legacy", floor)
 
 
 def _run(*args, timed=False):

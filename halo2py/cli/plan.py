@@ -28,9 +28,9 @@ def plan(
     from halo2py.profiling.model import modes, predict
 
     check_dialect(dialect)
+    floor = rss_floor_bytes()
     circuits = build_copies(circuit, copies, k, param, None, floor_planner)
     shape = proof_shape(circuits, dialect)
-    floor = rss_floor_bytes()
     rows = []
     for mode in modes():
         for name in strategies_by_speed():

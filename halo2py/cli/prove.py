@@ -101,6 +101,7 @@ def prove(
         from halo2py.profiling import budget as memory_budget
 
         budget = memory_budget.parse_size(max_memory)
+        floor = memory_budget.rss_floor_bytes()
     pipeline.check_options(strategy or "chunked", multiopen, dialect)
     pipeline.proving_scalars(seed, rng)  # a bad --rng / --seed combination fails before any work
     _check_output(out, "proof file")
@@ -111,7 +112,7 @@ def prove(
     proving_key = pipeline.read_proving_key(str(pk), circuits[0]) if pk is not None else None
     if budget is not None:  # before the params: a budget that cannot work is refused at once
         shape = memory_budget.proof_shape(circuits, dialect, proving_key.vk.layout if proving_key else None)
-        strategy, predicted = memory_budget.choose(shape, budget, strategy)
+        strategy, predicted = memory_budget.choose(shape, budget, strategy, floor)
         err.print(f"--max-memory {memory_budget.mib(budget)}: strategy {strategy} (predicted peak "
                   f"{memory_budget.mib(predicted)})", highlight=False)
     strategy = strategy or "chunked"

@@ -63,22 +63,22 @@ def proof_shape(circuits: list, dialect: str | None = None, layout=None) -> Proo
 
 
 def rss_floor_bytes() -> int:
-    """This process's resident set so far (Numba imported) plus the kernels a proof loads."""
+    """This process's resident set so far (Numba imported) plus the kernels a proof loads; taken
+    before anything proof-sized (the keygen-only synthesis of ``proof_shape``) is allocated."""
     import numba  # noqa: F401  (the floor is measured with LLVM loaded, as a proof has it)
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 + KERNELS_BYTES
 
 
-def predicted_rss(shape: ProofShape, strategy: str, floor: int | None = None) -> int:
+def predicted_rss(shape: ProofShape, strategy: str, floor: int) -> int:
     """The model's whole-proof heap peak plus the floor: the peak RSS to expect."""
-    return predict(shape, strategy).total + (rss_floor_bytes() if floor is None else floor)
+    return predict(shape, strategy).total + floor
 
 
-def choose(shape: ProofShape, budget: int, strategy: str | None = None) -> tuple:
+def choose(shape: ProofShape, budget: int, strategy: str | None, floor: int) -> tuple:
     """(strategy, predicted peak RSS) for ``budget`` bytes: ``strategy`` if given and it fits,
     else the fastest that fits; InputError (exit 2) with the smallest budget that would work."""
     candidates = [strategy] if strategy is not None else strategies_by_speed()
-    floor = rss_floor_bytes()
     predicted = {name: predicted_rss(shape, name, floor) for name in candidates}
     for name in candidates:
         if predicted[name] <= budget:
