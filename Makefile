@@ -8,7 +8,7 @@ OUT     = out
 DEMO_CIRCUIT ?= stress
 
 .DEFAULT_GOAL := help
-.PHONY: help install warm lint test test-slow bench bench-ezkl demo regress compare clean
+.PHONY: help install warm lint test test-slow bench bench-ezkl bench-memory demo regress compare clean
 
 help: ## List the targets with one line each
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
@@ -42,6 +42,9 @@ bench: install ## Run the kernel benchmarks (medians; see docs/benchmarks.md)
 	$(H2) bench ntt --k 16 --threads 1
 	$(H2) bench ntt --k 16 --threads 2
 	$(H2) bench msm --k 16 --threads 2
+
+bench-memory: install ## Peak RSS and time of the default stress prove: make bench-memory K="18 20" RUNS=3 [BEFORE=../main]
+	$(PY) benchmarks/memory.py --k $(K) --runs $(RUNS) $(if $(BEFORE),--before $(BEFORE))
 
 EZKL_VENV ?= benchmarks/vs_ezkl/.venv
 EZKL_VERSION ?= 23.0.5
