@@ -24,10 +24,11 @@ HERE = Path(__file__).resolve().parents[1]
 
 
 def halo2py(code: Path, *args, timed: bool = False) -> subprocess.CompletedProcess:
+    # ``-m`` puts the working directory first on sys.path, ahead of PYTHONPATH: run in the checkout
     env = dict(os.environ, PYTHONPATH=str(code))
     prefix = ["/usr/bin/time", "-f", "%M %e"] if timed else []
     return subprocess.run([*prefix, sys.executable, "-m", "halo2py", *args], capture_output=True, text=True,
-                          env=env, check=False)
+                          env=env, cwd=code, check=False)
 
 
 def measure(code: Path, k: int, params: Path, out: Path) -> tuple:
