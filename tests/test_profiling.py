@@ -191,8 +191,9 @@ def _whole_proof_within_ten_percent(tmp_path, strategy: str, k: int) -> None:
 @pytest.mark.parametrize("strategy", sorted(available()))
 def test_the_model_predicts_the_whole_proofs_peak(tmp_path, strategy):
     """Every phase is modelled, so the whole proof's peak — whichever phase holds it — is within
-    10 % of memray's for every strategy (the ezkl-like stress shape; k = 14, 16 under slow)."""
-    _whole_proof_within_ten_percent(tmp_path, strategy, 12)
+    10 % of memray's for every strategy (the ezkl-like stress shape; k = 14, 16 under slow).
+    k = 13, not less: the 1 MiB pymalloc arena that comes or not is 12 % of a k = 12 peak."""
+    _whole_proof_within_ten_percent(tmp_path, strategy, 13)
 
 
 @pytest.mark.slow

@@ -19,9 +19,10 @@ from halo2py.quotient.strategy import ELEMENT_BYTES, QuotientShape
 
 G1_AFFINE_BYTES = 64
 # Allocations of a proof that do not grow with n (interpreter objects, the compiled program, the
-# transcript, kernels' scratch): 0.1–0.5 MiB, plus the ~1 MiB of pymalloc arenas that the random
-# polynomial's n Python ints leave behind (measured at k = 12 and 14).
-RUNTIME_BYTES = 1_100_000
+# transcript, kernels' scratch). Measured at 0.1–0.5 MiB, plus one 1 MiB pymalloc arena or not
+# (the random polynomial's n Python ints leave it behind, or not, depending on where the
+# interpreter's free pools stand): the model takes the middle.
+RUNTIME_BYTES = 600_000
 
 
 @dataclass(frozen=True)
