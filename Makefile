@@ -8,7 +8,7 @@ OUT     = out
 DEMO_CIRCUIT ?= stress
 
 .DEFAULT_GOAL := help
-.PHONY: help install warm lint test test-slow bench bench-dask bench-ezkl demo regress compare clean
+.PHONY: help install warm lint test test-slow bench bench-dask bench-ezkl bench-memory demo regress compare clean
 
 help: ## List the targets with one line each
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
@@ -47,6 +47,8 @@ DASK_K ?= 18
 DASK_WORKERS ?= 1,2
 bench-dask: install ## Distributed phases (commitments, quotient) with 1 and 2 Dask workers: make bench-dask DASK_K=18 RUNS=3
 	$(H2) bench dask --k $(DASK_K) --workers $(DASK_WORKERS) --runs $(RUNS)
+bench-memory: install ## Peak RSS and time of the default stress prove: make bench-memory K="18 20" RUNS=3 [BEFORE=../main]
+	$(PY) benchmarks/memory.py --k $(K) --runs $(RUNS) $(if $(BEFORE),--before $(BEFORE))
 
 EZKL_VENV ?= benchmarks/vs_ezkl/.venv
 EZKL_VERSION ?= 23.0.5

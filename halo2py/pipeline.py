@@ -145,9 +145,10 @@ def prove(circuit, params, strategy: str = "chunked", multiopen: str = "shplonk"
                 if failures:
                     raise UnsatisfiedWitness(failures)
             syntheses.append(synthesis)
-    if pk is None:
+    own_key = pk is None
+    if own_key:
         with timer.phase("keygen"):
-            pk = keygen(params, syntheses[0].compiled, syntheses[0].preprocessed, chosen)
+            pk = keygen(params, syntheses[0].compiled, syntheses[0].preprocessed, chosen, polys=False)
     witnesses = [s.witness for s in syntheses]
     instance_values = [[list(v) for v in w.instance_values] for w in witnesses]
     del syntheses, synthesis  # the prover consumes the witness columns; nothing else keeps the table alive
@@ -155,7 +156,8 @@ def prove(circuit, params, strategy: str = "chunked", multiopen: str = "shplonk"
     def next_phase(copy: int, phase: int, challenges: dict):
         return synthesize(circuits[copy], phase=phase, challenges=challenges).witness
 
-    transcript = create_proof(params, pk, witnesses, quotient, multiopen, scalars, timer, next_phase, executor)
+    transcript = create_proof(params, pk, witnesses, quotient, multiopen, scalars, timer, next_phase, executor,
+                              own_key)
     copies = len(circuits)
     first = circuits[0]
     settings = {"circuit": first.circuit_name(), "dialect": chosen.name, "floor_planner": first.floor_planner,

@@ -36,4 +36,5 @@ class LegacyStrategy(QuotientStrategy):
 
     @classmethod
     def model_bytes(cls, shape: QuotientShape) -> int:
-        return ELEMENT_BYTES * shape.e * shape.n * (shape.polys + 1)
+        # every polynomial's extended coset and the numerator; the size-e·n transforms' twiddles
+        return ELEMENT_BYTES * shape.e * shape.n * (shape.polys + 1) + ELEMENT_BYTES * shape.e * shape.n // 2

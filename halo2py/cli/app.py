@@ -18,6 +18,7 @@ from halo2py.cli import bench
 from halo2py.cli import check as check_cmd
 from halo2py.cli import info as info_cmd
 from halo2py.cli import layout as layout_cmd
+from halo2py.cli import plan as plan_cmd
 from halo2py.cli import profile as profile_cmd
 from halo2py.cli import prove as prove_cmd
 from halo2py.cli import regress as regress_cmd
@@ -76,6 +77,7 @@ app.add_typer(bench.app, name="bench")
 check_cmd.register(app)
 info_cmd.register(app)
 layout_cmd.register(app)
+plan_cmd.register(app)
 prove_cmd.register(app)
 profile_cmd.register(app)
 regress_cmd.register(app)

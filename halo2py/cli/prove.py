@@ -59,10 +59,15 @@ COPIES = typer.Option(1, "--copies", metavar="N",
 def prove(
     circuit: str = CIRCUIT, k: Optional[int] = K, param: List[str] = PARAM, inputs: Optional[str] = INPUTS,
     params: Optional[str] = PARAMS_FILE,
-    strategy: str = typer.Option("chunked", "--strategy", metavar="NAME",
-                                 help="Quotient strategy name or file.py:Class."),
+    strategy: Optional[str] = typer.Option(None, "--strategy", metavar="NAME",
+                                           help="Quotient strategy name or file.py:Class (default: chunked, or "
+                                                "with --max-memory the fastest that fits)."),
     multiopen: str = typer.Option("shplonk", "--multiopen", metavar="gwc|shplonk",
                                   help="Multiopen scheme: gwc or shplonk."),
+    max_memory: Optional[str] = typer.Option(None, "--max-memory", metavar="SIZE",
+                                             help="Peak memory budget (2G, 512M, 1.5GiB): prove with the fastest "
+                                                  "strategy the memory model says fits, or refuse at once with the "
+                                                  "smallest budget that would work (`halo2py plan`)."),
     seed: Optional[int] = typer.Option(None, "--seed", metavar="N",
                                         help="UNSAFE: deterministic randomness (tests, comparisons)."),
     rng: Optional[str] = typer.Option(None, "--rng", metavar="NAME",
@@ -85,7 +90,13 @@ def prove(
     from halo2py.randomness import UNSAFE_SEED_WARNING, UNSAFE_XORSHIFT_WARNING
     from halo2py.timing import PhaseTimer
 
-    pipeline.check_options(strategy, multiopen, dialect)
+    budget = None
+    if max_memory is not None:
+        from halo2py.profiling import budget as memory_budget
+
+        budget = memory_budget.parse_size(max_memory)
+        floor = memory_budget.rss_floor_bytes()
+    pipeline.check_options(strategy or "chunked", multiopen, dialect)
     pipeline.proving_scalars(seed, rng)  # a bad --rng / --seed combination fails before any work
     execution = executor_options(executor, scheduler, workers, threads_per_worker, timeout)
     _check_output(out, "proof file")
@@ -94,6 +105,12 @@ def prove(
     circuits = pipeline.build_copies(circuit, copies, k, param, inputs, floor_planner)
     kk = circuits[0].params.k
     proving_key = pipeline.read_proving_key(str(pk), circuits[0]) if pk is not None else None
+    if budget is not None:  # before the params: a budget that cannot work is refused at once
+        shape = memory_budget.proof_shape(circuits, dialect, proving_key.vk.layout if proving_key else None)
+        strategy, predicted = memory_budget.choose(shape, budget, strategy, floor)
+        err.print(f"--max-memory {memory_budget.mib(budget)}: strategy {strategy} (predicted peak "
+                  f"{memory_budget.mib(predicted)})", highlight=False)
+    strategy = strategy or "chunked"
     setup_params = pipeline.obtain_params(kk, params, warn=_warn)
     if seed is not None:  # the UNSAFE notices come after every argument check, so a typo is reported alone
         _warn(UNSAFE_SEED_WARNING)

@@ -58,15 +58,32 @@ def _points(commitments: np.ndarray) -> list:
 @dataclass
 class ProvingKey:
     vk: VerifyingKey
-    fixed_values: list   # Lagrange form
-    fixed_polys: list    # coefficient form
-    sigma_values: list
-    sigma_polys: list
+    fixed_values: list | None  # Lagrange form (None once the prover of an owned key is past it)
+    fixed_polys: list | None   # coefficient form (None in a one-proof key until the quotient)
+    sigma_values: list | None
+    sigma_polys: list | None
     l0: np.ndarray       # coefficient form
     l_last: np.ndarray
     l_active: np.ndarray
     quotient_columns: list  # slot order of the quotient program
     program: object
+
+    def to_coefficients(self) -> None:
+        """Hold the fixed, selector and σ columns in coefficient form only, from here on.
+
+        Only the rounds before the quotient read their Lagrange forms (lookups, shuffles,
+        permutation products); the quotient, evaluations and openings read the coefficients. A
+        prover that owns its key (made for this one proof) calls this at the quotient: a key made
+        without polynomials (``keygen(..., polys=False)``) is interpolated in place, so each
+        column exists in one basis throughout and the transforms keygen would do are done here
+        instead; a full key just drops its Lagrange forms. A key kept for further proofs keeps
+        both.
+        """
+        if self.fixed_polys is None:
+            domain = self.vk.domain
+            self.fixed_polys = [domain.lagrange_to_coeff(v, out=v) for v in self.fixed_values]
+            self.sigma_polys = [domain.lagrange_to_coeff(v, out=v) for v in self.sigma_values]
+        self.fixed_values = self.sigma_values = None
 
 
 def circuit_constraint_system_text(cs, dialect: Dialect) -> str:
@@ -147,16 +164,19 @@ def keygen_vk(params, circuit: CompiledCircuit, preprocessed: Preprocessed,
 
 
 def keygen(params, circuit: CompiledCircuit, preprocessed: Preprocessed,
-           dialect: Dialect = DIALECTS[DEFAULT]) -> ProvingKey:
-    """Both keys for a compiled circuit and its preprocessed columns."""
+           dialect: Dialect = DIALECTS[DEFAULT], polys: bool = True) -> ProvingKey:
+    """Both keys for a compiled circuit and its preprocessed columns. ``polys=False``: a key for
+    one proof, whose fixed and σ columns are held as values only until the prover interpolates
+    them in place (``ProvingKey.to_coefficients``); the fixed values are then the synthesis'
+    own arrays, written."""
     layout = protocol_layout(circuit, preprocessed, dialect)
     n, usable = preprocessed.n, layout.cs.usable_rows(preprocessed.k)
     domain = EvaluationDomain(preprocessed.k, layout.degree)
     fixed_values, sigma_values = _fixed_and_sigmas(layout, preprocessed, domain)
     vk = _verifying_key(params, layout, domain, preprocessed, fixed_values, sigma_values, dialect)
     return proving_key(
-        vk, fixed_values, [domain.lagrange_to_coeff(v) for v in fixed_values], sigma_values,
-        [domain.lagrange_to_coeff(v) for v in sigma_values],
+        vk, fixed_values, [domain.lagrange_to_coeff(v) for v in fixed_values] if polys else None, sigma_values,
+        [domain.lagrange_to_coeff(v) for v in sigma_values] if polys else None,
         domain.lagrange_to_coeff(_lagrange_indicator(n, [0])),
         domain.lagrange_to_coeff(_lagrange_indicator(n, [usable])),
         domain.lagrange_to_coeff(_lagrange_indicator(n, slice(0, usable))))

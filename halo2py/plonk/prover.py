@@ -55,7 +55,7 @@ class QuotientPieceAtInfinity(InputError):
 
 
 def create_proof(params, pk, witnesses, strategy, multiopen: str = "shplonk", scalars=None,
-                 timer: PhaseTimer | None = None, next_phase=None, executor=None) -> bytes:
+                 timer: PhaseTimer | None = None, next_phase=None, executor=None, own_key: bool = False) -> bytes:
     """Prove the circuit of ``pk`` for one Witness per circuit copy (consuming their advice and
     instance columns); returns the transcript bytes.
 
@@ -64,6 +64,8 @@ def create_proof(params, pk, witnesses, strategy, multiopen: str = "shplonk", sc
     (index → value), as halo2 re-synthesises the circuits once per phase. Only that phase's
     advice columns are taken. ``scalars``: a scalar source (default: the OS CSPRNG). ``executor``
     (``halo2py.execution``, default in process) runs each round's commitments and the quotient.
+    ``own_key``: the key was made for this proof only, so the prover turns it to coefficient
+    form once the rounds that read its values are done (``ProvingKey.to_coefficients``).
     """
     if not isinstance(witnesses, (list, tuple)):
         witnesses = [witnesses]
@@ -73,17 +75,18 @@ def create_proof(params, pk, witnesses, strategy, multiopen: str = "shplonk", sc
         raise InputError("this circuit has several phases: create_proof needs next_phase to synthesise them")
     executor = executor or InProcessExecutor()
     prover = _Prover(params, pk, list(witnesses), scalars or UniformScalars(), timer or PhaseTimer(), next_phase,
-                     multiopen, executor)
+                     multiopen, executor, own_key)
     with executor.proof(params):
         return prover.run(strategy, multiopen)
 
 
 class _Prover:
     def __init__(self, params, pk, witnesses: list, scalars, timer: PhaseTimer, next_phase, multiopen: str,
-                 executor):
+                 executor, own_key: bool = False):
         self.params, self.pk, self.scalars, self.timer = params, pk, scalars, timer
         self.executor = executor
         self.pending: list = []  # (basis, array) committed, in order, by the round's flush()
+        self.own_key = own_key
         self.next_phase = next_phase
         self.layout, self.domain = pk.vk.layout, pk.vk.domain
         self.dialect = pk.vk.dialect
@@ -237,7 +240,7 @@ class _Prover:
 
     def commit_lookup_products(self, c: int, compressed: dict, beta: int, gamma: int) -> None:
         for i, cols in enumerate(self.layout.lookups):
-            a, s = compressed[(c, i)]
+            a, s = compressed.pop((c, i))  # freed once its product exists
             if self.layout.lookup_kind != "classic":
                 phi = lookup.grand_sum(a, s, self.values[self.column(cols.permuted_input, c)], beta, self.n, self.bf,
                                        self.draw_blinded)
@@ -274,6 +277,8 @@ class _Prover:
         layout, pk = self.layout, self.pk
         for column in layout.fixed_columns:
             del self.values[column]
+        if self.own_key:  # the key's values are read by the rounds before this one only
+            pk.to_coefficients()
         for column, values in self.values.items():  # advice, instance, products, A′, S′
             self.polys[column] = self.domain.lagrange_to_coeff(values, out=values)
         self.values.clear()

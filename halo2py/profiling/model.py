@@ -11,13 +11,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from halo2py.arith.ntt import LOG_BLOCK
+from halo2py.curve.msm import batch_size, window_bits
+from halo2py.errors import InputError
 from halo2py.quotient.registry import load
 from halo2py.quotient.strategy import ELEMENT_BYTES, QuotientShape
 
 G1_AFFINE_BYTES = 64
 # Allocations of a proof that do not grow with n (interpreter objects, the compiled program, the
-# transcript, kernels' scratch). Measured at 0–0.15 MiB, plus one 1 MiB pymalloc arena or not,
-# depending on where the interpreter's free pools stand: the model takes the middle.
+# transcript, kernels' scratch). Measured at 0.1–0.5 MiB, plus one 1 MiB pymalloc arena or not
+# (the random polynomial's n Python ints leave it behind, or not, depending on where the
+# interpreter's free pools stand): the model takes the middle.
 RUNTIME_BYTES = 600_000
 
 
@@ -88,70 +92,107 @@ class MemoryModel:
         return max(self.phases.values())
 
 
-def predict(shape: ProofShape, strategy) -> MemoryModel:
-    """Model of a proof of ``shape`` with ``strategy`` (a class or a registered name)."""
+def msm_scratch_bytes(n: int, threads: int) -> int:
+    """What one commitment holds while its MSM runs (``halo2py.curve.msm``): the canonical scalars
+    and φ's x-coordinates (one Fr vector each), and per worker thread the window's affine and
+    Jacobian buckets, their busy flags, the batch's operands and its overflow queue."""
+    c = window_bits(n, True)
+    buckets = 1 << (c - 1)
+    batch = min(batch_size(c), max(1, buckets // 4))
+    per_thread = buckets * (64 + 96 + 1) + batch * (8 + 64 + 32 + 32) + max(1, batch // 4) * (8 + 64)
+    return 2 * ELEMENT_BYTES * n + threads * per_thread
+
+
+def twiddle_bytes(k: int) -> int:
+    """The NTT's cached ω_k^j table (n/2 elements) for a size-2^k transform; sizes up to its
+    block size use only the small shared block table."""
+    return 0 if k <= LOG_BLOCK else ELEMENT_BYTES * (1 << k) // 2
+
+
+def modes() -> tuple:
+    """The modes ``predict`` models: in memory only (``--spill`` brings its own numbers)."""
+    return ("in-memory",)
+
+
+def predict(shape: ProofShape, strategy, spill: bool = False, threads: int | None = None) -> MemoryModel:
+    """Model of a proof of ``shape`` with ``strategy`` (a class or a registered name), its
+    commitments' MSMs run on ``threads`` workers (default: Numba's thread count).
+
+    The phases follow the prover (``halo2py.plonk.prover``): the synthesis and keygen hold the
+    assignment with its owners; the prover holds the witness in one basis at a time; the proving
+    key made for the proof drops its Lagrange forms (fixed, selector and σ columns) before the
+    quotient. ``spill`` is the hook for the out-of-core mode, which is not modelled here yet.
+    """
+    if spill:
+        raise InputError("the memory model has no numbers for --spill yet")
     if isinstance(strategy, str):
         strategy = load(strategy)
+    if threads is None:
+        import numba
+
+        threads = numba.get_num_threads()
     s = shape
     V = ELEMENT_BYTES * s.n
-    L, pg, SH = s.lookups, s.permutation_sets, s.shuffles
-    # Held from synthesis on. The synthesised table: advice, fixed, instance values; int32 owner
-    # per advice/fixed cell and per selector cell; one byte per selector cell (each copy is
-    # synthesised: its own fixed columns, owners and selectors too). Advice values are blinded and
-    # turned into coefficients in place by the prover: they exist once.
-    table = {
-        "advice (values → coefficients)": V * s.advice,
-        "fixed (values)": V * s.copies * s.fixed,
-        "instance (values)": V * s.instance,
-        "cell owners, selector cells": (s.n * 4) * (s.advice + s.copies * (s.fixed + s.selectors))
-        + s.copies * s.n * s.selectors,
-    }
-    base = {
+    F, Sc, P, L, pg, SH = s.copies * s.fixed, s.selector_cols, s.permutation, s.lookups, s.permutation_sets, \
+        s.shuffles
+    msm = msm_scratch_bytes(s.n, threads)
+    terms = {
         "runtime": RUNTIME_BYTES,
-        "SRS (g, g_lagrange)": 2 * G1_AFFINE_BYTES * s.n,  # n affine G1 points each
-        "twiddles ω^j, size n": V // 2,  # for size-n transforms: n/2 elements
-        **table,
+        # g and g_lagrange: n affine G1 points each.
+        "srs": 2 * G1_AFFINE_BYTES * s.n,
+        "twiddles": twiddle_bytes(s.k),
+        # The witness the prover consumes: advice and instance values (each column in one basis).
+        "witness": V * (s.advice + s.instance),
+        # The synthesis' int32 owner per advice/fixed/selector cell and bool selectors: freed with
+        # the synthesis, before the first round (each copy is synthesised: its own of each).
+        "owners": (s.n * 4) * (s.advice + s.copies * (s.fixed + s.selectors)) + s.copies * s.n * s.selectors,
+        # The key's fixed, selector and σ columns in one basis: values from keygen (the fixed ones
+        # are the synthesis' own arrays) until the prover interpolates them in place at the
+        # quotient (a key made for the proof; see ProvingKey.to_coefficients).
+        "key": V * (s.fixed + Sc + P),
+        # l0, l_last, l_active (coefficients).
+        "key_indicators": 3 * V,
+        "msm": msm,
     }
-    # Proving key: selector columns' values, fixed polynomials (coefficients; fixed values are
-    # shared with the assignment), σ values and polynomials, l0, l_last, l_active.
-    key = {
-        "selector columns (values)": V * s.selector_cols,
-        "fixed, selector (coefficients)": V * (s.fixed + s.selector_cols),
-        "σ (values)": V * s.permutation,
-        "σ (coefficients)": V * s.permutation,
-        "l0, l_last, l_active": 3 * V,
-    }
-    held = {**base, **key}
-    assignment = sum(table.values())
-    lookup_columns = {"lookup A, S (compressed)": 2 * V * L, "lookup A′, S′": 2 * V * L}
+    base = {"runtime": terms["runtime"], "SRS (g, g_lagrange)": terms["srs"]}
+    witness = {"witness: advice, instance (values → coefficients)": terms["witness"]}
+    synthesised = {"fixed (values, the synthesis')": V * F, "cell owners, selector cells": terms["owners"]}
+    held = {**base, "twiddles ω^j, size n": terms["twiddles"], **witness,
+            "key: fixed, selector, σ (values → coefficients)": terms["key"],
+            "l0, l_last, l_active": terms["key_indicators"]}
+    compressed, permuted = {"lookup A, S (compressed)": 2 * V * L}, {"lookup A′, S′": 2 * V * L}
     products = {"permutation products Z": V * pg}
     components = {
-        "synthesis": base,
-        "keygen": {**held, "ω^j column while σ is built": V},
-        "advice commit": held,
-        # A′, S′ committed and the compressed A, S kept for Z; transient: the sort's keys
-        "lookups": {**held, **lookup_columns, "lookup sort keys (transient)": 2 * V if L else 0},
-        # running products, plus ω^j and the ratio column while one is built
-        "permutation": {**held, **lookup_columns, **products, "ω^j, ratio column (transient)": 2 * V},
+        "synthesis": {**base, **witness, **synthesised},
+        # the key beside the synthesis' owners; an indicator column before its interpolation, or
+        # a commitment's MSM
+        "keygen": {**held, "cell owners, selector cells": terms["owners"],
+                   "an indicator column, or an MSM (transient)": max(V, msm)},
+        "advice commit": {**held, "commitment MSM (transient)": msm},
+        # A′, S′ and the compressed A, S; the sort's two key columns, or a commitment's MSM
+        "lookups": {**held, **compressed, **permuted, "sort keys, or an MSM (transient)": max(V * 2 if L else 0, msm)},
+        # running products; ω^j and the ratio column while one is built, or an MSM
+        "permutation": {**held, **compressed, **permuted, **products,
+                        "ω^j and a ratio column, or an MSM (transient)": max(2 * V, msm)},
+        # A, S (each pair freed once its Z exists), A′, S′, the permutation products and the
+        # lookups' Z; each shuffle's compressed A, S and ratio column beside the products made so far
+        "lookup products": {**held, "lookup A, S, then Z": 2 * V * L, **permuted, **products, "shuffle Z": V * SH,
+                            "ratio columns, or an MSM (transient)": max(V * (3 if SH else 1), msm)},
     }
-    # A, S, A′, S′, the permutation products, and Z with its ratio column while one is built;
-    # then each shuffle's compressed A, S and ratio column beside the products made so far
-    if 4 * L + 2 >= 3 * L + (3 if SH else 0) + SH:
-        components["lookup products"] = {**held, **lookup_columns, **products,
-                                         "lookup Z, ratio column (transient)": 2 * V}
-    else:
-        components["lookup products"] = {**held, "lookup A′, S′": 2 * V * L, "lookup Z": V * L, **products,
-                                         "shuffle Z": V * SH, "shuffle A, S, ratio column (transient)": 3 * V}
     if s.phases > 1:  # a later phase re-synthesises the table; its advice columns are kept
-        components["advice commit"] = {**held, "later phase's synthesised table": assignment}
-    before_quotient = {**held, "lookup A′, S′": 2 * V * L, "lookup Z": V * L, **products, "shuffle Z": V * SH,
+        components["advice commit"] = {**held, "later phase's witness": terms["witness"], **synthesised,
+                                       "commitment MSM (transient)": msm}
+    # from here on the witness, A′, S′, Z, the products and the key in coefficient form
+    before_quotient = {**held, **permuted, "lookup Z": V * L, **products, "shuffle Z": V * SH,
                        "vanishing random polynomial": V}
-    extended_twiddles = {"twiddles, extended domain": V * s.e // 2}
     strategy_bytes = strategy.model_bytes(s.quotient_shape())
-    components["quotient"] = {**before_quotient, **extended_twiddles, "quotient strategy buffers": strategy_bytes}
-    components["evaluations"] = {**before_quotient, "h pieces (d − 1)": V * (s.d - 1), **extended_twiddles}
-    # h = Σ x^{ni} h_i and the opening's quotient
-    components["multiopen"] = {**components["evaluations"], "h, opening quotient": 2 * V}
-    terms = {"runtime": base["runtime"], "srs": base["SRS (g, g_lagrange)"], "twiddles": base["twiddles ω^j, size n"],
-             "assignment": assignment, "proving_key": sum(key.values()), "quotient_strategy": strategy_bytes}
+    pieces = V * (s.d - 1)
+    components["quotient"] = {**before_quotient,
+                              "quotient strategy buffers": max(strategy_bytes, pieces + msm)}
+    components["evaluations"] = {**before_quotient, "h pieces (d − 1)": pieces,
+                                 "twiddles, extended domain": twiddle_bytes(s.k + (s.e.bit_length() - 1))}
+    # h = Σ x^{ni} h_i, the opening's quotient polynomial, and its commitment's MSM
+    components["multiopen"] = {**components["evaluations"], "h, opening quotient": 2 * V,
+                               "commitment MSM (transient)": msm}
+    terms["quotient_strategy"] = strategy_bytes
     return MemoryModel({name: sum(c.values()) for name, c in components.items()}, terms, components)

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from halo2py import pipeline
+from halo2py.arith.ntt import clear_twiddle_cache
 from halo2py.commitment.params import ParamsKZG
 from halo2py.errors import Halo2pyError, InputError
 from halo2py.execution import open_executor
@@ -62,6 +63,8 @@ def _profile(circuit, params_path, strategy: str, multiopen: str, seed: int, out
     # SRS they hold is live for the whole proof and added to every phase exactly.
     params = pipeline.obtain_params(circuit.params.k, params_path, warn=warn)
     srs_bytes = params.g.nbytes + (params.g_lagrange.nbytes if params.g_lagrange is not None else 0)
+    # the warm-up proof filled the NTT's twiddle cache; a proof computes its tables itself
+    clear_twiddle_cache()
     markers = MemrayPhases()
     timer = PhaseTimer([markers])
     t0 = time.perf_counter()
