@@ -187,8 +187,10 @@ def predict(shape: ProofShape, strategy, spill: bool = False, threads: int | Non
                        "vanishing random polynomial": V}
     strategy_bytes = strategy.model_bytes(s.quotient_shape())
     pieces = V * (s.d - 1)
-    components["quotient"] = {**before_quotient,
-                              "quotient strategy buffers": max(strategy_bytes, pieces + msm)}
+    # the strategy's buffers, or — after it returns — h's pieces while their commitments' MSMs run
+    components["quotient"] = {**before_quotient, **({"quotient strategy buffers": strategy_bytes}
+                                                    if strategy_bytes >= pieces + msm
+                                                    else {"h pieces, an MSM (transient)": pieces + msm})}
     components["evaluations"] = {**before_quotient, "h pieces (d − 1)": pieces,
                                  "twiddles, extended domain": twiddle_bytes(s.k + (s.e.bit_length() - 1))}
     # h = Σ x^{ni} h_i, the opening's quotient polynomial, and its commitment's MSM
