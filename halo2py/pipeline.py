@@ -15,6 +15,7 @@ from halo2py.errors import Halo2pyError, InputError
 from halo2py.frontend.circuit import compile_circuit, load_circuit_class, load_inputs, parse_field, synthesize
 from halo2py.frontend.floor_planner import floor_planner_class
 from halo2py.frontend.mock import MockProver
+from halo2py.plonk.columns import spilling
 from halo2py.plonk.container import SCHEMES, ProofFile
 from halo2py.plonk.dialect import dialect as dialect_named
 from halo2py.plonk.keygen import keygen, keygen_vk
@@ -118,11 +119,26 @@ class ProveOutcome:
 
 def prove(circuit, params, strategy: str = "chunked", multiopen: str = "shplonk",
           seed: int | None = None, check: bool = True, timer: PhaseTimer | None = None,
-          dialect: str | None = None, rng: str | None = None, pk=None) -> ProveOutcome:
+          dialect: str | None = None, rng: str | None = None, pk=None, spill=None) -> ProveOutcome:
     """Synthesise, optionally MockProver-check, keygen and prove ``circuit`` — or a list of
     circuits, one per copy in the proof (halo2's ``create_proof(&[c1, c2], …)``) — as halo2's
     ``dialect`` does it (default ``pse``). ``pk``: a proving key read from a pk file (keygen is
-    then skipped)."""
+    then skipped). ``spill``: a directory to spill the proof's columns to (out-of-core mode,
+    ``halo2py.plonk.columns``; its private subdirectory is gone when this returns or raises)."""
+    with spilling(spill) as columns:
+        return _prove(circuit, params, strategy, multiopen, seed, check, timer, dialect, rng, pk, columns)
+
+
+def _spill_table(synthesis, columns) -> None:
+    """Move a synthesised table's columns into the spill files as soon as it exists, and drop the
+    per-cell owner arrays, which only MockProver and the layout plot read (both ran or never will)."""
+    a = synthesis.assignment
+    for table in (a.advice, a.fixed, a.instance):
+        table[:] = [columns.keep(col) for col in table]
+    a.advice_owner = a.fixed_owner = a.selector_owner = None
+
+
+def _prove(circuit, params, strategy, multiopen, seed, check, timer, dialect, rng, pk, columns) -> ProveOutcome:
     chosen = dialect_named(dialect)
     if pk is not None and (pk.vk.dialect.name != chosen.name or pk.vk.k != params.k):
         raise InputError(f"the pk file is for dialect {pk.vk.dialect.name} at k = {pk.vk.k}, not {chosen.name} at "
@@ -142,10 +158,12 @@ def prove(circuit, params, strategy: str = "chunked", multiopen: str = "shplonk"
                 del checked
                 if failures:
                     raise UnsatisfiedWitness(failures)
+            if columns.spilled:
+                _spill_table(synthesis, columns)
             syntheses.append(synthesis)
     if pk is None:
         with timer.phase("keygen"):
-            pk = keygen(params, syntheses[0].compiled, syntheses[0].preprocessed, chosen)
+            pk = keygen(params, syntheses[0].compiled, syntheses[0].preprocessed, chosen, columns)
     witnesses = [s.witness for s in syntheses]
     instance_values = [[list(v) for v in w.instance_values] for w in witnesses]
     del syntheses, synthesis  # the prover consumes the witness columns; nothing else keeps the table alive
@@ -153,7 +171,7 @@ def prove(circuit, params, strategy: str = "chunked", multiopen: str = "shplonk"
     def next_phase(copy: int, phase: int, challenges: dict):
         return synthesize(circuits[copy], phase=phase, challenges=challenges).witness
 
-    transcript = create_proof(params, pk, witnesses, quotient, multiopen, scalars, timer, next_phase)
+    transcript = create_proof(params, pk, witnesses, quotient, multiopen, scalars, timer, next_phase, columns)
     copies = len(circuits)
     first = circuits[0]
     settings = {"circuit": first.circuit_name(), "dialect": chosen.name, "floor_planner": first.floor_planner,

@@ -23,7 +23,7 @@ class ChunkedStrategy(QuotientStrategy):
     def compute(self, task):
         dom = task.domain
         n, e = dom.n, dom.e
-        mem = Allocations()
+        mem = Allocations(task.allocate)
         numerator = mem.empty((e * n, 4))
         interleaved = numerator.reshape(n, e, 4)  # interleaved[r, i] = extended entry r·e + i
         parts = mem.empty((len(task.polys), n, 4))
@@ -41,7 +41,7 @@ class ChunkedStrategy(QuotientStrategy):
         mem.free(parts, part_values)
         del parts, part_values
         coeffs = dom.extended_to_coeff(numerator, out=numerator)
-        return QuotientResult(split_pieces(coeffs, n, dom.quotient_poly_degree), peak_bytes=mem.peak)
+        return QuotientResult(split_pieces(coeffs, n, dom.quotient_poly_degree, task.allocate), peak_bytes=mem.peak)
 
     @classmethod
     def model_bytes(cls, shape: QuotientShape) -> int:
