@@ -129,13 +129,19 @@ def prove(circuit, params, strategy: str = "chunked", multiopen: str = "shplonk"
         return _prove(circuit, params, strategy, multiopen, seed, check, timer, dialect, rng, pk, columns)
 
 
-def _spill_table(synthesis, columns) -> None:
-    """Move a synthesised table's columns into the spill files as soon as it exists, and drop the
-    per-cell owner arrays, which only MockProver and the layout plot read (both ran or never will)."""
+def _drop_owners(synthesis) -> None:
+    """Out of core, the table's columns are born in spill files; what stays on the heap is the
+    per-cell owner arrays, which only MockProver and the layout plot read: drop them."""
     a = synthesis.assignment
-    for table in (a.advice, a.fixed, a.instance):
-        table[:] = [columns.keep(col) for col in table]
     a.advice_owner = a.fixed_owner = a.selector_owner = None
+
+
+def _spill_srs(params, columns) -> None:
+    """Move the SRS (g, g_lagrange: 4 columns' worth) to spill files. The params object keeps the
+    mapped arrays, valid after the proof (the unlinked files live as long as the mapping)."""
+    params.g = columns.keep(params.g)
+    if params.g_lagrange is not None:
+        params.g_lagrange = columns.keep(params.g_lagrange)
 
 
 def _prove(circuit, params, strategy, multiopen, seed, check, timer, dialect, rng, pk, columns) -> ProveOutcome:
@@ -147,10 +153,12 @@ def _prove(circuit, params, strategy, multiopen, seed, check, timer, dialect, rn
     circuits = list(circuit) if isinstance(circuit, (list, tuple)) else [circuit]
     quotient = _RecordingStrategy(check_options(strategy, multiopen)())
     timer = timer or PhaseTimer()
+    if columns.spilled:
+        _spill_srs(params, columns)
     with timer.phase("synthesis"):
         syntheses = []
         for copy in circuits:
-            synthesis = synthesize(copy, phase=0)  # a single-phase circuit's whole witness
+            synthesis = synthesize(copy, phase=0, zeros=columns.zeros)  # a single-phase circuit's whole witness
             if check:
                 # MockProver needs every phase: later ones with its stand-in challenge values
                 checked = synthesis if synthesis.cs.phases() == 1 else synthesize(copy)
@@ -159,7 +167,7 @@ def _prove(circuit, params, strategy, multiopen, seed, check, timer, dialect, rn
                 if failures:
                     raise UnsatisfiedWitness(failures)
             if columns.spilled:
-                _spill_table(synthesis, columns)
+                _drop_owners(synthesis)
             syntheses.append(synthesis)
     if pk is None:
         with timer.phase("keygen"):
@@ -169,7 +177,7 @@ def _prove(circuit, params, strategy, multiopen, seed, check, timer, dialect, rn
     del syntheses, synthesis  # the prover consumes the witness columns; nothing else keeps the table alive
 
     def next_phase(copy: int, phase: int, challenges: dict):
-        return synthesize(circuits[copy], phase=phase, challenges=challenges).witness
+        return synthesize(circuits[copy], phase=phase, challenges=challenges, zeros=columns.zeros).witness
 
     transcript = create_proof(params, pk, witnesses, quotient, multiopen, scalars, timer, next_phase, columns)
     copies = len(circuits)

@@ -15,7 +15,7 @@ import typer
 from rich.table import Table
 
 from halo2py.cli.console import emit_json, err, warn
-from halo2py.cli.prove import CIRCUIT, INPUTS, PARAM, PARAMS_FILE
+from halo2py.cli.prove import CIRCUIT, INPUTS, PARAM, PARAMS_FILE, SPILL
 
 MIB = 1 << 20
 
@@ -50,6 +50,7 @@ def profile(
     flamegraph: bool = typer.Option(True, "--flamegraph/--no-flamegraph", metavar="",
                                     help="Render memray's flamegraph HTML."),
     as_json: bool = typer.Option(False, "--json", metavar="", help="Print the measurements as one JSON object."),
+    spill: Optional[Path] = SPILL,
 ):
     """Prove CIRCUIT under memray: time and exact heap peak per phase, model beside it."""
     import json
@@ -57,9 +58,13 @@ def profile(
     from halo2py import pipeline
     from halo2py.profiling.run import profile_proof
 
+    from halo2py.plonk.columns import check_spill_dir
+
+    if spill is not None:
+        check_spill_dir(spill)
     instance = pipeline.build_circuit(circuit, k, param, inputs)
     result = profile_proof(instance, params, strategy, multiopen, seed, out,
-                           warn=None if as_json else warn)
+                           warn=None if as_json else warn, spill=spill)
     (out / "profile.json").write_text(json.dumps(result, indent=2))
     if flamegraph:
         html = out / "flamegraph.html"

@@ -267,7 +267,7 @@ def mock_challenges(cs) -> dict:
 
 def synthesize(circuit: Circuit, k: int | None = None, witness: bool = True,
                floor_planner: str | None = None, challenges: dict | None = None,
-               phase: int | None = None) -> Synthesis:
+               phase: int | None = None, zeros=None) -> Synthesis:
     """Configure and synthesise ``circuit`` at 2^k rows (default: its ``k`` parameter), laid
     out by ``floor_planner`` (default: the circuit's ``floor_planner``).
 
@@ -277,7 +277,8 @@ def synthesize(circuit: Circuit, k: int | None = None, witness: bool = True,
 
     A multi-phase circuit's later phases read ``challenges`` (index → value; default: MockProver's
     stand-ins); ``phase`` limits the witness to the advice columns of phases ≤ it (the prover
-    synthesises once per phase, as halo2 does).
+    synthesises once per phase, as halo2 does). ``zeros(shape)`` makes the table's (n, 4) columns
+    (zero-filled; default: on the heap).
     """
     k = circuit.params.k if k is None else k
     if not 1 <= k <= MAX_K:
@@ -292,7 +293,7 @@ def synthesize(circuit: Circuit, k: int | None = None, witness: bool = True,
     if witness and challenges is None:
         challenges = mock_challenges(cs)
     layouter = _user_call(circuit, "instances", Layouter, cs, k, instances, witness, floor_planner, phase,
-                          challenges)
+                          challenges, zeros)
     _user_call(circuit, "synthesize", circuit.synthesize, config, layouter)
     assignment = _user_call(circuit, "synthesize", layouter.finish)
     return Synthesis(circuit, cs, config, assignment, witness)

@@ -46,6 +46,9 @@ class HeapColumns:
     def empty(self, shape) -> np.ndarray:
         return np.empty(shape, dtype=np.uint64)
 
+    def zeros(self, shape) -> np.ndarray:
+        return np.zeros(shape, dtype=np.uint64)
+
     def keep(self, array: np.ndarray) -> np.ndarray:
         return array
 
@@ -85,6 +88,10 @@ class SpillColumns:
         self.bytes += nbytes
         return np.frombuffer(mapping, dtype=np.uint64).reshape(shape)
 
+    def zeros(self, shape) -> np.ndarray:
+        """A zero-filled spilled array: a freshly reserved file reads as zeros, so this is free."""
+        return self.empty(shape)
+
     def keep(self, array: np.ndarray) -> np.ndarray:
         """A spilled copy of ``array`` (the caller drops the original, which frees its heap)."""
         if is_mapped(array):
@@ -102,9 +109,9 @@ class SpillColumns:
 def is_mapped(array: np.ndarray) -> bool:
     """Whether ``array`` views a memory mapping (a spilled column, a pk file's polynomial)."""
     base = array
-    while base is not None and not isinstance(base, mmap.mmap):
-        base = getattr(base, "base", None)
-    return base is not None
+    while isinstance(base, (np.ndarray, memoryview)):
+        base = base.obj if isinstance(base, memoryview) else base.base
+    return isinstance(base, mmap.mmap)
 
 
 def check_spill_dir(directory) -> Path:

@@ -82,10 +82,13 @@ class MemoryModel:
         return max(self.phases.values())
 
 
-def predict(shape: ProofShape, strategy) -> MemoryModel:
-    """Model of a proof of ``shape`` with ``strategy`` (a class or a registered name)."""
+def predict(shape: ProofShape, strategy, spill: bool = False) -> MemoryModel:
+    """Model of a proof of ``shape`` with ``strategy`` (a class or a registered name); ``spill``:
+    out of core (``--spill``), see ``predict_spilled``."""
     if isinstance(strategy, str):
         strategy = load(strategy)
+    if spill:
+        return predict_spilled(shape, strategy)
     s = shape
     V = ELEMENT_BYTES * s.n
     terms = {
@@ -129,3 +132,8 @@ def predict(shape: ProofShape, strategy) -> MemoryModel:
     phases["multiopen"] = after_quotient + 2 * V  # h = Σ x^{ni} h_i and the opening's quotient
     terms["quotient_strategy"] = strategy_bytes
     return MemoryModel(phases, terms)
+
+
+def predict_spilled(shape: ProofShape, strategy) -> MemoryModel:
+    """Model of the heap (anonymous memory) of a proof with ``--spill``."""
+    return predict(shape, strategy)
