@@ -8,7 +8,7 @@ OUT     = out
 DEMO_CIRCUIT ?= stress
 
 .DEFAULT_GOAL := help
-.PHONY: help install warm lint test test-slow bench bench-ezkl demo regress compare clean
+.PHONY: help install warm lint test test-slow bench bench-ezkl bench-spill demo regress compare clean
 
 help: ## List the targets with one line each
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
@@ -42,6 +42,10 @@ bench: install ## Run the kernel benchmarks (medians; see docs/benchmarks.md)
 	$(H2) bench ntt --k 16 --threads 1
 	$(H2) bench ntt --k 16 --threads 2
 	$(H2) bench msm --k 16 --threads 2
+
+SPILL_K ?= 20 22
+bench-spill: install ## Out-of-core proofs (--spill) of the ezkl-like stress shape: make bench-spill SPILL_K="22 23" PARAMS=/work/bigdata/params-k23.bin
+	PARAMS=$(PARAMS) H2=$(abspath $(H2)) benchmarks/spill.sh $(SPILL_K)
 
 EZKL_VENV ?= benchmarks/vs_ezkl/.venv
 EZKL_VERSION ?= 23.0.5

@@ -25,5 +25,14 @@ for k in "${@:-20 22}"; do
       --proof "$dir/proof.bin" --json > "$dir/verify.json"
     echo "k = $kk: verified $(cat "$dir/verify.json"); spill dir now: $(ls -A "$SPILL" | wc -l) entries" | tee -a "$dir/load.txt"
     grep -E "Maximum resident|Elapsed" "$dir/time.txt" | tee -a "$dir/load.txt"
+    python3 - "$dir/profile.json" <<'PY' | tee -a "$dir/load.txt"
+import json, sys
+r = json.load(open(sys.argv[1]))
+gib = 2 ** 30
+print(f"k = {r['k']}: proof {r['seconds']:.0f} s, heap peak {r['peak_bytes'] / gib:.2f} GiB "
+      f"(model {r['model_peak_bytes'] / gib:.2f} GiB), peak RSS {r['peak_rss_bytes'] / gib:.2f} GiB")
+for name, p in r["phases"].items():
+    print(f"  {name:16s} {p['seconds']:8.1f} s  heap {p['peak_bytes'] / gib:6.2f} GiB  model {(p['model_bytes'] or 0) / gib:6.2f} GiB")
+PY
   done
 done

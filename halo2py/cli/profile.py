@@ -74,7 +74,8 @@ def profile(
     if as_json:
         emit_json(result)
         return
-    table = Table(title=f"{result['circuit']} k={result['k']} strategy={strategy}: heap by phase (MiB)")
+    mode = " --spill" if result["spill"] else ""
+    table = Table(title=f"{result['circuit']} k={result['k']} strategy={strategy}{mode}: heap by phase (MiB)")
     for col in ("phase", "seconds", "peak", "model", "model error"):
         table.add_column(col, justify="left" if col == "phase" else "right")
     for name, ph in result["phases"].items():
@@ -103,9 +104,11 @@ def compare(
                                         help="Write a PNG: heap over time (one k) or peak vs k."),
     as_json: bool = typer.Option(False, "--json", metavar="", help="Print one JSON object on stdout."),
     copies: int = typer.Option(1, "--copies", metavar="N", help="Circuit copies per proof."),
+    spill: Optional[Path] = SPILL,
 ):
     """Profile CIRCUIT with each strategy in a fresh process; check the proofs are identical."""
     from halo2py.errors import InputError
+    from halo2py.plonk.columns import check_spill_dir
     from halo2py.profiling.compare import compare as run_compare
     from halo2py.quotient.registry import load
 
@@ -114,10 +117,13 @@ def compare(
         raise InputError("--strategies needs at least one strategy")
     for name in names:
         load(name)  # fail fast, with one line, on an unknown strategy
+    if spill is not None:
+        check_spill_dir(spill)
     with tempfile.TemporaryDirectory(prefix="halo2py-compare-") as tmp:
         root = out or Path(tmp)
         comparisons = [run_compare(circuit, names, root, k=kk, params=param, inputs=inputs, params_path=params,
                                    multiopen=multiopen, seed=seed, copies=copies,
+                                   spill=None if spill is None else str(spill),
                                    progress=None if as_json else lambda t: err.print(f"[dim]… {t}[/]"))
                        for kk in (k or [None])]
         if plot:

@@ -93,6 +93,13 @@ class Circuit:
         """Public inputs, one list of ints per instance column (default: none)."""
         return []
 
+    def synthesis_scratch_columns(self) -> float:
+        """Columns' worth (n field elements each) of working arrays ``synthesize`` holds at its
+        peak besides the table, for the memory model (default: none declared). Out of core
+        (``--spill``) the table lives in files, so a witness computation's own arrays can be
+        the proof's heap peak."""
+        return 0.0
+
     # --- private inputs ------------------------------------------------------------------
     def input_int(self, name: str, default: int) -> int:
         """Private input ``name`` as a field int (JSON number or decimal/0x string)."""

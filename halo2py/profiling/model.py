@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numba
+
+from halo2py.curve.msm import window_bits
 from halo2py.quotient.registry import load
 from halo2py.quotient.strategy import ELEMENT_BYTES, QuotientShape
 
@@ -41,6 +44,8 @@ class ProofShape:
     selector_columns: int | None = None  # fixed columns keygen made for the selectors (None: one each)
     phases: int = 1
     copies: int = 1  # circuit copies in the proof (the counts above already include every copy)
+    table_columns: int = 0  # fixed columns filled by lookup tables (assigned outside regions)
+    synthesis_scratch: float = 0.0  # columns the circuit's witness computation holds (its own term)
 
     @property
     def selector_cols(self) -> int:
@@ -63,7 +68,7 @@ class ProofShape:
                    quotient_polys=len(layout.copy_quotient_columns(copies)),
                    quotient_queries=len({(q.column, q.rotation) for c in constraints for q in c.queries()}),
                    shuffles=copies * len(cs.shuffles), selector_columns=len(layout.selector_columns),
-                   phases=cs.phases(), copies=copies)
+                   phases=cs.phases(), copies=copies, table_columns=len(cs.table_columns))
 
     def quotient_shape(self) -> QuotientShape:
         return QuotientShape(n=self.n, e=self.e, pieces=self.d - 1, polys=self.quotient_polys,
@@ -134,6 +139,59 @@ def predict(shape: ProofShape, strategy, spill: bool = False) -> MemoryModel:
     return MemoryModel(phases, terms)
 
 
+# Bytes per Pippenger bucket a thread holds: batch-affine bucket, its Jacobian spill, a busy flag.
+MSM_BUCKET_BYTES = 64 + 96 + 1
+
+
+def msm_scratch_bytes(n: int) -> int:
+    """One commitment's heap: the scalars out of Montgomery form and the GLV column β·x (one
+    column each), and every thread's 2^(c−1) buckets for the window c the MSM picks for n."""
+    return 2 * ELEMENT_BYTES * n + numba.config.NUMBA_NUM_THREADS * (1 << (window_bits(n, True) - 1)) * MSM_BUCKET_BYTES
+
+
 def predict_spilled(shape: ProofShape, strategy) -> MemoryModel:
-    """Model of the heap (anonymous memory) of a proof with ``--spill``."""
-    return predict(shape, strategy)
+    """Model of the *heap* (anonymous memory) of a proof with ``--spill``: every kept column —
+    the table, the proving key, committed columns, the SRS, the strategy's buffers — lives in
+    spill files (page cache, not heap), so what remains are each phase's transients. See
+    docs/memory.md ("Out of core"). ``strategy`` only names the quotient's scratch, which a
+    strategy that takes its buffers from ``QuotientTask.allocate`` (all built-ins) spills."""
+    s = shape
+    V = ELEMENT_BYTES * s.n
+    per_copy_advice = s.advice // s.copies
+    msm = msm_scratch_bytes(s.n)
+    terms = {
+        "runtime": RUNTIME_BYTES,
+        "twiddles": V // 2,  # from keygen's first transform on
+        # int32 owner per advice, fixed and selector cell of one copy (dropped once it is
+        # synthesised) and one byte per selector cell (kept until keygen has read them)
+        "owners": s.n * 4 * (per_copy_advice + s.fixed + s.selectors),
+        "selectors": s.copies * s.n * s.selectors,
+        # the layouter's record of a region's bulk assignments, held until the region is
+        # placed: every advice and fixed column but the lookup tables', once
+        "region_record": V * (per_copy_advice + s.fixed - s.table_columns),
+        "synthesis_scratch": int(V * s.synthesis_scratch),
+        "msm": msm,
+    }
+    base = terms["runtime"] + terms["twiddles"]
+    pg = s.permutation_sets
+    phases = {
+        "synthesis": terms["runtime"] + terms["owners"] + terms["selectors"] + terms["region_record"]
+        + terms["synthesis_scratch"],
+        # σ: the flat cycle mapping (int32 per cell), ω^j, one σ column with its two gathered
+        # factors and row/column indices; or a commitment
+        "keygen": base + terms["selectors"] + max(s.permutation * s.n * 4 + V * 17 // 4, msm),
+        "advice commit": base + msm,
+        # the sort of A and S: both (2n rows), canonical, reversed keys, np.unique's sorted copy,
+        # the inverse indices — ~10 columns; or a commitment
+        "lookups": base + (max(10 * V, msm) if s.lookups else msm),
+        # one copy's products, then their commitments (ω^j and the ratio while one is built)
+        "permutation": base + V * pg // s.copies + max(2 * V, msm),
+        # Z (or φ) with its ratio column, then its commitment
+        "lookup products": base + max(3 * V, V + msm),
+        # extended twiddles, then the pieces' commitments (every buffer of the strategy spilled)
+        "quotient": base + V * s.e // 2 + msm,
+        "evaluations": base + V,
+        # the multiopen's combined polynomial, numerator and quotient, and their commitments
+        "multiopen": base + 3 * V + msm,
+    }
+    return MemoryModel(phases, terms)

@@ -64,7 +64,8 @@ def profile_proof(circuit, params_path: str | None, strategy: str, multiopen: st
     heap = replay(capture, markers.codes)
     proof = outcome.proof.to_bytes()
     (out_dir / "proof.bin").write_bytes(proof)
-    shape = ProofShape.from_layout(outcome.vk.layout, outcome.vk.k, len(circuits))
+    shape = dataclasses.replace(ProofShape.from_layout(outcome.vk.layout, outcome.vk.k, len(circuits)),
+                                synthesis_scratch=circuit.synthesis_scratch_columns())
     model = predict(shape, strategy, spill=spill is not None)
     return {
         "strategy": strategy,
