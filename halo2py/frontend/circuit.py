@@ -25,7 +25,7 @@ from typing import ClassVar
 
 from halo2py import plugins
 from halo2py.arith.constants import FR_MODULUS
-from halo2py.errors import Halo2pyError, InputError
+from halo2py.errors import Halo2pyError, InputError, ResourceError
 from halo2py.frontend.constraint_system import ConstraintSystem
 from halo2py.frontend.floor_planner import floor_planner_class
 from halo2py.frontend.layouter import Assignment, Layouter, field_int
@@ -246,6 +246,8 @@ class Synthesis:
 def _user_call(circuit: Circuit, what: str, fn, *args):
     try:
         return fn(*args)
+    except ResourceError:
+        raise
     except Halo2pyError as exc:
         raise InputError(f"circuit '{circuit.circuit_name()}': {exc}") from None
     except Exception as exc:

@@ -29,13 +29,13 @@ from pathlib import Path
 
 import numpy as np
 
-from halo2py.errors import InputError
+from halo2py.errors import InputError, ResourceError
 
 SPILL_PREFIX = "halo2py-spill-"
 
 
-class SpillFull(InputError):
-    """The spill directory's file system has no room for the next column."""
+class SpillFull(ResourceError):
+    """The spill directory's file system has no room for the next column (exit 2)."""
 
 
 class HeapColumns:
@@ -64,7 +64,6 @@ class SpillColumns:
     def __init__(self, directory: Path):
         self.directory = Path(directory)
         self.created = 0
-        self.bytes = 0  # reserved so far, freed or not (for reports)
 
     def empty(self, shape) -> np.ndarray:
         shape = tuple(shape) if isinstance(shape, (tuple, list)) else (shape,)
@@ -73,19 +72,18 @@ class SpillColumns:
             return np.empty(shape, dtype=np.uint64)
         path = self.directory / f"column-{self.created:05d}"
         self.created += 1
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
         try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
             try:
                 os.posix_fallocate(fd, 0, nbytes)
-            except OSError as exc:
-                if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-                    raise SpillFull(self._full_message(nbytes)) from None
-                raise
-            mapping = mmap.mmap(fd, nbytes, flags=mmap.MAP_SHARED, prot=mmap.PROT_READ | mmap.PROT_WRITE)
-        finally:
-            os.close(fd)  # the mapping holds its own reference to the file
-            path.unlink()
-        self.bytes += nbytes
+                mapping = mmap.mmap(fd, nbytes, flags=mmap.MAP_SHARED, prot=mmap.PROT_READ | mmap.PROT_WRITE)
+            finally:
+                os.close(fd)  # the mapping holds its own reference to the file
+                path.unlink()
+        except OSError as exc:
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise SpillFull(self._full_message(nbytes)) from None
+            raise ResourceError(f"cannot make a spill file in {self.directory.parent}: {exc.strerror or exc}") from None
         return np.frombuffer(mapping, dtype=np.uint64).reshape(shape)
 
     def zeros(self, shape) -> np.ndarray:
@@ -102,8 +100,12 @@ class SpillColumns:
 
     def _full_message(self, nbytes: int) -> str:
         free = shutil.disk_usage(self.directory).free
-        return (f"the spill directory {self.directory.parent} is full: a column needs {nbytes / 2**20:.0f} MiB, "
-                f"{free / 2**20:.0f} MiB are free (free space, or pass another --spill DIR)")
+        return (f"the spill directory {self.directory.parent} is full: a column needs {_size(nbytes)}, "
+                f"{_size(free)} are free (free space, or pass another --spill DIR)")
+
+
+def _size(nbytes: int) -> str:
+    return f"{nbytes / 2**20:,.0f} MiB" if nbytes >= 2**20 else f"{nbytes / 2**10:,.0f} KiB"
 
 
 def is_mapped(array: np.ndarray) -> bool:
