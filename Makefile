@@ -8,7 +8,7 @@ OUT     = out
 DEMO_CIRCUIT ?= stress
 
 .DEFAULT_GOAL := help
-.PHONY: help install warm lint test test-slow bench bench-dask bench-ezkl bench-memory demo regress compare clean
+.PHONY: help install warm lint test test-slow bench bench-dask bench-ezkl bench-memory bench-spill demo regress compare clean
 
 help: ## List the targets with one line each
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
@@ -49,6 +49,9 @@ bench-dask: install ## Distributed phases (commitments, quotient) with 1 and 2 D
 	$(H2) bench dask --k $(DASK_K) --workers $(DASK_WORKERS) --runs $(RUNS)
 bench-memory: install ## Peak RSS and time of the default stress prove: make bench-memory K="18 20" RUNS=3 [BEFORE=../main]
 	$(PY) benchmarks/memory.py --k $(K) --runs $(RUNS) $(if $(BEFORE),--before $(BEFORE))
+SPILL_K ?= 20 22
+bench-spill: install ## Out-of-core proofs (--spill) of the ezkl-like stress shape: make bench-spill SPILL_K="22 23" PARAMS=/work/bigdata/params-k23.bin
+	PARAMS=$(PARAMS) H2=$(abspath $(H2)) benchmarks/spill.sh $(SPILL_K)
 
 EZKL_VENV ?= benchmarks/vs_ezkl/.venv
 EZKL_VERSION ?= 23.0.5

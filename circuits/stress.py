@@ -138,6 +138,12 @@ class Stress(Circuit):
         return StressConfig(a, b, c, d, e, xs, sf, sm, sa, sb, sc, sp, sl, fs,
                             [inst] + extra_inst)
 
+    def synthesis_scratch_columns(self) -> float:
+        # v, v², v⁴, v⁸, d_next, high, c_add, one per extra advice and fixed column (n/2 rows
+        # each), and the zeros of the fixed pattern
+        p = self.params
+        return (7 + p.advice - 5 + p.fixed - 7) / 2 + 0.5
+
     def synthesize(self, config, layouter):
         p = self.params
         usable = layouter.usable

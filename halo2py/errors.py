@@ -13,3 +13,8 @@ class Halo2pyError(Exception):
 
 class InputError(Halo2pyError, ValueError):
     """Malformed or out-of-range input: bytes, files, flags, shapes."""
+
+
+class ResourceError(Halo2pyError):
+    """The machine, not the input, ran short (a full spill disk): reported as itself wherever it
+    is raised — inside a circuit's synthesis too, which otherwise names the circuit as the culprit."""

@@ -15,6 +15,7 @@ from halo2py.errors import Halo2pyError, InputError
 from halo2py.frontend.circuit import compile_circuit, load_circuit_class, load_inputs, parse_field, synthesize
 from halo2py.frontend.floor_planner import floor_planner_class
 from halo2py.frontend.mock import MockProver
+from halo2py.plonk.columns import spilling
 from halo2py.plonk.container import SCHEMES, ProofFile
 from halo2py.plonk.dialect import dialect as dialect_named
 from halo2py.plonk.keygen import keygen, keygen_vk
@@ -119,12 +120,38 @@ class ProveOutcome:
 
 def prove(circuit, params, strategy: str = "chunked", multiopen: str = "shplonk",
           seed: int | None = None, check: bool = True, timer: PhaseTimer | None = None,
-          dialect: str | None = None, rng: str | None = None, pk=None, executor=None) -> ProveOutcome:
+          dialect: str | None = None, rng: str | None = None, pk=None, executor=None, spill=None) -> ProveOutcome:
     """Synthesise, optionally MockProver-check, keygen and prove ``circuit`` — or a list of
     circuits, one per copy in the proof (halo2's ``create_proof(&[c1, c2], …)``) — as halo2's
     ``dialect`` does it (default ``pse``). ``pk``: a proving key read from a pk file (keygen is
     then skipped). ``executor``: where commitments and quotient parts run (``halo2py.execution``;
-    default in process)."""
+    default in process). ``spill``: a directory to spill the proof's columns to (out-of-core mode,
+    ``halo2py.plonk.columns``; its private subdirectory is gone when this returns or raises)."""
+    if spill is not None and executor is not None and executor.name != "in-process":
+        # the workers would need the spill files too: out of core is one machine's mode for now
+        raise InputError(f"--spill keeps the columns in this machine's files: it runs with the in-process "
+                         f"executor, not --executor {executor.name}")
+    with spilling(spill) as columns:
+        return _prove(circuit, params, strategy, multiopen, seed, check, timer, dialect, rng, pk, executor, columns)
+
+
+def _drop_owners(synthesis) -> None:
+    """Out of core, the table's columns are born in spill files; what stays on the heap is the
+    per-cell owner arrays, which only MockProver and the layout plot read: drop them."""
+    a = synthesis.assignment
+    a.advice_owner = a.fixed_owner = a.selector_owner = None
+
+
+def _spill_srs(params, columns) -> None:
+    """Move the SRS (g, g_lagrange: 4 columns' worth) to spill files. The params object keeps the
+    mapped arrays, valid after the proof (the unlinked files live as long as the mapping)."""
+    params.g = columns.keep(params.g)
+    if params.g_lagrange is not None:
+        params.g_lagrange = columns.keep(params.g_lagrange)
+
+
+def _prove(circuit, params, strategy, multiopen, seed, check, timer, dialect, rng, pk, executor,
+           columns) -> ProveOutcome:
     chosen = dialect_named(dialect)
     if pk is not None and (pk.vk.dialect.name != chosen.name or pk.vk.k != params.k):
         raise InputError(f"the pk file is for dialect {pk.vk.dialect.name} at k = {pk.vk.k}, not {chosen.name} at "
@@ -133,10 +160,12 @@ def prove(circuit, params, strategy: str = "chunked", multiopen: str = "shplonk"
     circuits = list(circuit) if isinstance(circuit, (list, tuple)) else [circuit]
     quotient = _RecordingStrategy(check_options(strategy, multiopen)())
     timer = timer or PhaseTimer()
+    if columns.spilled:
+        _spill_srs(params, columns)
     with timer.phase("synthesis"):
         syntheses = []
         for copy in circuits:
-            synthesis = synthesize(copy, phase=0)  # a single-phase circuit's whole witness
+            synthesis = synthesize(copy, phase=0, zeros=columns.zeros)  # a single-phase circuit's whole witness
             if check:
                 # MockProver needs every phase: later ones with its stand-in challenge values
                 checked = synthesis if synthesis.cs.phases() == 1 else synthesize(copy)
@@ -144,20 +173,22 @@ def prove(circuit, params, strategy: str = "chunked", multiopen: str = "shplonk"
                 del checked
                 if failures:
                     raise UnsatisfiedWitness(failures)
+            if columns.spilled:
+                _drop_owners(synthesis)
             syntheses.append(synthesis)
     own_key = pk is None
     if own_key:
         with timer.phase("keygen"):
-            pk = keygen(params, syntheses[0].compiled, syntheses[0].preprocessed, chosen, polys=False)
+            pk = keygen(params, syntheses[0].compiled, syntheses[0].preprocessed, chosen, columns, polys=False)
     witnesses = [s.witness for s in syntheses]
     instance_values = [[list(v) for v in w.instance_values] for w in witnesses]
     del syntheses, synthesis  # the prover consumes the witness columns; nothing else keeps the table alive
 
     def next_phase(copy: int, phase: int, challenges: dict):
-        return synthesize(circuits[copy], phase=phase, challenges=challenges).witness
+        return synthesize(circuits[copy], phase=phase, challenges=challenges, zeros=columns.zeros).witness
 
     transcript = create_proof(params, pk, witnesses, quotient, multiopen, scalars, timer, next_phase, executor,
-                              own_key)
+                              own_key, columns)
     copies = len(circuits)
     first = circuits[0]
     settings = {"circuit": first.circuit_name(), "dialect": chosen.name, "floor_planner": first.floor_planner,

@@ -29,7 +29,7 @@ class ChunkedStrategy(QuotientStrategy):
     def compute(self, task):
         dom = task.domain
         n, e = dom.n, dom.e
-        mem = Allocations()
+        mem = Allocations(task.allocate)
         numerator = mem.empty((e * n, 4))
         interleaved = numerator.reshape(n, e, 4)  # interleaved[r, i] = extended entry r·e + i
         parts = mem.empty((len(task.polys), n, 4))
@@ -83,4 +83,5 @@ def _pieces(task, numerator: np.ndarray, peak_bytes: int) -> QuotientResult:
     """The interleaved extended numerator, interpolated in place and split into d − 1 pieces."""
     dom = task.domain
     coeffs = dom.extended_to_coeff(numerator, out=numerator)
-    return QuotientResult(split_pieces(coeffs, dom.n, dom.quotient_poly_degree), peak_bytes=peak_bytes)
+    return QuotientResult(split_pieces(coeffs, dom.n, dom.quotient_poly_degree, task.allocate),
+                          peak_bytes=peak_bytes)

@@ -21,7 +21,7 @@ class LegacyStrategy(QuotientStrategy):
         dom = task.domain
         n, e = dom.n, dom.e
         big = e * n
-        mem = Allocations()
+        mem = Allocations(task.allocate)
         cosets = mem.empty((len(task.polys), big, 4))
         for slot, poly in enumerate(task.polys):
             dom.coeff_to_extended(poly, out=cosets[slot])
@@ -32,7 +32,7 @@ class LegacyStrategy(QuotientStrategy):
         del cosets
         divide_cyclic(numerator, Fr.from_ints(dom.extended_vanishing_inverses()))
         coeffs = dom.extended_to_coeff(numerator, out=numerator)
-        return QuotientResult(split_pieces(coeffs, n, dom.quotient_poly_degree), peak_bytes=mem.peak)
+        return QuotientResult(split_pieces(coeffs, n, dom.quotient_poly_degree, task.allocate), peak_bytes=mem.peak)
 
     @classmethod
     def model_bytes(cls, shape: QuotientShape) -> int:

@@ -74,7 +74,7 @@ class SubcosetStrategy(QuotientStrategy):
         program = task.program
         queries = program.queries  # (slot, rotation) per distinct query
         flat = _requery(program)
-        mem = Allocations()
+        mem = Allocations(task.allocate)
         stack = mem.empty((len(queries), m, 4))
         values = mem.empty((m, 4))
         h = mem.empty((pieces_n, 4))

@@ -20,7 +20,7 @@ from rich.table import Table
 
 from halo2py.cli.console import emit_json, err, warn
 from halo2py.cli.execution import EXECUTOR, SCHEDULER, THREADS, TIMEOUT, WORKERS, executor_options, traffic_line
-from halo2py.cli.prove import CIRCUIT, INPUTS, PARAM, PARAMS_FILE
+from halo2py.cli.prove import CIRCUIT, INPUTS, PARAM, PARAMS_FILE, SPILL
 
 MIB = 1 << 20
 
@@ -95,6 +95,7 @@ def profile(
     as_json: bool = typer.Option(False, "--json", metavar="", help="Print the measurements as one JSON object."),
     executor: str = EXECUTOR, scheduler: Optional[str] = SCHEDULER, workers: Optional[int] = WORKERS,
     threads_per_worker: int = THREADS, timeout: float = TIMEOUT,
+    spill: Optional[Path] = SPILL,
 ):
     """Prove CIRCUIT under memray: time and exact heap peak per phase, model beside it."""
     import json
@@ -102,10 +103,14 @@ def profile(
     from halo2py import pipeline
     from halo2py.profiling.run import profile_proof
 
+    from halo2py.plonk.columns import check_spill_dir
+
+    if spill is not None:
+        check_spill_dir(spill)
     execution = executor_options(executor, scheduler, workers, threads_per_worker, timeout)
     instance = pipeline.build_circuit(circuit, k, param, inputs)
     result = profile_proof(instance, params, strategy, multiopen, seed, out,
-                           warn=None if as_json else warn, execution=execution)
+                           warn=None if as_json else warn, execution=execution, spill=spill)
     (out / "profile.json").write_text(json.dumps(result, indent=2))
     if flamegraph:
         html = out / "flamegraph.html"
@@ -115,7 +120,8 @@ def profile(
     if as_json:
         emit_json(result)
         return
-    table = Table(title=f"{result['circuit']} k={result['k']} strategy={strategy}: heap by phase (MiB)")
+    mode = " --spill" if result["spill"] else ""
+    table = Table(title=f"{result['circuit']} k={result['k']} strategy={strategy}{mode}: heap by phase (MiB)")
     for col in ("phase", "seconds", "peak", "model", "model error"):
         table.add_column(col, justify="left" if col == "phase" else "right")
     for name, ph in result["phases"].items():
@@ -169,9 +175,11 @@ def compare(
     copies: int = typer.Option(1, "--copies", metavar="N", help="Circuit copies per proof."),
     executor: str = EXECUTOR, scheduler: Optional[str] = SCHEDULER, workers: Optional[int] = WORKERS,
     threads_per_worker: int = THREADS, timeout: float = TIMEOUT,
+    spill: Optional[Path] = SPILL,
 ):
     """Profile CIRCUIT with each strategy in a fresh process; check the proofs are identical."""
     from halo2py.errors import InputError
+    from halo2py.plonk.columns import check_spill_dir
     from halo2py.profiling.compare import compare as run_compare
     from halo2py.quotient.registry import load
 
@@ -188,11 +196,14 @@ def compare(
         from halo2py.profiling.plot import read_ezkl_results
 
         ezkl_points = read_ezkl_results(ezkl)  # a bad file fails before the slow runs
+    if spill is not None:
+        check_spill_dir(spill)
     execution = executor_options(executor, scheduler, workers, threads_per_worker, timeout)
     with tempfile.TemporaryDirectory(prefix="halo2py-compare-") as tmp:
         root = out or Path(tmp)
         comparisons = [run_compare(circuit, names, root, k=kk, params=param, inputs=inputs, params_path=params,
                                    multiopen=multiopen, seed=seed, copies=copies, execution=execution,
+                                   spill=None if spill is None else str(spill),
                                    progress=None if as_json else lambda t: err.print(f"[dim]… {t}[/]"))
                        for kk in (sizes or [None])]
         if plot:

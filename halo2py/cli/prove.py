@@ -51,6 +51,10 @@ def _write(path: Path, data: bytes, what: str) -> None:
     write_output(path, data, what)  # whole or not at all: a Ctrl-C leaves no partial file
 
 
+SPILL = typer.Option(None, "--spill", metavar="DIR",
+                     help="Out-of-core mode: keep the proof's columns in memory-mapped files in a private "
+                          "directory under DIR (removed afterwards), so the heap holds a few at a time.")
+
 COPIES = typer.Option(1, "--copies", metavar="N",
                       help="Circuit copies in one proof (halo2's create_proof over several circuits); --inputs "
                            "then holds a JSON list of N input objects.")
@@ -81,12 +85,15 @@ def prove(
     dialect: Optional[str] = DIALECT, floor_planner: Optional[str] = FLOOR_PLANNER, copies: int = COPIES,
     pk: Optional[Path] = typer.Option(None, "--pk", metavar="FILE",
                                       help="A proving key file from `halo2py keygen --out-pk` (skips keygen)."),
+    spill: Optional[Path] = SPILL,
     executor: str = EXECUTOR, scheduler: Optional[str] = SCHEDULER, workers: Optional[int] = WORKERS,
     threads_per_worker: int = THREADS, timeout: float = TIMEOUT,
 ):
     """Prove CIRCUIT and write a proof file."""
     from halo2py import pipeline
     from halo2py.execution import open_executor
+    from halo2py.errors import InputError
+    from halo2py.plonk.columns import check_spill_dir
     from halo2py.randomness import UNSAFE_SEED_WARNING, UNSAFE_XORSHIFT_WARNING
     from halo2py.timing import PhaseTimer
 
@@ -102,6 +109,10 @@ def prove(
     _check_output(out, "proof file")
     if halo2_out is not None:
         _check_output(halo2_out, "raw transcript")
+    if spill is not None:
+        check_spill_dir(spill)
+        if executor != "in-process":
+            raise InputError(f"--spill runs with the in-process executor, not --executor {executor}")
     circuits = pipeline.build_copies(circuit, copies, k, param, inputs, floor_planner)
     kk = circuits[0].params.k
     proving_key = pipeline.read_proving_key(str(pk), circuits[0]) if pk is not None else None
@@ -120,7 +131,7 @@ def prove(
         with PhaseProgress() as progress, open_executor(**execution) as running:
             timer = PhaseTimer([progress] if not as_json else [])
             outcome = pipeline.prove(circuits, setup_params, strategy, multiopen, seed, not no_check, timer, dialect,
-                                     rng, proving_key, running)
+                                     rng, proving_key, running, spill)
     except pipeline.UnsatisfiedWitness as exc:
         for failure in exc.failures[:20]:
             err.print(str(failure), highlight=False, markup=False, soft_wrap=True)

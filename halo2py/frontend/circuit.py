@@ -25,7 +25,7 @@ from typing import ClassVar
 
 from halo2py import plugins
 from halo2py.arith.constants import FR_MODULUS
-from halo2py.errors import Halo2pyError, InputError
+from halo2py.errors import Halo2pyError, InputError, ResourceError
 from halo2py.frontend.constraint_system import ConstraintSystem
 from halo2py.frontend.floor_planner import floor_planner_class
 from halo2py.frontend.layouter import Assignment, Layouter, field_int
@@ -92,6 +92,13 @@ class Circuit:
     def instances(self) -> list:
         """Public inputs, one list of ints per instance column (default: none)."""
         return []
+
+    def synthesis_scratch_columns(self) -> float:
+        """Columns' worth (n field elements each) of working arrays ``synthesize`` holds at its
+        peak besides the table, for the memory model (default: none declared). Out of core
+        (``--spill``) the table lives in files, so a witness computation's own arrays can be
+        the proof's heap peak."""
+        return 0.0
 
     # --- private inputs ------------------------------------------------------------------
     def input_int(self, name: str, default: int) -> int:
@@ -239,6 +246,8 @@ class Synthesis:
 def _user_call(circuit: Circuit, what: str, fn, *args):
     try:
         return fn(*args)
+    except ResourceError:
+        raise
     except Halo2pyError as exc:
         raise InputError(f"circuit '{circuit.circuit_name()}': {exc}") from None
     except Exception as exc:
@@ -267,7 +276,7 @@ def mock_challenges(cs) -> dict:
 
 def synthesize(circuit: Circuit, k: int | None = None, witness: bool = True,
                floor_planner: str | None = None, challenges: dict | None = None,
-               phase: int | None = None) -> Synthesis:
+               phase: int | None = None, zeros=None) -> Synthesis:
     """Configure and synthesise ``circuit`` at 2^k rows (default: its ``k`` parameter), laid
     out by ``floor_planner`` (default: the circuit's ``floor_planner``).
 
@@ -277,7 +286,8 @@ def synthesize(circuit: Circuit, k: int | None = None, witness: bool = True,
 
     A multi-phase circuit's later phases read ``challenges`` (index → value; default: MockProver's
     stand-ins); ``phase`` limits the witness to the advice columns of phases ≤ it (the prover
-    synthesises once per phase, as halo2 does).
+    synthesises once per phase, as halo2 does). ``zeros(shape)`` makes the table's (n, 4) columns
+    (zero-filled; default: on the heap).
     """
     k = circuit.params.k if k is None else k
     if not 1 <= k <= MAX_K:
@@ -292,7 +302,7 @@ def synthesize(circuit: Circuit, k: int | None = None, witness: bool = True,
     if witness and challenges is None:
         challenges = mock_challenges(cs)
     layouter = _user_call(circuit, "instances", Layouter, cs, k, instances, witness, floor_planner, phase,
-                          challenges)
+                          challenges, zeros)
     _user_call(circuit, "synthesize", circuit.synthesize, config, layouter)
     assignment = _user_call(circuit, "synthesize", layouter.finish)
     return Synthesis(circuit, cs, config, assignment, witness)

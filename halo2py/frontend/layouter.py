@@ -324,7 +324,8 @@ class Layouter:
     and produces the ``Assignment``."""
 
     def __init__(self, cs: ConstraintSystem, k: int, instances: list | None, witness: bool = True,
-                 floor_planner: str = "simple", phase: int | None = None, challenges: dict | None = None):
+                 floor_planner: str = "simple", phase: int | None = None, challenges: dict | None = None,
+                 zeros=None):
         self.cs = cs
         self.k = k
         self._planner = floor_planner_class(floor_planner)()
@@ -341,8 +342,12 @@ class Layouter:
         else:  # keygen-only: the public inputs are unknown, as every advice value is
             self.instance_values = [[] for _ in cs.instance_columns]
 
+        # ``zeros(shape)``: where the table's columns are made (zero-filled uint64); the prover's
+        # out-of-core mode passes its column store's, so the table is born in spill files
+        zeros = zeros or (lambda shape: np.zeros(shape, dtype=np.uint64))
+
         def store(count):
-            return [np.zeros((n, 4), dtype=np.uint64) for _ in range(count)]
+            return [zeros((n, 4)) for _ in range(count)]
 
         def owner(count):
             return [np.full(n, -1, dtype=np.int32) for _ in range(count)]

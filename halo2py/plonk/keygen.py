@@ -19,6 +19,7 @@ from halo2py.errors import InputError
 from halo2py.middleware.circuit import CompiledCircuit
 from halo2py.middleware.witness import Preprocessed
 from halo2py.plonk import pinned, selectors
+from halo2py.plonk.columns import HEAP
 from halo2py.plonk.dialect import DEFAULT, DIALECTS, Dialect
 from halo2py.plonk.layout import ProtocolLayout
 from halo2py.plonk.pinned import transcript_repr
@@ -122,7 +123,7 @@ def protocol_layout(circuit: CompiledCircuit, preprocessed: Preprocessed, dialec
     return ProtocolLayout(circuit, columns, dialect.lookup)
 
 
-def _fixed_values(layout: ProtocolLayout, preprocessed) -> list:
+def _fixed_values(layout: ProtocolLayout, preprocessed, keep=HEAP.keep) -> list:
     """The circuit's fixed columns, then the selector columns, in Lagrange form."""
     values = list(preprocessed.fixed)  # shared with the synthesis, never written
     for ints in layout.selector_columns_map.values(preprocessed.selectors, preprocessed.n):
@@ -130,7 +131,8 @@ def _fixed_values(layout: ProtocolLayout, preprocessed) -> list:
         for v in np.unique(ints):
             if v:
                 col[ints == v] = Fr.from_ints([int(v)])[0]
-        values.append(col)
+        values.append(keep(col))
+        del col
     return values
 
 
@@ -140,10 +142,10 @@ def _lagrange_indicator(n: int, rows) -> np.ndarray:
     return col
 
 
-def _fixed_and_sigmas(layout: ProtocolLayout, preprocessed, domain: EvaluationDomain):
-    fixed_values = _fixed_values(layout, preprocessed)
+def _fixed_and_sigmas(layout: ProtocolLayout, preprocessed, domain: EvaluationDomain, keep=HEAP.keep):
+    fixed_values = _fixed_values(layout, preprocessed, keep)
     sigma_values = build_sigmas(preprocessed.copies, len(layout.permutation_columns), preprocessed.n,
-                                layout.cs.usable_rows(preprocessed.k), domain.omega)
+                                layout.cs.usable_rows(preprocessed.k), domain.omega, keep)
     return fixed_values, sigma_values
 
 
@@ -164,22 +166,26 @@ def keygen_vk(params, circuit: CompiledCircuit, preprocessed: Preprocessed,
 
 
 def keygen(params, circuit: CompiledCircuit, preprocessed: Preprocessed,
-           dialect: Dialect = DIALECTS[DEFAULT], polys: bool = True) -> ProvingKey:
-    """Both keys for a compiled circuit and its preprocessed columns. ``polys=False``: a key for
-    one proof, whose fixed and σ columns are held as values only until the prover interpolates
-    them in place (``ProvingKey.to_coefficients``); the fixed values are then the synthesis'
-    own arrays, written."""
+           dialect: Dialect = DIALECTS[DEFAULT], columns=HEAP, polys: bool = True) -> ProvingKey:
+    """Both keys for a compiled circuit and its preprocessed columns; every polynomial of the
+    proving key is made in (or moved to) the column store ``columns`` as soon as it exists.
+    ``polys=False``: a key for one proof, whose fixed and σ columns are held as values only until
+    the prover interpolates them in place (``ProvingKey.to_coefficients``); the fixed values are
+    then the synthesis' own arrays, written."""
     layout = protocol_layout(circuit, preprocessed, dialect)
     n, usable = preprocessed.n, layout.cs.usable_rows(preprocessed.k)
     domain = EvaluationDomain(preprocessed.k, layout.degree)
-    fixed_values, sigma_values = _fixed_and_sigmas(layout, preprocessed, domain)
+    fixed_values, sigma_values = _fixed_and_sigmas(layout, preprocessed, domain, columns.keep)
     vk = _verifying_key(params, layout, domain, preprocessed, fixed_values, sigma_values, dialect)
+
+    def coeffs(values):
+        return domain.lagrange_to_coeff(values, out=columns.empty(values.shape))
+
     return proving_key(
-        vk, fixed_values, [domain.lagrange_to_coeff(v) for v in fixed_values] if polys else None, sigma_values,
-        [domain.lagrange_to_coeff(v) for v in sigma_values] if polys else None,
-        domain.lagrange_to_coeff(_lagrange_indicator(n, [0])),
-        domain.lagrange_to_coeff(_lagrange_indicator(n, [usable])),
-        domain.lagrange_to_coeff(_lagrange_indicator(n, slice(0, usable))))
+        vk, fixed_values, [coeffs(v) for v in fixed_values] if polys else None, sigma_values,
+        [coeffs(v) for v in sigma_values] if polys else None,
+        coeffs(_lagrange_indicator(n, [0])), coeffs(_lagrange_indicator(n, [usable])),
+        coeffs(_lagrange_indicator(n, slice(0, usable))))
 
 
 def proving_key(vk, fixed_values, fixed_polys, sigma_values, sigma_polys, l0, l_last, l_active) -> ProvingKey:

@@ -20,8 +20,9 @@ from halo2py.poly.grand_product import mul_linear_factor, prefix_product
 from halo2py.poly.ops import powers
 
 
-def build_sigmas(copies: np.ndarray, columns: int, n: int, usable_rows: int, omega: int) -> list:
-    """σ_j in Lagrange form for each equality-enabled column j, from halo2's cycle store.
+def build_sigmas(copies: np.ndarray, columns: int, n: int, usable_rows: int, omega: int, keep=lambda a: a) -> list:
+    """σ_j in Lagrange form for each equality-enabled column j, from halo2's cycle store; each
+    σ_j goes through ``keep`` as soon as it exists (a column store's, to spill it).
 
     Lean on purpose (keygen's peak at large k): the cycle store is three flat int32 arrays (int64
     past 2^31 cells) and σ is read straight off the flat mapping, one column at a time.
@@ -39,7 +40,7 @@ def build_sigmas(copies: np.ndarray, columns: int, n: int, usable_rows: int, ome
     sigmas = []
     for j in range(columns):
         col, row = np.divmod(mapping[j * n:(j + 1) * n], n)
-        sigmas.append(Fr.mul(deltas[col], omega_powers[row]))
+        sigmas.append(keep(Fr.mul(deltas[col], omega_powers[row])))
     return sigmas
 
 

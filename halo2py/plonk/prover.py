@@ -15,7 +15,9 @@ vanishing argument's random polynomial the constant 1).
 
 Memory: the prover *consumes* the witness — advice and instance columns are blinded and then
 turned into coefficient form in place — so each witness column exists once, in one basis at a
-time. Fixed columns and σ belong to the proving key and are only read.
+time. Fixed columns and σ belong to the proving key and are only read. Every column it keeps
+goes through a column store (``halo2py.plonk.columns``): the heap by default, memory-mapped files
+with ``--spill``.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from halo2py.commitment.multiopen import ProverQuery, create_proof as multiopen_
 from halo2py.errors import InputError
 from halo2py.execution import COEFF, LAGRANGE, InProcessExecutor
 from halo2py.plonk import lookup, permutation, shuffle
+from halo2py.plonk.columns import HEAP
 from halo2py.plonk.layout import (
     evaluations_after_random, evaluations_before_random, instance_evaluations, opening_queries,
 )
@@ -55,7 +58,8 @@ class QuotientPieceAtInfinity(InputError):
 
 
 def create_proof(params, pk, witnesses, strategy, multiopen: str = "shplonk", scalars=None,
-                 timer: PhaseTimer | None = None, next_phase=None, executor=None, own_key: bool = False) -> bytes:
+                 timer: PhaseTimer | None = None, next_phase=None, executor=None, own_key: bool = False,
+                 columns=HEAP) -> bytes:
     """Prove the circuit of ``pk`` for one Witness per circuit copy (consuming their advice and
     instance columns); returns the transcript bytes.
 
@@ -66,6 +70,7 @@ def create_proof(params, pk, witnesses, strategy, multiopen: str = "shplonk", sc
     (``halo2py.execution``, default in process) runs each round's commitments and the quotient.
     ``own_key``: the key was made for this proof only, so the prover turns it to coefficient
     form once the rounds that read its values are done (``ProvingKey.to_coefficients``).
+    ``columns``: the column store every kept column goes through (``halo2py.plonk.columns``).
     """
     if not isinstance(witnesses, (list, tuple)):
         witnesses = [witnesses]
@@ -75,14 +80,14 @@ def create_proof(params, pk, witnesses, strategy, multiopen: str = "shplonk", sc
         raise InputError("this circuit has several phases: create_proof needs next_phase to synthesise them")
     executor = executor or InProcessExecutor()
     prover = _Prover(params, pk, list(witnesses), scalars or UniformScalars(), timer or PhaseTimer(), next_phase,
-                     multiopen, executor, own_key)
+                     multiopen, executor, own_key, columns)
     with executor.proof(params):
         return prover.run(strategy, multiopen)
 
 
 class _Prover:
     def __init__(self, params, pk, witnesses: list, scalars, timer: PhaseTimer, next_phase, multiopen: str,
-                 executor, own_key: bool = False):
+                 executor, own_key: bool = False, columns=HEAP):
         self.params, self.pk, self.scalars, self.timer = params, pk, scalars, timer
         self.executor = executor
         self.pending: list = []  # (basis, array) committed, in order, by the round's flush()
@@ -96,6 +101,7 @@ class _Prover:
         self.copies = len(witnesses)
         self.commit_instances = commits_instances(self.dialect, multiopen)
         self.tr = transcript_writer(self.dialect)
+        self.store = columns
         self.values: dict = {}  # column -> Lagrange form (until the quotient round)
         self.polys: dict = {}   # column -> coefficient form
         self.circuit_challenges = [0] * len(self.layout.circuit_challenges)
@@ -111,7 +117,7 @@ class _Prover:
         return self.layout.copy_column(column, copy)
 
     def commit(self, column, values: np.ndarray) -> None:
-        self.values[column] = values
+        self.values[column] = values = self.store.keep(values)
         self.pending.append((LAGRANGE, values))
 
     def flush(self) -> None:
@@ -169,7 +175,7 @@ class _Prover:
                 else:
                     for v in values:
                         self.tr.common_scalar(v)
-                self.values[self.column(column, c)] = instance
+                self.values[self.column(column, c)] = self.store.keep(instance)
         self.values.update(zip(self.layout.fixed_columns, self.pk.fixed_values))
 
     def commit_advice(self) -> None:
@@ -191,7 +197,8 @@ class _Prover:
                     else:  # Scroll: no advice blinding; halo2 sets the last row to 1
                         values[self.usable:] = 0
                         values[self.n - 1] = Fr.one_limbs
-                    self.values[self.column(column, c)] = values
+                    # the store's copy replaces the witness's: the heap column is freed
+                    self.values[self.column(column, c)] = witness.advice[column.index] = self.store.keep(values)
                 self.pending += [(LAGRANGE, self.values[self.column(column, c)]) for column in columns]
                 self.draw_unused(len(columns))
             self.flush()
@@ -207,7 +214,7 @@ class _Prover:
         a = self.rows_of(self.layout.at_copy(self.layout.lookup_inputs[i], c), challenges)
         s = self.rows_of(self.layout.at_copy(self.layout.lookup_tables[i], c), challenges)
         if self.layout.lookup_kind != "classic":  # log-derivative: the multiplicities m, then its blind
-            m = lookup.multiplicities(a[:self.usable], s[:self.usable], self.n, lk.name)
+            m = self.store.keep(lookup.multiplicities(a[:self.usable], s[:self.usable], self.n, lk.name))
             if self.dialect.zero_knowledge:
                 m[self.usable:] = self.draw(self.n - self.usable)
             self.commit(self.column(cols.permuted_input, c), m)
@@ -216,7 +223,7 @@ class _Prover:
         a_perm, s_perm = lookup.permute_expression_pair(a[:self.usable], s[:self.usable], lk.name)
         columns = []
         for column, permuted in ((cols.permuted_input, a_perm), (cols.permuted_table, s_perm)):
-            full = np.empty((self.n, 4), dtype=np.uint64)
+            full = self.store.empty((self.n, 4))
             full[:self.usable] = permuted
             full[self.usable:] = self.draw(self.n - self.usable)
             columns.append((self.column(column, c), full))
@@ -264,7 +271,7 @@ class _Prover:
         """The vanishing argument's random polynomial (coefficient form), committed: n random
         coefficients and a blind (PSE), or the constant 1 and no draw (Scroll)."""
         if self.dialect.zero_knowledge:
-            poly = self.draw(self.n)
+            poly = self.store.keep(self.draw(self.n))
             self.draw_unused()
         else:
             poly = np.zeros((self.n, 4), dtype=np.uint64)
@@ -291,7 +298,8 @@ class _Prover:
             columns = layout.copy_quotient_columns(self.copies)
             slot = {col: i for i, col in enumerate(columns)}
             program = compile_program(layout.copy_constraints(self.copies), lambda col: slot[col])
-        task = QuotientTask(self.domain, program, [self.polys[col] for col in columns], challenges, y)
+        task = QuotientTask(self.domain, program, [self.polys[col] for col in columns], challenges, y,
+                            allocate=self.store.empty)
         pieces = validate_result(self.executor.quotient(strategy, task), task,
                                  getattr(strategy, "name", type(strategy).__name__))
         self.draw_unused(len(pieces))  # h pieces' blinds
@@ -313,7 +321,8 @@ class _Prover:
 
     def open(self, x: int, pieces: list, random_poly, scheme: str) -> None:
         xn = pow(x, self.n, FR_MODULUS)
-        h_poly = np.array(pieces[-1])
+        h_poly = self.store.empty((self.n, 4))
+        h_poly[...] = pieces[-1]
         for piece in reversed(pieces[:-1]):  # h = Σ x^{n·i}·h_i, by Horner in x^n
             Fr.add(Fr.scale(h_poly, xn, out=h_poly), piece, out=h_poly)
         del pieces[:]
@@ -331,8 +340,8 @@ class _Prover:
         columns = sorted({q.column for q in expression.queries()}, key=lambda c: (c.kind, c.index, c.name))
         slot = {c: i for i, c in enumerate(columns)}
         program = compile_program([expression], lambda c: slot[c])
-        stack = np.empty((max(1, len(columns)), self.n, 4), dtype=np.uint64)
+        stack = self.store.empty((max(1, len(columns)), self.n, 4))
         for i, c in enumerate(columns):
             stack[i] = self.values[c]
-        out = np.empty((self.n, 4), dtype=np.uint64)
+        out = self.store.empty((self.n, 4))
         return run_program(program, stack, 1, 0, self.n, 0, 1, challenges, 0, out)

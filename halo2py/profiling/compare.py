@@ -24,12 +24,12 @@ class RunFailed(Halo2pyError):
 def profile_in_subprocess(circuit: str, strategy: str, out_dir: Path, *, k: int | None = None,
                           params=(), inputs: str | None = None, params_path: str | None = None,
                           multiopen: str = "shplonk", seed: int = 0, copies: int = 1,
-                          execution: dict | None = None) -> dict:
+                          execution: dict | None = None, spill: str | None = None) -> dict:
     try:
         with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
             status, payload = pool.submit(profile_spec, circuit, strategy, str(out_dir), k=k, params=tuple(params),
                                           inputs=inputs, params_path=params_path, multiopen=multiopen,
-                                          seed=seed, copies=copies, execution=execution).result()
+                                          seed=seed, copies=copies, execution=execution, spill=spill).result()
     except BrokenProcessPool:
         raise RunFailed(f"profiling {circuit} with {strategy}: the worker process died (out of memory, a "
                         "signal, or an import error in it)") from None
@@ -48,9 +48,11 @@ def model_error(measured: int, model: int) -> float:
 
 def compare(circuit: str, strategies: list, out_root: Path, *, k: int | None = None, params=(),
             inputs: str | None = None, params_path: str | None = None, multiopen: str = "shplonk",
-            seed: int = 0, progress=None, copies: int = 1, execution: dict | None = None) -> dict:
-    """Profile ``circuit`` (``copies`` copies per proof) with each strategy, a fresh process each
-    (with ``execution``, each its own Dask cluster or client); one JSON-ready comparison."""
+            seed: int = 0, progress=None, copies: int = 1, execution: dict | None = None,
+            spill: str | None = None) -> dict:
+    """Profile ``circuit`` (``copies`` copies per proof, out of core if ``spill`` names a
+    directory) with each strategy, a fresh process each (with ``execution``, each its own Dask
+    cluster or client); one JSON-ready comparison."""
     results = []
     for strategy in strategies:
         if progress:
@@ -58,7 +60,7 @@ def compare(circuit: str, strategies: list, out_root: Path, *, k: int | None = N
         out_dir = out_root / f"{circuit}-k{k}-{Path(strategy).stem}"
         results.append(profile_in_subprocess(circuit, strategy, out_dir, k=k, params=params, inputs=inputs,
                                              params_path=params_path, multiopen=multiopen, seed=seed,
-                                             copies=copies, execution=execution))
+                                             copies=copies, execution=execution, spill=spill))
     hashes = {r["proof_sha256"] for r in results}
     return {"circuit": results[0]["circuit"], "k": results[0]["k"], "identical": len(hashes) == 1,
             "results": results}

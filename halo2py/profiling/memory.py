@@ -7,6 +7,11 @@ boundary. Replaying the capture in order — live bytes up on an allocation, dow
 the heap at every instant, and the markers cut that sequence into phases: the peak of each phase
 is exact, not sampled. The capture file is kept so ``memray flamegraph`` can show where the peak
 comes from.
+
+"Heap" means anonymous memory: memray also records *file-backed* mappings (a spilled column, a pk
+file's polynomials), whose pages are page cache that the kernel writes back and evicts under
+pressure; those are recognised by the Python frame that mapped them and left out of the heap (a
+proof's peak RSS, which counts their resident pages, is reported beside it).
 """
 
 from __future__ import annotations
@@ -18,10 +23,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from halo2py.plonk import columns as _columns
+
 MARKER_BASE = 3_333_331  # marker buffer bytes = MARKER_BASE + 2·phase_code + (0 enter | 1 leave)
 _ALLOC = {"MALLOC", "CALLOC", "REALLOC", "POSIX_MEMALIGN", "ALIGNED_ALLOC", "MEMALIGN", "VALLOC",
           "PVALLOC", "MMAP", "PYMALLOC_MALLOC", "PYMALLOC_CALLOC", "PYMALLOC_REALLOC"}
 _FREE = {"FREE", "MUNMAP", "PYMALLOC_FREE"}
+_FILE_MAPPERS = {_columns.__file__, np.memmap.__new__.__code__.co_filename}  # modules whose mmap calls map files
+
+
+def _file_backed(record) -> bool:
+    """Whether an MMAP record maps a file (by the Python frame that called mmap)."""
+    return any(filename in _FILE_MAPPERS for _, filename, _ in record.stack_trace(max_stacks=1))
 
 
 class MemrayPhases:
@@ -82,6 +95,9 @@ def replay(capture_path, codes: dict) -> HeapProfile:
                         profile.phase_start.setdefault(name, current)
                         profile.phase_peak[name] = max(profile.phase_peak.get(name, 0), current)
                     live[record.address] = 0  # the marker itself is not the program's memory
+                    continue
+                if kind == "MMAP" and _file_backed(record):
+                    live[record.address] = 0  # page cache, not heap (see the module docstring)
                     continue
                 if kind == "MMAP" or record.address not in live:
                     live[record.address] = size

@@ -44,15 +44,17 @@ def load_kernels(circuit, strategy: str, multiopen: str, executor=None) -> None:
 
 
 def profile_proof(circuit, params_path: str | None, strategy: str, multiopen: str, seed: int,
-                  out_dir: Path, warn=None, execution: dict | None = None) -> dict:
-    """Prove ``circuit`` (or a list of circuit copies for one proof) under memray; return the
-    measurements as a JSON-ready dict. ``execution``: ``open_executor``'s options (default in
-    process); memray then sees the coordinator, and the workers report their own peaks."""
+                  out_dir: Path, warn=None, execution: dict | None = None, spill=None) -> dict:
+    """Prove ``circuit`` (or a list of circuit copies for one proof) under memray — out of core
+    if ``spill`` names a directory; return the measurements as a JSON-ready dict. ``execution``:
+    ``open_executor``'s options (default in process); memray then sees the coordinator, and the
+    workers report their own peaks."""
     with open_executor(**(execution or {})) as executor:
-        return _profile(circuit, params_path, strategy, multiopen, seed, out_dir, warn, executor)
+        return _profile(circuit, params_path, strategy, multiopen, seed, out_dir, warn, executor, spill)
 
 
-def _profile(circuit, params_path, strategy: str, multiopen: str, seed: int, out_dir: Path, warn, executor) -> dict:
+def _profile(circuit, params_path, strategy: str, multiopen: str, seed: int, out_dir: Path, warn, executor,
+             spill) -> dict:
     circuits = list(circuit) if isinstance(circuit, (list, tuple)) else [circuit]
     circuit = circuits[0]
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -62,7 +64,9 @@ def _profile(circuit, params_path, strategy: str, multiopen: str, seed: int, out
     # Params are read (and checked: py_ecc pairings churn Python objects) before tracking; the
     # SRS they hold is live for the whole proof and added to every phase exactly.
     params = pipeline.obtain_params(circuit.params.k, params_path, warn=warn)
-    srs_bytes = params.g.nbytes + (params.g_lagrange.nbytes if params.g_lagrange is not None else 0)
+    # (out of core the prover moves the SRS to spill files at once: then it is not heap)
+    srs_bytes = 0 if spill is not None else params.g.nbytes + (
+        params.g_lagrange.nbytes if params.g_lagrange is not None else 0)
     # the warm-up proof filled the NTT's twiddle cache; a proof computes its tables itself
     clear_twiddle_cache()
     markers = MemrayPhases()
@@ -70,15 +74,18 @@ def _profile(circuit, params_path, strategy: str, multiopen: str, seed: int, out
     t0 = time.perf_counter()
     with tracking(capture):
         outcome = pipeline.prove(circuits, params, strategy, multiopen, seed, check=False, timer=timer,
-                                 executor=executor)
+                                 executor=executor, spill=spill)
     seconds = time.perf_counter() - t0
     del params
     heap = replay(capture, markers.codes)
     proof = outcome.proof.to_bytes()
     (out_dir / "proof.bin").write_bytes(proof)
-    model = predict(ProofShape.from_layout(outcome.vk.layout, outcome.vk.k, len(circuits)), strategy)
+    shape = dataclasses.replace(ProofShape.from_layout(outcome.vk.layout, outcome.vk.k, len(circuits)),
+                                synthesis_scratch=circuit.synthesis_scratch_columns())
+    model = predict(shape, strategy, spill=spill is not None)
     return {
         "strategy": strategy,
+        "spill": spill is not None,
         "circuit": circuit.circuit_name(),
         "k": circuit.params.k,
         "copies": len(circuits),
@@ -105,12 +112,12 @@ def _profile(circuit, params_path, strategy: str, multiopen: str, seed: int, out
 
 def profile_spec(circuit: str, strategy: str, out_dir: str, *, k: int | None = None, params=(),
                  inputs: str | None = None, params_path: str | None = None, multiopen: str = "shplonk",
-                 seed: int = 0, copies: int = 1, execution: dict | None = None) -> tuple:
+                 seed: int = 0, copies: int = 1, execution: dict | None = None, spill: str | None = None) -> tuple:
     """``profile_proof`` from plain arguments, for a fresh worker process: ("ok", result) or
     ("error", (exit_code, message)) — errors travel as data, so nothing needs to unpickle."""
     try:
         circuits = pipeline.build_copies(circuit, copies, k, params, inputs)
         return "ok", profile_proof(circuits, params_path, strategy, multiopen, seed, Path(out_dir),
-                                   execution=execution)
+                                   execution=execution, spill=spill)
     except Halo2pyError as exc:
         return "error", (exc.exit_code, str(exc))

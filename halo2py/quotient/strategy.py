@@ -21,13 +21,18 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import ClassVar, Sequence
+from typing import Callable, ClassVar, Sequence
 
 import numpy as np
 
 from halo2py.errors import InputError
 
 ELEMENT_BYTES = 32
+
+
+def heap_empty(shape) -> np.ndarray:
+    """The default scratch allocator: an uninitialised uint64 array on the heap."""
+    return np.empty(shape, dtype=np.uint64)
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,10 @@ class QuotientTask:
     ``program``: the compiled constraint program; query slot s reads ``polys[s]``.
     ``polys``: coefficient-form (n, 4) Fr arrays, one per slot. Strategies must not modify them.
     ``challenges``: canonical ints for the program's Challenge leaves. ``y``: the Horner challenge.
+    ``allocate(shape)``: where a strategy's large buffers should come from — an uninitialised
+    uint64 array of ``shape``, on the heap by default, a memory-mapped file with ``--spill`` (so
+    a strategy that takes its buffers from here keeps its peak off the heap). A strategy that
+    ignores it still works; it just holds its buffers on the heap.
     """
 
     domain: object
@@ -57,6 +66,7 @@ class QuotientTask:
     polys: Sequence[np.ndarray]
     challenges: Sequence[int]
     y: int
+    allocate: Callable = heap_empty
 
     @property
     def shape(self) -> QuotientShape:
@@ -77,17 +87,18 @@ class QuotientResult:
 class Allocations:
     """Counts the bytes a strategy holds, so it can report its own peak.
 
-    ``empty`` allocates and counts; ``free`` uncounts (the caller drops its reference too).
-    This is bookkeeping, not measurement: the profiler measures the real heap with memray and
-    prints both.
+    ``empty`` allocates (from ``allocate``: pass the task's) and counts; ``free`` uncounts (the
+    caller drops its reference too). This is bookkeeping, not measurement: the profiler measures
+    the real heap with memray and prints both.
     """
 
-    def __init__(self):
+    def __init__(self, allocate: Callable = heap_empty):
+        self.allocate = allocate
         self.current = 0
         self.peak = 0
 
     def empty(self, shape) -> np.ndarray:
-        arr = np.empty(shape, dtype=np.uint64)
+        arr = self.allocate(shape)
         self.current += arr.nbytes
         self.peak = max(self.peak, self.current)
         return arr
@@ -152,9 +163,15 @@ def declared_parts(strategy, task: QuotientTask) -> int:
     return int(parts(task)) if callable(parts) else 0
 
 
-def split_pieces(coeffs: np.ndarray, n: int, pieces: int) -> list:
-    """The first pieces·n coefficients of h as ``pieces`` independent (n, 4) arrays."""
-    return [np.array(coeffs[i * n:(i + 1) * n]) for i in range(pieces)]
+def split_pieces(coeffs: np.ndarray, n: int, pieces: int, allocate: Callable = heap_empty) -> list:
+    """The first pieces·n coefficients of h as ``pieces`` independent (n, 4) arrays (copies, so
+    the e·n buffer can go), each from ``allocate``."""
+    out = []
+    for i in range(pieces):
+        piece = allocate((n, 4))
+        piece[...] = coeffs[i * n:(i + 1) * n]
+        out.append(piece)
+    return out
 
 
 class StrategyContractError(InputError):
