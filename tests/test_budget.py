@@ -48,6 +48,16 @@ def test_the_fastest_strategy_that_fits_is_chosen():
         budget.choose(shape, rss["chunked"], "legacy", floor)
 
 
+def test_a_budget_only_the_out_of_core_mode_meets_points_to_it_and_is_met_with_it():
+    shape, floor = _shape(), 200 * MIB
+    in_memory = min(budget.predicted_rss(shape, name, floor) for name in budget.strategies_by_speed())
+    spilled = budget.predicted_rss(shape, "chunked", floor, spill=True)
+    assert spilled < in_memory
+    with pytest.raises(InputError, match="--spill DIR, it needs"):
+        budget.choose(shape, spilled, None, floor)
+    assert budget.choose(shape, spilled, None, floor, spill=True) == ("chunked", spilled)
+
+
 def _run(*args, timed=False):
     prefix = ["/usr/bin/time", "-f", "maxrss %M"] if timed else []
     return subprocess.run([*prefix, sys.executable, "-m", "halo2py", *args], capture_output=True, text=True)
@@ -68,7 +78,7 @@ def test_a_budget_is_honoured_by_the_measured_peak(tmp_path):
     process like prove's): the prover takes subcoset, says so, and its peak RSS (measured by
     /usr/bin/time) stays under the budget."""
     plan = json.loads(_run("plan", *STRESS, "--k", "14", "--json").stdout)
-    rss = {p["strategy"]: p["rss_bytes"] for p in plan["plans"]}
+    rss = {p["strategy"]: p["rss_bytes"] for p in plan["plans"] if p["mode"] == "in-memory"}
     assert rss["subcoset"] < rss["chunked"]
     limit = (rss["subcoset"] + rss["chunked"]) // 2
     done = _run("prove", *STRESS, "--k", "14", "--max-memory", str(limit), "--no-check", "--seed", "1",
@@ -83,9 +93,9 @@ def test_plan_prints_every_strategy_and_phase():
     done = _run("plan", *STRESS, "--k", "16", "--json")
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
-    assert [p["strategy"] for p in data["plans"]] == budget.strategies_by_speed()
+    assert [(p["strategy"], p["mode"]) for p in data["plans"]] == [
+        (name, mode) for mode in ("in-memory", "spill") for name in budget.strategies_by_speed()]
     for p in data["plans"]:
-        assert p["mode"] == "in-memory"
         assert set(p["phases"]) >= {"keygen", "lookups", "permutation", "quotient", "multiopen"}
         assert p["peak_bytes"] == max(p["phases"].values()) == p["phases"][p["peak_phase"]]
         assert p["rss_bytes"] == p["peak_bytes"] + data["rss_floor_bytes"]

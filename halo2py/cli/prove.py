@@ -118,7 +118,7 @@ def prove(
     proving_key = pipeline.read_proving_key(str(pk), circuits[0]) if pk is not None else None
     if budget is not None:  # before the params: a budget that cannot work is refused at once
         shape = memory_budget.proof_shape(circuits, dialect, proving_key.vk.layout if proving_key else None)
-        strategy, predicted = memory_budget.choose(shape, budget, strategy, floor)
+        strategy, predicted = memory_budget.choose(shape, budget, strategy, floor, spill is not None)
         err.print(f"--max-memory {memory_budget.mib(budget)}: strategy {strategy} (predicted peak "
                   f"{memory_budget.mib(predicted)})", highlight=False)
     strategy = strategy or "chunked"

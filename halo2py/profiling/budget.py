@@ -70,19 +70,26 @@ def rss_floor_bytes() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 + KERNELS_BYTES
 
 
-def predicted_rss(shape: ProofShape, strategy: str, floor: int) -> int:
-    """The model's whole-proof heap peak plus the floor: the peak RSS to expect."""
-    return predict(shape, strategy).total + floor
+def predicted_rss(shape: ProofShape, strategy: str, floor: int, spill: bool = False) -> int:
+    """The model's whole-proof heap peak plus the floor: the peak RSS to expect in memory. Out of
+    core (``spill``) it is the anonymous part only: the spill files' pages are page cache, which
+    the kernel writes back and reclaims under pressure rather than failing."""
+    return predict(shape, strategy, spill=spill).total + floor
 
 
-def choose(shape: ProofShape, budget: int, strategy: str | None, floor: int) -> tuple:
-    """(strategy, predicted peak RSS) for ``budget`` bytes: ``strategy`` if given and it fits,
-    else the fastest that fits; InputError (exit 2) with the smallest budget that would work."""
+def choose(shape: ProofShape, budget: int, strategy: str | None, floor: int, spill: bool = False) -> tuple:
+    """(strategy, predicted peak) for ``budget`` bytes: ``strategy`` if given and it fits, else the
+    fastest that fits, in memory or — with ``spill`` (``--spill DIR``) — out of core; InputError
+    (exit 2) with the smallest budget that would work, and, in memory, what ``--spill`` would need."""
     candidates = [strategy] if strategy is not None else strategies_by_speed()
-    predicted = {name: predicted_rss(shape, name, floor) for name in candidates}
+    predicted = {name: predicted_rss(shape, name, floor, spill) for name in candidates}
     for name in candidates:
         if predicted[name] <= budget:
             return name, predicted[name]
     best = min(predicted, key=predicted.get)
+    hint = ""
+    if not spill:
+        spilled = min(predicted_rss(shape, name, floor, True) for name in candidates)
+        hint = f"; out of core, --spill DIR, it needs {mib(spilled)} of heap" if spilled <= budget else ""
     raise InputError(f"--max-memory {mib(budget)} is too small for this proof: the smallest budget that would "
-                     f"work is {mib(predicted[best])} (strategy {best})")
+                     f"work is {mib(predicted[best])} (strategy {best}{', --spill' if spill else ''}){hint}")
