@@ -74,19 +74,20 @@ def test_an_impossible_budget_is_refused_at_once_with_one_line(tmp_path):
 
 
 def test_a_budget_is_honoured_by_the_measured_peak(tmp_path):
-    """A budget between subcoset's predicted peak RSS and chunked's (as ``plan`` predicts them in a
-    process like prove's): the prover takes subcoset, says so, and its peak RSS (measured by
-    /usr/bin/time) stays under the budget."""
-    plan = json.loads(_run("plan", *STRESS, "--k", "14", "--json").stdout)
-    rss = {p["strategy"]: p["rss_bytes"] for p in plan["plans"] if p["mode"] == "in-memory"}
-    assert rss["subcoset"] < rss["chunked"]
-    limit = (rss["subcoset"] + rss["chunked"]) // 2
-    done = _run("prove", *STRESS, "--k", "14", "--max-memory", str(limit), "--no-check", "--seed", "1",
+    """The smallest budget a prove process names (its own floor, its own prediction; subcoset's at
+    k = 14, below chunked's) is then met: the prover takes subcoset, says so, and its peak RSS
+    (measured by /usr/bin/time) stays under the budget."""
+    refused = _run("prove", *STRESS, "--k", "14", "--max-memory", "1M", "--no-check", "--out", str(tmp_path / "p"))
+    assert refused.returncode == 2, refused.stderr
+    smallest = re.search(r"smallest budget that would work is ([0-9.,]+) MiB \(strategy subcoset\)", refused.stderr)
+    assert smallest, refused.stderr
+    limit = int(float(smallest.group(1).replace(",", ""))) + 1  # MiB, above the rounding
+    done = _run("prove", *STRESS, "--k", "14", "--max-memory", f"{limit}M", "--no-check", "--seed", "1",
                 "--out", str(tmp_path / "p"), timed=True)
     assert done.returncode == 0, done.stderr
     assert "strategy subcoset" in done.stderr
     peak = int(re.search(r"maxrss (\d+)", done.stderr).group(1)) * 1024
-    assert peak <= limit, (peak, limit, rss)
+    assert peak <= limit * MIB, (peak, limit)
 
 
 def test_plan_prints_every_strategy_and_phase():
