@@ -5,7 +5,8 @@ A budget is for the process's peak resident set, so the model's heap peak is top
 *floor*: what the interpreter, numpy, Numba/LLVM and the loaded kernels hold besides the proof's
 heap. Most of it is there once Numba is imported and is read off the process itself (it depends
 on the machine: the resident part of LLVM's 130 MB library alone ranged from 36 to 93 MiB between
-two identical venvs); the kernels' machine code, loaded from the cache as the proof first calls
+two identical venvs, and between two runs of one fresh venv by up to 70 MiB; ``HALO2PY_RSS_FLOOR``
+pins it); the kernels' machine code, loaded from the cache as the proof first calls
 them, adds ``KERNELS_BYTES``, calibrated on the stress circuit at k = 10 (docs/memory.md). The first
 strategy in ``SPEED_ORDER`` (fastest first, from docs/benchmarks.md) whose prediction fits is
 taken; if none fits, the smallest budget that would is the error.
@@ -13,6 +14,7 @@ taken; if none fits, the smallest budget that would is the error.
 
 from __future__ import annotations
 
+import os
 import re
 import resource
 
@@ -65,6 +67,9 @@ def proof_shape(circuits: list, dialect: str | None = None, layout=None) -> Proo
 def rss_floor_bytes() -> int:
     """This process's resident set so far (Numba imported) plus the kernels a proof loads; taken
     before anything proof-sized (the keygen-only synthesis of ``proof_shape``) is allocated."""
+    pinned = os.environ.get("HALO2PY_RSS_FLOOR")
+    if pinned:  # a floor calibrated elsewhere: the resident part of LLVM varies from run to run
+        return parse_size(pinned)
     import numba  # noqa: F401  (the floor is measured with LLVM loaded, as a proof has it)
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 + KERNELS_BYTES
