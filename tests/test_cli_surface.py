@@ -2,6 +2,9 @@
 conflicting k refused."""
 
 import json
+import os
+import subprocess
+import sys
 
 from plonk_cases import run_main
 
@@ -24,6 +27,16 @@ def test_long_lines_are_not_wrapped(monkeypatch, capsys):
     assert code == 0
     line = next(line for line in out.splitlines() if line.startswith("scroll-legacy"))
     assert len(line) > 100 and "no advice blinding" in line  # one logical line, not broken at 80 columns
+
+
+def test_wide_tables_are_neither_folded_nor_cut_in_a_log():
+    """Off a terminal a table gets the width it needs: rich's assumed 80 columns would cut
+    ``plan``'s phase names to "permutati…" (and fold every wider table)."""
+    done = subprocess.run([sys.executable, "-m", "halo2py", "plan", "stress", "--k", "12"], capture_output=True,
+                          text=True, env={**os.environ, "COLUMNS": "80"})
+    assert done.returncode == 0, done.stderr
+    assert "…" not in done.stdout and "lookup products" in done.stdout
+    assert max(len(line) for line in done.stdout.splitlines()) > 80
 
 
 def test_param_k_and_k_must_agree(monkeypatch, capsys):

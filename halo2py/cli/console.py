@@ -7,9 +7,21 @@ from rich.console import Console
 from rich.markup import escape
 
 # soft_wrap: never break a line at the terminal width — digests, paths and messages are grepped,
-# and a log is not a terminal.
-err = Console(stderr=True, soft_wrap=True)
-out = Console(soft_wrap=True)  # results a user pipes (`halo2py circuits | grep …`)
+# and a log is not a terminal. Off a terminal there is no width to fit either: rich would assume
+# 80 columns and fold (or cut with "…") every wider table, so tables get the width they need.
+LOG_WIDTH = 10_000
+
+
+def _width(stream) -> int | None:
+    try:
+        return None if stream.isatty() else LOG_WIDTH
+    except (AttributeError, ValueError):  # a replaced or closed stream: no terminal either
+        return LOG_WIDTH
+
+
+# the stream is looked up at each print (tests swap it), the width once
+err = Console(stderr=True, soft_wrap=True, width=_width(sys.stderr))
+out = Console(soft_wrap=True, width=_width(sys.stdout))  # results a user pipes (`halo2py circuits | grep …`)
 
 
 # The warnings this command has printed. A process runs one command (``main`` clears it for the

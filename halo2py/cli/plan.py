@@ -47,8 +47,9 @@ def plan(
 
 
 def _print(result: dict) -> None:
-    from rich.console import Console
     from rich.table import Table
+
+    from halo2py.cli.console import out
 
     plans = result["plans"]
     table = Table(title=f"{result['circuit']} k={result['k']}: predicted heap peak per phase (MiB)")
@@ -60,7 +61,7 @@ def _print(result: dict) -> None:
     table.add_row("[bold]proof[/]", *(f"[bold]{p['peak_bytes'] / MIB:,.1f}[/]" for p in plans))
     table.add_row(f"peak RSS (+ {result['rss_floor_bytes'] / MIB:.0f} floor)",
                   *(f"{p['rss_bytes'] / MIB:,.0f}" for p in plans))
-    Console(highlight=False, soft_wrap=True).print(table)
+    out.print(table, highlight=False)
 
 
 def register(app: typer.Typer) -> None:
