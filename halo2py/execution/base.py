@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import resource
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from halo2py.errors import Halo2pyError
+
+
+def peak_rss_bytes() -> int:
+    """This process's peak resident set so far (Linux reports ru_maxrss in KiB): the coordinator's,
+    or — run by the Dask executor on every worker — a worker's."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 LAGRANGE = "lagrange"  # a column's n values on ⟨ω⟩, committed with g_lagrange (commit_lagrange)
 COEFF = "coeff"        # a polynomial's coefficients, committed with g (commit)

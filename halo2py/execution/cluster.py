@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import pickle
-import resource
 import sys
 import time
 from concurrent.futures import CancelledError
@@ -29,18 +28,13 @@ import cloudpickle
 import distributed
 import numpy as np
 
-from halo2py.execution.base import ClusterUnavailable, Executor, ProofTraffic
+from halo2py.execution.base import ClusterUnavailable, Executor, ProofTraffic, peak_rss_bytes
 from halo2py.execution.local import commit_column
 from halo2py.quotient.strategy import declared_parts
 
 RETRIES = 2           # re-runs of a task that raised (a dead worker's tasks are rescheduled anyway)
 POLL_SECONDS = 1.0    # how often a waiting proof checks that the cluster still has workers
 PLUGIN_PREFIX = "halo2py_plugin_"  # modules halo2py.plugins loaded from a file (see below)
-
-
-def peak_rss_bytes() -> int:
-    """This process's peak resident set (Linux reports ru_maxrss in KiB): run on every worker."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 def quotient_part(strategy_blob: bytes, task, index: int):

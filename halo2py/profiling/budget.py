@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import os
 import re
-import resource
 
 from halo2py.errors import InputError
+from halo2py.execution.base import peak_rss_bytes
 from halo2py.profiling.model import ProofShape, predict
 from halo2py.quotient.registry import available
 
@@ -30,15 +30,16 @@ _UNITS = {"": 1, "B": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
 _SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(I?B)?\s*", re.IGNORECASE)
 
 
-def parse_size(text: str) -> int:
+def parse_size(text: str, what: str = "--max-memory") -> int:
     """Bytes in ``2G``, ``512M``, ``1.5GiB``, ``800MB``, ``1073741824`` (binary units throughout:
-    a budget is compared with RSS, which the kernel counts in pages of 2^k bytes)."""
+    a budget is compared with RSS, which the kernel counts in pages of 2^k bytes); ``what`` names
+    the flag or variable the text came from in the error."""
     match = _SIZE.fullmatch(text or "")
     if not match or (match.group(3) and match.group(3).upper() == "IB" and not match.group(2)):
-        raise InputError(f"--max-memory {text!r}: give a size such as 2G, 512M or 1.5GiB")
+        raise InputError(f"{what} {text!r}: give a size such as 2G, 512M or 1.5GiB")
     size = int(float(match.group(1)) * _UNITS[match.group(2).upper()])
     if size <= 0:
-        raise InputError(f"--max-memory {text!r}: the budget must be positive")
+        raise InputError(f"{what} {text!r}: the size must be positive")
     return size
 
 
@@ -69,10 +70,10 @@ def rss_floor_bytes() -> int:
     before anything proof-sized (the keygen-only synthesis of ``proof_shape``) is allocated."""
     pinned = os.environ.get("HALO2PY_RSS_FLOOR")
     if pinned:  # a floor calibrated elsewhere: the resident part of LLVM varies from run to run
-        return parse_size(pinned)
+        return parse_size(pinned, "HALO2PY_RSS_FLOOR")
     import numba  # noqa: F401  (the floor is measured with LLVM loaded, as a proof has it)
 
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 + KERNELS_BYTES
+    return peak_rss_bytes() + KERNELS_BYTES
 
 
 def predicted_rss(shape: ProofShape, strategy: str, floor: int, spill: bool = False) -> int:

@@ -20,7 +20,7 @@ import time
 from halo2py import pipeline
 from halo2py.errors import Halo2pyError
 from halo2py.execution import open_executor
-from halo2py.profiling.memory import peak_rss_bytes
+from halo2py.execution.base import peak_rss_bytes
 from halo2py.profiling.run import load_kernels
 from halo2py.timing import PhaseTimer
 

@@ -16,7 +16,6 @@ proof's peak RSS, which counts their resident pages, is reported beside it).
 
 from __future__ import annotations
 
-import resource
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -115,11 +114,6 @@ def replay(capture_path, codes: dict) -> HeapProfile:
                 if current > profile.phase_peak[name]:
                     profile.phase_peak[name] = current
     return profile
-
-
-def peak_rss_bytes() -> int:
-    """The process's peak resident set size so far (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 @contextmanager

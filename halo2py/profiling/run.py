@@ -18,7 +18,8 @@ from halo2py.arith.ntt import clear_twiddle_cache
 from halo2py.commitment.params import ParamsKZG
 from halo2py.errors import Halo2pyError, InputError
 from halo2py.execution import open_executor
-from halo2py.profiling.memory import MemrayPhases, peak_rss_bytes, replay, tracking
+from halo2py.execution.base import peak_rss_bytes
+from halo2py.profiling.memory import MemrayPhases, replay, tracking
 from halo2py.profiling.model import ProofShape, predict
 from halo2py.randomness import seeded_rng
 from halo2py.timing import PhaseTimer
