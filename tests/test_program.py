@@ -8,6 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from halo2py import conformance
+from halo2py.arith import ifma
 from halo2py.arith.constants import FR_MODULUS as R
 from halo2py.arith.field import Fr
 from halo2py.middleware.expression import (
@@ -22,6 +24,17 @@ COLUMNS = [Column("advice", 0, "a"), Column("advice", 1, "b"), Column("fixed", 0
 SLOT = {column: i for i, column in enumerate(COLUMNS)}
 a, b, q, inst, z = COLUMNS
 SPECIAL = [0, 1, 2, R - 1, R - 2]
+
+
+@pytest.fixture(scope="module", autouse=True, params=[
+    False, pytest.param(True, marks=pytest.mark.skipif(not ifma.cpu_has_ifma(), reason="no IFMA"))],
+    ids=["scalar", "ifma"])
+def kernel(request):
+    """Every evaluator test runs on the scalar kernel and on the IFMA one (module scope: the
+    hypothesis tests take no function-scoped fixtures)."""
+    ifma.set_enabled(request.param)
+    yield request.param
+    ifma.set_enabled(None)
 
 
 def slot_of(column):
@@ -267,3 +280,26 @@ def test_evaluate_rejects_bad_arguments():
         evaluate(program, stack, 1, 0, 8, 1, 1, [1], 1, out)
     with pytest.raises(ValueError, match="rot_scale"):
         evaluate(program, stack, 0, 0, 8, 1, 1, [1, 2], 1, out)
+
+
+@pytest.mark.skipif(not ifma.cpu_has_ifma(), reason="this CPU has no AVX-512 IFMA")
+@pytest.mark.parametrize("case", conformance._variants(conformance.circuit_cases()), ids=str)
+def test_ifma_kernel_is_bit_identical_on_every_library_circuit(case, kernel):
+    """Every library circuit's quotient program (each dialect and the two-copy fold) on random
+    columns, rotations scaled as legacy scales them, rows cut so a block ends part-way: the
+    IFMA kernel's bits are the scalar kernel's."""
+    circuit, k, params, lookup, copies = case
+    task = conformance._task(circuit, k, params, 3, lookup, copies)
+    rng = random.Random(str(case)).randbytes
+    n = 4 * BLOCK
+    stack = np.stack([Fr.random(n, rng) for _ in task.polys])
+    start = Fr.random(n - 3, rng)  # accumulate onto earlier values: out's reads are exercised too
+    outs = []
+    for flag in (False, True):
+        ifma.set_enabled(flag)
+        out = start.copy()
+        evaluate(task.program, stack, 2, 1, n - 2, 5, 7,
+                 task.challenges, task.y, out, accumulate=True)
+        outs.append(out)
+    ifma.set_enabled(kernel)  # the module's other tests keep the kernel they were given
+    assert np.array_equal(outs[0], outs[1])

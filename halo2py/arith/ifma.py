@@ -32,7 +32,7 @@ from numba import types
 from numba.core import cgutils, config
 from numba.extending import intrinsic
 
-from halo2py.arith.constants import FQ, MontgomeryConstants
+from halo2py.arith.constants import FQ, FR, MontgomeryConstants
 from halo2py.errors import InputError
 
 LANES = 8
@@ -412,6 +412,59 @@ def butterfly_rows(typingctx, a, i, a2, j, tw, t, stride, m, minv):
         v = _mont_mul(builder, x, w, p, pinv)
         _store_rows(builder, base_i, _mod_add(builder, u, v, p))
         _store_rows(builder, base_j, _mod_sub(builder, u, v, p))
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
+# ---- Fr lane-block kernels (the constraint evaluator's registers) -------------------------------
+# The evaluator keeps its registers as 52-bit lane blocks for a whole block of rows, so a chain
+# of products and sums pays the 64 ↔ 52-bit re-cut only where it reads columns and writes its
+# output (``pack_rows``/``unpack_rows``), not per operation as the row kernels above do.
+
+def _make_add(consts: MontgomeryConstants):
+    @intrinsic
+    def add(typingctx, out, i, a, j, b, k):
+        """out[i] = a[j] + b[k] mod p on 52-bit lane blocks."""
+        def codegen(context, builder, sig, args):
+            x = _load(context, builder, sig.args, args, 1, LIMBS)
+            y = _load(context, builder, sig.args, args, 2, LIMBS)
+            _store(context, builder, sig.args, args, _mod_add(builder, x, y, _const_modulus(consts)[0]))
+            return context.get_dummy_value()
+        return _block3(typingctx, out, i, a, j, b, k), codegen
+    return add
+
+
+fr_mul = _make_mul(FR)
+fr_add = _make_add(FR)
+fr_sub = _make_sub(FR)
+
+
+@intrinsic
+def pack_rows(typingctx, out, i, a, j):
+    """out[i] (a 52-bit lane block row) = rows a[j:j+8] of an (n, 4) vector: lane q is a[j+q]."""
+    if not (_c_arrays(a) and isinstance(out, types.Array) and out.ndim == 3):
+        return None
+    sig = types.void(out, i, a, j)
+
+    def codegen(context, builder, signature, args):
+        x = _load_rows(builder, _rows_base(context, builder, signature.args, args, 1), ir.Constant(_I64, 1))
+        _store(context, builder, signature.args, args, x)
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
+@intrinsic
+def unpack_rows(typingctx, out, i, a, j):
+    """Rows out[i:i+8] of an (n, 4) vector = the eight lanes of a[j] (a 52-bit lane block row)."""
+    if not (_c_arrays(out) and isinstance(a, types.Array) and a.ndim == 3):
+        return None
+    sig = types.void(out, i, a, j)
+
+    def codegen(context, builder, signature, args):
+        x = _load(context, builder, signature.args, args, 1, LIMBS)
+        _store_rows(builder, _rows_base(context, builder, signature.args, args, 0), x)
         return context.get_dummy_value()
 
     return sig, codegen
