@@ -142,9 +142,10 @@ def test_row_kernels_match_scalar_kernels(field):
 
 
 @needs_ifma
-@pytest.mark.parametrize("k", [3, 5, 13, 15])
+@pytest.mark.parametrize("k", [3, 5, 6, 13, 15])
 def test_ntt_ifma_matches_scalar(fresh_switch, k):
-    """Block stages (m < 8 scalar, m ≥ 8 IFMA) and streaming stages; forward and inverse (its
+    """Block stages (the first three scalar under 64 rows at k = 3, 5, one ``dit8_rows`` step
+    from k = 6 on; m ≥ 8 IFMA) and the one-pass column stages (k > 12); forward and inverse (its
     reversal and 1/n scaling); the coset transform whose scaling rides on the bit reversal (a
     scatter chunk shorter than 256 rows at k = 3 and 5)."""
     a = Fr.random(1 << k)

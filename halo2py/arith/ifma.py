@@ -468,3 +468,56 @@ def unpack_rows(typingctx, out, i, a, j):
         return context.get_dummy_value()
 
     return sig, codegen
+
+
+# ---- the NTT's first three stages on IFMA -------------------------------------------------------
+
+def _store_rows_strided(builder, base, x, stride):
+    """Five 52-bit limb vectors → rows base, base + stride, …, base + 7·stride."""
+    v = _join64(builder, x)
+    flat = _cat(builder, _cat(builder, v[0], v[1]), _cat(builder, v[2], v[3]))  # flat[8l + q]
+    rows = builder.shuffle_vector(flat, flat, _mask(8 * (pos % 4) + pos // 4 for pos in range(4 * LANES)))
+    for q in range(LANES):
+        ptr = builder.gep(base, [builder.mul(stride, ir.Constant(_I64, 4 * q))])
+        builder.store(builder.shuffle_vector(rows, rows, _mask(range(4 * q, 4 * q + 4))),
+                      builder.bitcast(ptr, _V4.as_pointer()), align=8)
+
+
+def _load_element(builder, ptr):
+    """One (4,) Montgomery element at ``ptr``, broadcast to all lanes as five 52-bit limbs."""
+    limbs64 = [builder.load(builder.gep(ptr, [ir.Constant(_I64, n)]), align=8) for n in range(4)]
+    return _split52_vec(builder, [_broadcast(builder, v) for v in limbs64])
+
+
+@intrinsic
+def dit8_rows(typingctx, a, i, tw, t, m, minv):
+    """The first three DIT stages (half-sizes 1, 2, 4) of the eight 8-row groups in rows
+    a[i:i+64], on bit-reversed input: ``ntt._block_stages``' scalar stages, eight groups per
+    step. Element e of group g is a[i + 8g + e]; vector e holds element e of all eight groups, so
+    every butterfly is between two vectors. ``tw`` is the block twiddle table (entry m + j is
+    ω_{2m}^j, read from row ``t`` on) — only its non-trivial entries are multiplied by; a
+    multiplication by the Montgomery one returns its canonical operand, so the bits match."""
+    if not _c_arrays(a, tw):
+        return None
+    sig = types.void(a, i, tw, t, m, minv)
+
+    def codegen(context, builder, signature, args):
+        sa = signature.args
+        base = _rows_base(context, builder, sa, args, 0)
+        table = _rows_base(context, builder, sa, args, 1)
+        eight = ir.Constant(_I64, LANES)
+        v = [_load_rows(builder, builder.gep(base, [ir.Constant(_I64, 4 * e)]), eight) for e in range(LANES)]
+        p, pinv = _runtime_modulus(builder, args[4], args[5])
+        for half in (1, 2, 4):
+            for g in range(0, LANES, 2 * half):
+                for j in range(half):
+                    x, y = v[g + j], v[g + j + half]
+                    if j:
+                        w = _load_element(builder, builder.gep(table, [ir.Constant(_I64, 4 * (half + j))]))
+                        y = _mont_mul(builder, y, w, p, pinv)
+                    v[g + j], v[g + j + half] = _mod_add(builder, x, y, p), _mod_sub(builder, x, y, p)
+        for e in range(LANES):
+            _store_rows_strided(builder, builder.gep(base, [ir.Constant(_I64, 4 * e)]), v[e], eight)
+        return context.get_dummy_value()
+
+    return sig, codegen

@@ -6,7 +6,14 @@ so that it stays cache-friendly at large sizes:
 
 * the first ``log2(BLOCK)`` stages touch only contiguous blocks of ``BLOCK`` rows, so each block is
   finished while it sits in L2 (blocks run in parallel, one per worker);
-* the remaining stages stream over the whole vector, parallel over runs of butterflies.
+* the remaining stages stream over the whole vector, parallel over runs of butterflies — or,
+  with IFMA, run in one pass: strips of columns of the vector seen as a matrix, each copied to
+  scratch, transformed there through every remaining stage and copied back
+  (``_column_stages_ifma``).
+
+With IFMA the first three stages of a block are one register-only step per 64 rows
+(``ifma.dit8_rows``) and every later butterfly goes eight at a time (``ifma.butterfly_rows``);
+the output is the scalar kernels' to the bit (tests/test_ifma.py).
 
 Twiddles: ω_{2m}^j depends only on the stage, not on n, so the block stages share one small table
 (``_block_twiddles``, stage-major); the streaming stages read ω_n^j from a per-size table of n/2
@@ -167,40 +174,65 @@ def _streaming_stages(a, tw, log_n, log_b, chunk):
 
 @njit(parallel=True, cache=True)
 def _block_stages_ifma(a, block_tw, log_b):
-    """``_block_stages`` with eight butterflies per IFMA step from half-size 8 on."""
+    """``_block_stages`` with eight butterflies per IFMA step: the first three stages as one
+    ``dit8_rows`` step per 64 rows (blocks of fewer rows take the scalar kernel's), then
+    ``butterfly_rows`` from half-size 8 on."""
     size = 1 << log_b
     for blk in prange(a.shape[0] >> log_b):
         base = blk << log_b
-        for i in range(base, base + size, 2):
-            u = load(a, i)
-            v = load(a, i + 1)
-            store(a, i, fr.add(u, v))
-            store(a, i + 1, fr.sub(u, v))
-        for s in range(1, log_b):
-            m = 1 << s
-            for g in range(base, base + size, 2 * m):
-                if m < ifma.LANES:
+        if size >= ifma.LANES * ifma.LANES:
+            for g in range(base, base + size, ifma.LANES * ifma.LANES):
+                ifma.dit8_rows(a, g, block_tw, 0, _M, _MINV)
+        else:
+            for i in range(base, base + size, 2):
+                u = load(a, i)
+                v = load(a, i + 1)
+                store(a, i, fr.add(u, v))
+                store(a, i + 1, fr.sub(u, v))
+            for s in range(1, min(3, log_b)):
+                m = 1 << s
+                for g in range(base, base + size, 2 * m):
                     for j in range(m):
                         _butterfly(a, g + j, g + j + m, load(block_tw, m + j))
-                else:
-                    for j in range(0, m, ifma.LANES):
-                        ifma.butterfly_rows(a, g + j, a, g + j + m, block_tw, m + j, 1, _M, _MINV)
+        for s in range(3, log_b):
+            m = 1 << s
+            for g in range(base, base + size, 2 * m):
+                for j in range(0, m, ifma.LANES):
+                    ifma.butterfly_rows(a, g + j, a, g + j + m, block_tw, m + j, 1, _M, _MINV)
+
+
+_COLUMN_WIDTH = 16  # columns per task of ``_column_stages_ifma``: rows of 512 bytes, two IFMA steps
 
 
 @njit(parallel=True, cache=True)
-def _streaming_stages_ifma(a, tw, log_n, log_b, chunk):
-    """``_streaming_stages`` with eight butterflies per IFMA step (m ≥ 2^log_b ≥ 8 here)."""
+def _column_stages_ifma(a, tw, log_n, log_b):
+    """``_streaming_stages`` in one pass instead of log_n − log_b. Seen as a matrix of
+    2^(log_n − log_b) rows of 2^log_b entries, these stages pair entries of one column only
+    (half-size m = 2^(log_b + s') pairs rows r and r + 2^s'), so each task copies a strip of
+    ``_COLUMN_WIDTH`` columns into contiguous scratch, runs every stage on it there, and copies
+    it back: the strip is read and written once, and its rows — 2^log_b entries apart in ``a``,
+    the same cache sets — never fight over the cache. Twiddle ω_{2m}^j is tw[j · n/(2m)] with
+    j = (r mod 2^s')·2^log_b + column."""
     half = a.shape[0] >> 1
-    for s in range(log_b, log_n):
-        m = 1 << s
-        stride = half >> s
-        c = min(chunk, m)
-        for t in prange(half // c):
-            idx = t * c
-            j0 = idx & (m - 1)
-            lo = ((idx >> s) << (s + 1)) + j0
-            for j in range(0, c, ifma.LANES):
-                ifma.butterfly_rows(a, lo + j, a, lo + j + m, tw, (j0 + j) * stride, stride, _M, _MINV)
+    log_r = log_n - log_b
+    rows = 1 << log_r
+    w = _COLUMN_WIDTH
+    for strip in prange((1 << log_b) // w):
+        c0 = strip * w
+        scratch = np.empty((rows * w, 4), dtype=np.uint64)
+        for r in range(rows):
+            scratch[r * w:(r + 1) * w] = a[(r << log_b) + c0:(r << log_b) + c0 + w]
+        for s in range(log_r):
+            m = 1 << s
+            stride = half >> (log_b + s)
+            for g in range(0, rows, 2 * m):
+                for r in range(g, g + m):
+                    j = ((r - g) << log_b) + c0
+                    for q in range(0, w, ifma.LANES):
+                        ifma.butterfly_rows(scratch, r * w + q, scratch, (r + m) * w + q, tw,
+                                            (j + q) * stride, stride, _M, _MINV)
+        for r in range(rows):
+            a[(r << log_b) + c0:(r << log_b) + c0 + w] = scratch[r * w:(r + 1) * w]
 
 
 @njit(parallel=True, cache=True)
@@ -310,8 +342,10 @@ def _stages(a, k):
     log_b = min(k, LOG_BLOCK)
     fast = ifma.enabled()
     (_block_stages_ifma if fast else _block_stages)(a, _block_twiddles(), log_b)
-    if k > log_b:
-        (_streaming_stages_ifma if fast else _streaming_stages)(a, twiddles(k), k, log_b, _BUTTERFLY_CHUNK)
+    if k > log_b and fast:
+        _column_stages_ifma(a, twiddles(k), k, log_b)
+    elif k > log_b:
+        _streaming_stages(a, twiddles(k), k, log_b, _BUTTERFLY_CHUNK)
 
 
 def ntt(a: np.ndarray) -> np.ndarray:
