@@ -146,8 +146,9 @@ def test_row_kernels_match_scalar_kernels(field):
 def test_ntt_ifma_matches_scalar(fresh_switch, k):
     """Block stages (the first three scalar under 64 rows at k = 3, 5, one ``dit8_rows`` step
     from k = 6 on; m ≥ 8 IFMA) and the one-pass column stages (k > 12); forward and inverse (its
-    reversal and 1/n scaling); the coset transform whose scaling rides on the bit reversal (a
-    scatter chunk shorter than 256 rows at k = 3 and 5)."""
+    reversal and 1/n scaling in one pass, with a tail of 7 rows per pass at k = 13, 15), the
+    coset inverse (its un-scaling in the same pass); the coset transform whose scaling rides on
+    the bit reversal (a scatter chunk shorter than 256 rows at k = 3 and 5)."""
     a = Fr.random(1 << k)
     a[:2] = Fr.from_ints([0, FR_MODULUS - 1])
     powers = Fr.random(1 << k)
@@ -155,6 +156,7 @@ def test_ntt_ifma_matches_scalar(fresh_switch, k):
     for flag in (False, True):
         ifma.set_enabled(flag)
         outs.append((ntt.ntt(a.copy()), ntt.intt(a.copy()), ntt.coset_ntt(a.copy(), 7),
-                     ntt.coset_ntt_with_powers(a, powers, Fr.zeros(1 << k))))
+                     ntt.coset_ntt_with_powers(a, powers, Fr.zeros(1 << k)),
+                     ntt.coset_intt(a.copy(), 5)))
     for one, two in zip(*outs):
         assert np.array_equal(one, two)

@@ -249,18 +249,59 @@ def _reverse_and_scale(a, scale):
         store(a, n - i, fr.mul(x, scale))
 
 
+_REVERSE_CHUNK = 256  # pairs (i, n − i) per task of ``_reverse_scale_powers_ifma``
+
+
+@njit(cache=True)
+def _times_powers_ifma(dst, d0, src, s0, count, first, base, rows8, lanes):
+    """dst[d0 + t] = src[s0 + t] · first · base^t for t < count: eight rows per IFMA step, the
+    lanes' powers advanced by base^8 each step; the last count mod 8 rows scalar. ``rows8`` (8, 4)
+    and ``lanes`` (3, 5, 8) are the caller's scratch."""
+    acc = first
+    for q in range(ifma.LANES):
+        store(rows8, q, acc)
+        acc = fr.mul(acc, base)
+    ifma.pack_rows(lanes, 0, rows8, 0)  # lanes 0: first · base^(t + q)
+    base8 = _pow_u64(base, ifma.LANES)
+    for q in range(ifma.LANES):
+        store(rows8, q, base8)
+    ifma.pack_rows(lanes, 1, rows8, 0)  # lanes 1: base^8 in every lane
+    acc = fr.mul(first, _pow_u64(base, count & ~7))
+    for t in range(0, count - ifma.LANES + 1, ifma.LANES):
+        ifma.pack_rows(lanes, 2, src, s0 + t)
+        ifma.fr_mul(lanes, 2, lanes, 2, lanes, 0)
+        ifma.unpack_rows(dst, d0 + t, lanes, 2)
+        ifma.fr_mul(lanes, 0, lanes, 0, lanes, 1)
+    for t in range(count & ~7, count):
+        store(dst, d0 + t, fr.mul(load(src, s0 + t), acc))
+        acc = fr.mul(acc, base)
+
+
 @njit(parallel=True, cache=True)
-def _reverse_and_scale_ifma(a, scale):
-    """``_reverse_and_scale`` as two passes: the swap, then the scaling eight rows per IFMA step
-    (three times cheaper per multiplication than the scalar kernel, so the extra pass pays)."""
+def _reverse_scale_powers_ifma(a, scale, base):
+    """a[i] ← a[(n − i) mod n] · scale · base^i in one pass (n ≥ 2): with scale = 1/n it turns the
+    forward NTT into the inverse (ω^{−ij} = ω^{(n−i)j}), and base = shift^{−1} adds a coset's
+    un-scaling in the same pass. Each task takes the pairs (i, n − i) for i in a range of its
+    own: it copies both runs to scratch (one reversed), then multiplies them back eight rows per
+    IFMA step by the powers of base they need."""
     n = a.shape[0]
     half = n >> 1
-    for i in prange(1, half):
-        x = load(a, i)
-        store(a, i, load(a, n - i))
-        store(a, n - i, x)
-    for t in prange(n >> 3):
-        ifma.scale_rows(a, t << 3, a, t << 3, scale, _M, _MINV)
+    store(a, half, fr.mul(load(a, half), fr.mul(scale, _pow_u64(base, half))))
+    store(a, 0, fr.mul(load(a, 0), scale))
+    for c in prange((half - 1 + _REVERSE_CHUNK - 1) // _REVERSE_CHUNK):
+        i0 = 1 + c * _REVERSE_CHUNK
+        i1 = min(half, i0 + _REVERSE_CHUNK)
+        count = i1 - i0
+        low = np.empty((count, 4), dtype=np.uint64)  # low[t] = a[n − i0 − t]
+        high = np.empty((count, 4), dtype=np.uint64)  # high[u] = a[i1 − 1 − u]
+        for t in range(count):
+            store(low, t, load(a, n - i0 - t))
+            store(high, t, load(a, i1 - 1 - t))
+        rows8 = np.empty((ifma.LANES, 4), dtype=np.uint64)
+        lanes = np.empty((3, ifma.LIMBS, ifma.LANES), dtype=np.uint64)
+        _times_powers_ifma(a, i0, low, 0, count, fr.mul(scale, _pow_u64(base, i0)), base, rows8, lanes)
+        _times_powers_ifma(a, n - i1 + 1, high, 0, count, fr.mul(scale, _pow_u64(base, n - i1 + 1)),
+                           base, rows8, lanes)
 
 
 # ---- tables ---------------------------------------------------------------------------------------
@@ -359,7 +400,10 @@ def intt(a: np.ndarray) -> np.ndarray:
     k = log2_size(a)
     _forward(a, k)
     scale = Fr.to_mont(pow(1 << k, -1, FR_MODULUS))
-    (_reverse_and_scale_ifma if k >= 3 and ifma.enabled() else _reverse_and_scale)(a, scale)
+    if k >= 1 and ifma.enabled():
+        _reverse_scale_powers_ifma(a, scale, Fr.to_mont(1))
+    else:
+        _reverse_and_scale(a, scale)
     return a
 
 
@@ -406,6 +450,12 @@ def coset_intt(a: np.ndarray, shift: int) -> np.ndarray:
     """In place: evaluations f(shift·ω_k^i) → coefficients of f (inverse of ``coset_ntt``)."""
     if shift % FR_MODULUS == 0:
         raise InputError("coset shift must be non-zero")
+    k = log2_size(a)
+    if k >= 1 and ifma.enabled():  # the un-scaling rides on the inverse's reversal pass
+        _forward(a, k)
+        _reverse_scale_powers_ifma(a, Fr.to_mont(pow(1 << k, -1, FR_MODULUS)),
+                                   Fr.to_mont(pow(shift, -1, FR_MODULUS)))
+        return a
     intt(a)
     distribute_powers(a, pow(shift, -1, FR_MODULUS))
     return a
