@@ -142,13 +142,14 @@ def test_row_kernels_match_scalar_kernels(field):
 
 
 @needs_ifma
-@pytest.mark.parametrize("k", [3, 5, 6, 13, 15])
+@pytest.mark.parametrize("k", [3, 5, 6, 8, 13, 15])
 def test_ntt_ifma_matches_scalar(fresh_switch, k):
     """Block stages (the first three scalar under 64 rows at k = 3, 5, one ``dit8_rows`` step
     from k = 6 on; m ≥ 8 IFMA) and the one-pass column stages (k > 12); forward and inverse (its
     reversal and 1/n scaling in one pass, with a tail of 7 rows per pass at k = 13, 15), the
     coset inverse (its un-scaling in the same pass); the coset transform whose scaling rides on
-    the bit reversal (a scatter chunk shorter than 256 rows at k = 3 and 5)."""
+    the bit reversal (a scatter chunk shorter than 256 rows at k = 3 and 5, in tiles from k = 8
+    on, a single tile at k = 8)."""
     a = Fr.random(1 << k)
     a[:2] = Fr.from_ints([0, FR_MODULUS - 1])
     powers = Fr.random(1 << k)

@@ -371,6 +371,32 @@ def _scatter_scaled_ifma(src, powers, dst, log_n):
             store(dst, _bitrev32(lo + j) >> shift, load(products, j))
 
 
+_TILE_BITS = 4  # the tiled scatter's tiles: 2^4 runs of 2^4 rows (512 bytes each), 8 KiB of products
+
+
+@njit(parallel=True, cache=True)
+def _scatter_scaled_tiled_ifma(src, powers, dst, log_n):
+    """``_scatter_scaled_ifma`` for log_n ≥ 2·_TILE_BITS in cache-friendly tiles. Write
+    j = (hi, mid, lo) with b-bit hi and lo (b = _TILE_BITS): bitrev(j) = (rev(lo), rev(mid),
+    rev(hi)), so for one mid the 2^b × 2^b rows read as 2^b contiguous runs (one per hi) and land
+    as 2^b contiguous runs (one per lo) — where the plain scatter's consecutive rows land n/2 rows
+    apart, a cache line each."""
+    b = _TILE_BITS
+    t = 1 << b
+    log_mid = log_n - 2 * b
+    for mid in prange(1 << log_mid):
+        products = np.empty((t * t, 4), dtype=np.uint64)  # products[hi·t + lo]
+        rmid = _bitrev32(mid) >> (32 - log_mid) if log_mid else 0
+        for hi in range(t):
+            s0 = (hi << (log_n - b)) + (mid << b)
+            for q in range(0, t, ifma.LANES):
+                ifma.mul_rows(products, hi * t + q, src, s0 + q, powers, s0 + q, _M, _MINV)
+        for lo in range(t):
+            d0 = ((_bitrev32(lo) >> (32 - b)) << (log_n - b)) + (rmid << b)
+            for h in range(t):
+                store(dst, d0 + h, load(products, (_bitrev32(h) >> (32 - b)) * t + lo))
+
+
 def _forward(a, k):
     if k == 0:
         return
@@ -441,7 +467,10 @@ def coset_ntt_with_powers(coeffs: np.ndarray, powers: np.ndarray, out: np.ndarra
         out[:] = Fr.mul(coeffs, powers)
         return out
     fast = k >= 3 and ifma.enabled() and coeffs.flags.c_contiguous and powers.flags.c_contiguous
-    (_scatter_scaled_ifma if fast else _scatter_scaled)(coeffs, powers, out, k)
+    if fast and k >= 2 * _TILE_BITS:
+        _scatter_scaled_tiled_ifma(coeffs, powers, out, k)
+    else:
+        (_scatter_scaled_ifma if fast else _scatter_scaled)(coeffs, powers, out, k)
     _stages(out, k)
     return out
 
