@@ -21,7 +21,7 @@ column. ``SPLIT`` = s trades memory for time.
 import numpy as np
 from numba import njit, prange
 
-from halo2py.arith import fr, limbs
+from halo2py.arith import fr, ifma, limbs
 from halo2py.arith.constants import FR_MODULUS
 from halo2py.arith.field import Fr
 from halo2py.arith.ntt import distribute_powers, intt, ntt
@@ -51,11 +51,57 @@ def _fold(poly, out, c_starts, c_step, w):
             ca = fr.mul(ca, c_step)
 
 
+@njit(parallel=True, cache=True)
+def _fold_ifma(poly, out, c_starts, c_step, w):
+    """``_fold`` eight values of a per IFMA step (a chunk's last rows past a multiple of eight
+    scalar): the lanes hold a, a + 1, …, a + 7, and c^a advances by c_step^8 per step."""
+    m = out.shape[0]
+    blocks = poly.shape[0] // m
+    for ch in prange(c_starts.shape[0]):
+        lo = ch * _FOLD_CHUNK
+        hi = min(m, lo + _FOLD_CHUNK)
+        rows8 = np.empty((ifma.LANES, 4), dtype=np.uint64)
+        lanes = np.empty((5, ifma.LIMBS, ifma.LANES), dtype=np.uint64)  # acc, term, c^a, w, c_step^8
+        ca = limbs.load(c_starts, ch)
+        for q in range(ifma.LANES):
+            limbs.store(rows8, q, ca)
+            ca = fr.mul(ca, c_step)
+        ifma.pack_rows(lanes, 2, rows8, 0)
+        for q in range(ifma.LANES):
+            limbs.store(rows8, q, w)
+        ifma.pack_rows(lanes, 3, rows8, 0)
+        c8 = fr.mul(c_step, c_step)
+        c8 = fr.mul(c8, c8)
+        c8 = fr.mul(c8, c8)
+        for q in range(ifma.LANES):
+            limbs.store(rows8, q, c8)
+        ifma.pack_rows(lanes, 4, rows8, 0)
+        tail = hi - (hi - lo) % ifma.LANES
+        for a in range(lo, tail, ifma.LANES):
+            ifma.pack_rows(lanes, 0, poly, a + m * (blocks - 1))
+            for b in range(blocks - 2, -1, -1):
+                ifma.fr_mul(lanes, 0, lanes, 0, lanes, 3)
+                ifma.pack_rows(lanes, 1, poly, a + m * b)
+                ifma.fr_add(lanes, 0, lanes, 0, lanes, 1)
+            ifma.fr_mul(lanes, 0, lanes, 0, lanes, 2)
+            ifma.unpack_rows(out, a, lanes, 0)
+            ifma.fr_mul(lanes, 2, lanes, 2, lanes, 4)
+        ifma.unpack_rows(rows8, 0, lanes, 2)
+        ca = limbs.load(rows8, 0)  # c^tail
+        for a in range(tail, hi):
+            acc = limbs.load(poly, a + m * (blocks - 1))
+            for b in range(blocks - 2, -1, -1):
+                acc = fr.add(fr.mul(acc, w), limbs.load(poly, a + m * b))
+            limbs.store(out, a, fr.mul(acc, ca))
+            ca = fr.mul(ca, c_step)
+
+
 def fold_onto_coset(poly: np.ndarray, shift: int, out: np.ndarray) -> np.ndarray:
     """``out`` (m values) = poly evaluated on shift·⟨ω_m⟩, via the fold and one size-m NTT."""
     m = out.shape[0]
     starts = [pow(shift, lo, R) for lo in range(0, m, _FOLD_CHUNK)]
-    _fold(poly, out, Fr.from_ints(starts), Fr.to_mont(shift), Fr.to_mont(pow(shift, m, R)))
+    fold = _fold_ifma if ifma.enabled() and poly.flags.c_contiguous and out.flags.c_contiguous else _fold
+    fold(poly, out, Fr.from_ints(starts), Fr.to_mont(shift), Fr.to_mont(pow(shift, m, R)))
     return ntt(out)
 
 

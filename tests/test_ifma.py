@@ -161,3 +161,17 @@ def test_ntt_ifma_matches_scalar(fresh_switch, k):
                      ntt.coset_intt(a.copy(), 5)))
     for one, two in zip(*outs):
         assert np.array_equal(one, two)
+
+
+@needs_ifma
+@pytest.mark.parametrize("m", [5, 64, 1024 + 13])
+def test_subcoset_fold_ifma_matches_scalar(m):
+    """subcoset's fold of four blocks onto a coset: eight values per step, chunk tails (1024 + 13
+    leaves 13 rows in the second chunk, 5 rows are all tail) scalar — the scalar kernel's bits."""
+    from halo2py.strategies import subcoset
+    poly = Fr.random(4 * m)
+    starts = [pow(7, lo, FR_MODULUS) for lo in range(0, m, subcoset._FOLD_CHUNK)]
+    outs = [Fr.zeros(m), Fr.zeros(m)]
+    for fold, out in zip((subcoset._fold, subcoset._fold_ifma), outs):
+        fold(poly, out, Fr.from_ints(starts), Fr.to_mont(7), Fr.to_mont(pow(7, m, FR_MODULUS)))
+    assert np.array_equal(*outs)
