@@ -521,3 +521,46 @@ def dit8_rows(typingctx, a, i, tw, t, m, minv):
         return context.get_dummy_value()
 
     return sig, codegen
+
+
+@intrinsic
+def dit3_rows(typingctx, a, i, tw, m, mm, minv):
+    """Three DIT stages (half-sizes m, 2m, 4m; m ≥ 8 a power of two) on the eight row-runs
+    a[i + t·m : i + t·m + 8], t < 8, in registers: one load and one store per element for three
+    stages, where ``butterfly_rows`` takes one of each per stage. With i = g + j (g a multiple of
+    8m, j < m), element e = j + q + t·m of the group; the stage of half-size M = m·2^u pairs runs t
+    and t + 2^u (bit u of t clear) with twiddle ω_{2M}^(e mod M) = tw[M + j + (t mod 2^u)·m + q]
+    (``tw`` the block table, j = i mod m). Same products, sums and differences as
+    ``butterfly_rows`` stage by stage, so the same bits."""
+    if not _c_arrays(a, tw):
+        return None
+    sig = types.void(a, i, tw, m, mm, minv)
+
+    def codegen(context, builder, signature, args):
+        sa = signature.args
+        one = ir.Constant(_I64, 1)
+        base = _rows_base(context, builder, sa, args, 0)
+        zero = context.get_constant(types.intp, 0)
+        table = cgutils.get_item_pointer(context, builder, sa[2], context.make_array(sa[2])(context, builder, args[2]),
+                                         [zero, zero])  # the table's row 0
+        row = context.cast(builder, args[1], sa[1], types.int64)
+        half = context.cast(builder, args[3], sa[3], types.int64)
+        j = builder.and_(row, builder.sub(half, one))
+        four = ir.Constant(_I64, 4)
+        v = [_load_rows(builder, builder.gep(base, [builder.mul(builder.mul(half, ir.Constant(_I64, t)), four)]), one)
+             for t in range(LANES)]
+        p, pinv = _runtime_modulus(builder, args[4], args[5])
+        for u in range(3):
+            big = builder.mul(half, ir.Constant(_I64, 1 << u))  # M
+            for t in range(LANES):
+                if t & (1 << u):
+                    continue
+                off = builder.add(builder.add(big, j), builder.mul(half, ir.Constant(_I64, t % (1 << u))))
+                w = _load_rows(builder, builder.gep(table, [builder.mul(off, four)]), one)
+                x, y = v[t], _mont_mul(builder, v[t + (1 << u)], w, p, pinv)
+                v[t], v[t + (1 << u)] = _mod_add(builder, x, y, p), _mod_sub(builder, x, y, p)
+        for t in range(LANES):
+            _store_rows(builder, builder.gep(base, [builder.mul(builder.mul(half, ir.Constant(_I64, t)), four)]), v[t])
+        return context.get_dummy_value()
+
+    return sig, codegen

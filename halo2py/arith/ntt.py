@@ -175,8 +175,8 @@ def _streaming_stages(a, tw, log_n, log_b, chunk):
 @njit(parallel=True, cache=True)
 def _block_stages_ifma(a, block_tw, log_b):
     """``_block_stages`` with eight butterflies per IFMA step: the first three stages as one
-    ``dit8_rows`` step per 64 rows (blocks of fewer rows take the scalar kernel's), then
-    ``butterfly_rows`` from half-size 8 on."""
+    ``dit8_rows`` step per 64 rows (blocks of fewer rows take the scalar kernel's), then three
+    stages per pass with ``dit3_rows`` and the last one or two with ``butterfly_rows``."""
     size = 1 << log_b
     for blk in prange(a.shape[0] >> log_b):
         base = blk << log_b
@@ -194,7 +194,14 @@ def _block_stages_ifma(a, block_tw, log_b):
                 for g in range(base, base + size, 2 * m):
                     for j in range(m):
                         _butterfly(a, g + j, g + j + m, load(block_tw, m + j))
-        for s in range(3, log_b):
+        s = 3
+        while s + 3 <= log_b:  # three stages per pass over the block
+            m = 1 << s
+            for g in range(base, base + size, 8 * m):
+                for j in range(0, m, ifma.LANES):
+                    ifma.dit3_rows(a, g + j, block_tw, m, _M, _MINV)
+            s += 3
+        for s in range(s, log_b):
             m = 1 << s
             for g in range(base, base + size, 2 * m):
                 for j in range(0, m, ifma.LANES):
