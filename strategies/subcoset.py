@@ -44,11 +44,17 @@ def _fold(poly, out, c_starts, c_step, w):
         hi = min(m, lo + _FOLD_CHUNK)
         ca = limbs.load(c_starts, ch)
         for a in range(lo, hi):
-            acc = limbs.load(poly, a + m * (blocks - 1))
-            for b in range(blocks - 2, -1, -1):
-                acc = fr.add(fr.mul(acc, w), limbs.load(poly, a + m * b))
-            limbs.store(out, a, fr.mul(acc, ca))
+            limbs.store(out, a, fr.mul(_folded(poly, a, m, blocks, w), ca))
             ca = fr.mul(ca, c_step)
+
+
+@njit(cache=True)
+def _folded(poly, a, m, blocks, w):
+    """Σ_b poly[a + m·b]·w^b by Horner's rule: one coefficient of the fold before its c^a."""
+    acc = limbs.load(poly, a + m * (blocks - 1))
+    for b in range(blocks - 2, -1, -1):
+        acc = fr.add(fr.mul(acc, w), limbs.load(poly, a + m * b))
+    return acc
 
 
 @njit(parallel=True, cache=True)
@@ -89,10 +95,7 @@ def _fold_ifma(poly, out, c_starts, c_step, w):
         ifma.unpack_rows(rows8, 0, lanes, 2)
         ca = limbs.load(rows8, 0)  # c^tail
         for a in range(tail, hi):
-            acc = limbs.load(poly, a + m * (blocks - 1))
-            for b in range(blocks - 2, -1, -1):
-                acc = fr.add(fr.mul(acc, w), limbs.load(poly, a + m * b))
-            limbs.store(out, a, fr.mul(acc, ca))
+            limbs.store(out, a, fr.mul(_folded(poly, a, m, blocks, w), ca))
             ca = fr.mul(ca, c_step)
 
 
