@@ -31,7 +31,9 @@ class ProofTraffic:
     polynomial the workers lack); ``gathered`` — results fetched back (points, coefficient forms,
     quotient parts); ``between_workers`` — what the workers sent each other (the SRS's copies, the
     polynomials a quotient part needs from the worker that interpolated them), by their own count.
-    ``worker_peak_rss`` maps each worker to its process's peak resident set so far (bytes)."""
+    ``worker_peak_rss`` maps each worker to its process's peak resident set so far (bytes), and
+    ``worker_cpu_seconds`` to the CPU time its process spent during this proof (tasks and
+    communication: what the proof cost it, whatever else runs on its machine)."""
 
     workers: int = 0
     scattered: int = 0
@@ -39,6 +41,7 @@ class ProofTraffic:
     gathered: int = 0
     between_workers: int = 0
     worker_peak_rss: dict = field(default_factory=dict)
+    worker_cpu_seconds: dict = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -47,7 +50,8 @@ class ProofTraffic:
     def as_dict(self) -> dict:
         return {"workers": self.workers, "scattered_bytes": self.scattered, "submitted_bytes": self.submitted,
                 "gathered_bytes": self.gathered, "between_workers_bytes": self.between_workers,
-                "shipped_bytes": self.total, "worker_peak_rss_bytes": dict(self.worker_peak_rss)}
+                "shipped_bytes": self.total, "worker_peak_rss_bytes": dict(self.worker_peak_rss),
+                "worker_cpu_seconds": dict(self.worker_cpu_seconds)}
 
 
 class Executor:

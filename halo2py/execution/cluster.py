@@ -165,10 +165,12 @@ class DaskExecutor(Executor):
     @contextmanager
     def proof(self, params):
         self.traffic = ProofTraffic(workers=self._await_workers())
-        sent_before = self._client.run(outgoing_bytes)
+        sent_before, cpu_before = self._client.run(outgoing_bytes), self._client.run(time.process_time)
         self._params, self._srs = params, self._broadcast(params)
         try:
             yield self
+            cpu = self._client.run(time.process_time)
+            self.traffic.worker_cpu_seconds = {w: cpu[w] - cpu_before.get(w, 0.0) for w in cpu}
             sent = self._client.run(outgoing_bytes)
             # what the workers sent, less what this process gathered: what they sent each other
             self.traffic.between_workers = max(0, sum(sent[w] - sent_before.get(w, 0) for w in sent)
