@@ -74,6 +74,40 @@ def test_a_worker_killed_in_the_quotient_changes_nothing(dask, tmp_path):
     assert proof.to_bytes() == cases.proof("stress-degree=7-lookups=2", "chunked", "shplonk").to_bytes()
 
 
+def test_each_column_goes_out_once_and_the_coordinator_interpolates_nothing(dask, monkeypatch):
+    """Every polynomial the quotient reads crosses to the workers once, in one basis (its values,
+    or — the Lagrange selectors — its coefficients), plus the random polynomial and the pieces;
+    the workers interpolate, the coordinator only gathers the coefficient forms back."""
+    from halo2py.poly.domain import EvaluationDomain
+
+    case = "stress-degree=7-lookups=2"
+    circuit, params = cases.circuit(case), cases.params(cases.k_of(case))
+    calls = []
+    interpolate = EvaluationDomain.lagrange_to_coeff
+    monkeypatch.setattr(EvaluationDomain, "lagrange_to_coeff",
+                        lambda self, values, out=None: calls.append(1) or interpolate(self, values, out=out))
+    outcome = pipeline.prove(circuit, params, "chunked", "shplonk", seed=cases.PROVE_SEED, check=False, executor=dask)
+    domain, polys = outcome.vk.domain, len(outcome.vk.layout.quotient_columns())
+    column = domain.n * 32
+    assert dask.traffic.submitted == column * (polys + domain.quotient_poly_degree + 1)
+    assert dask.traffic.gathered >= column * (polys - 3 + domain.e)  # coefficient forms, quotient parts
+    assert len(calls) == 3  # keygen's Lagrange selectors, nothing in the proof
+
+
+def test_workers_run_numba_on_their_own_threads(dask):
+    """A local worker's nanny sets NUMBA_NUM_THREADS after Numba sized its pool for every core:
+    the tasks still run on one thread each (--threads-per-worker 1)."""
+    from halo2py.execution.cluster import numba_threads
+
+    def threads():
+        import numba
+
+        numba_threads()
+        return numba.get_num_threads()
+
+    assert dask._client.submit(threads, pure=False).result() == 1
+
+
 def test_profile_reports_what_the_proof_shipped(dask, monkeypatch, capsys, tmp_path):
     params = tmp_path / "k4.params"
     cases.params(4).write(params)
@@ -84,7 +118,8 @@ def test_profile_reports_what_the_proof_shipped(dask, monkeypatch, capsys, tmp_p
     result = json.loads(out)
     assert result["executor"] == "dask" and result["traffic"]["workers"] == 2
     assert result["traffic"]["shipped_bytes"] == sum(result["traffic"][f"{what}_bytes"]
-                                                     for what in ("scattered", "submitted", "gathered"))
+                                                     for what in ("scattered", "submitted", "gathered",
+                                                                  "between_workers"))
     assert len(result["traffic"]["worker_peak_rss_bytes"]) == 2
 
 

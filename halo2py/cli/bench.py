@@ -236,15 +236,17 @@ def dask_cmd(
     err.print(f"{circuit} k={k} {' '.join(param)}: medians of {runs} alternating runs, 1 thread per worker; "
               f"load average {load_before[0]:.2f} before, {os.getloadavg()[0]:.2f} after")
     table = Table()
-    for col in ("executor", *DISTRIBUTED_PHASES, "distributed", "speed-up", "proof", "shipped MiB",
-                "coordinator RSS MiB", "worker RSS MiB"):
+    for col in ("executor", *DISTRIBUTED_PHASES, "distributed", "speed-up", "proof", "coordinator CPU s",
+                "workers' CPU s", "shipped MiB", "coordinator RSS MiB", "worker RSS MiB"):
         table.add_column(col, justify="left" if col == "executor" else "right")
     for row in result["results"]:
         traffic = row["traffic"]
         table.add_row("in process" if row["workers"] == 0 else f"dask × {row['workers']}",
                       *(f"{row['phases'].get(name, 0.0):.2f}" for name in DISTRIBUTED_PHASES),
                       f"{row['distributed_seconds']:.2f}", "—" if row["speedup"] is None else f"{row['speedup']:.2f}×",
-                      f"{row['seconds']:.2f}", "—" if not traffic else f"{traffic['shipped_bytes'] / mib:,.0f}",
+                      f"{row['seconds']:.2f}", f"{row['coordinator_cpu_seconds']:.2f}",
+                      "—" if row["worker_cpu_seconds"] is None else f"{row['worker_cpu_seconds']:.2f}",
+                      "—" if not traffic else f"{traffic['shipped_bytes'] / mib:,.0f}",
                       f"{row['coordinator_peak_rss_bytes'] / mib:,.0f}",
                       "—" if not traffic else ", ".join(f"{v / mib:,.0f}"
                                                        for v in traffic["worker_peak_rss_bytes"].values()))

@@ -45,4 +45,5 @@ def traffic_line(traffic: dict) -> str:
     peaks = ", ".join(_size(v) for v in traffic["worker_peak_rss_bytes"].values())
     return (f"dask: {traffic['workers']} worker(s); shipped {_size(traffic['shipped_bytes'])} (scattered "
             f"{_size(traffic['scattered_bytes'])}, submitted {_size(traffic['submitted_bytes'])}, gathered "
-            f"{_size(traffic['gathered_bytes'])}); worker peak RSS {peaks}")
+            f"{_size(traffic['gathered_bytes'])}, between workers {_size(traffic['between_workers_bytes'])}); "
+            f"worker peak RSS {peaks}")

@@ -26,25 +26,32 @@ class ClusterUnavailable(Halo2pyError):
 @dataclass
 class ProofTraffic:
     """What one proof shipped, in array bytes (pickle framing and the few-KB constraint program
-    aside): ``scattered`` — broadcast to every worker (SRS, the quotient's polynomials);
-    ``submitted`` — task arguments sent to one worker (a column to commit); ``gathered`` — results
-    fetched back (points, quotient parts). ``worker_peak_rss`` maps each worker to its process's
-    peak resident set so far (bytes)."""
+    aside): ``scattered`` — broadcast to every worker (the SRS: sent once, the workers copy it
+    among themselves); ``submitted`` — sent to one worker (a column to commit or interpolate, a
+    polynomial the workers lack); ``gathered`` — results fetched back (points, coefficient forms,
+    quotient parts); ``between_workers`` — what the workers sent each other (the SRS's copies, the
+    polynomials a quotient part needs from the worker that interpolated them), by their own count.
+    ``worker_peak_rss`` maps each worker to its process's peak resident set so far (bytes), and
+    ``worker_cpu_seconds`` to the CPU time its process spent during this proof (tasks and
+    communication: what the proof cost it, whatever else runs on its machine)."""
 
     workers: int = 0
     scattered: int = 0
     submitted: int = 0
     gathered: int = 0
+    between_workers: int = 0
     worker_peak_rss: dict = field(default_factory=dict)
+    worker_cpu_seconds: dict = field(default_factory=dict)
 
     @property
     def total(self) -> int:
-        return self.scattered + self.submitted + self.gathered
+        return self.scattered + self.submitted + self.gathered + self.between_workers
 
     def as_dict(self) -> dict:
         return {"workers": self.workers, "scattered_bytes": self.scattered, "submitted_bytes": self.submitted,
-                "gathered_bytes": self.gathered, "shipped_bytes": self.total,
-                "worker_peak_rss_bytes": dict(self.worker_peak_rss)}
+                "gathered_bytes": self.gathered, "between_workers_bytes": self.between_workers,
+                "shipped_bytes": self.total, "worker_peak_rss_bytes": dict(self.worker_peak_rss),
+                "worker_cpu_seconds": dict(self.worker_cpu_seconds)}
 
 
 class Executor:
@@ -52,8 +59,12 @@ class Executor:
 
     ``proof(params)`` brackets one proof (a backend ships the SRS there, once); ``commit`` takes a
     round's columns as (basis, array) pairs (``LAGRANGE`` or ``COEFF``) and returns their KZG
-    commitments as affine points; ``quotient`` returns ``strategy.compute(task)``'s result,
-    however it is computed. ``traffic`` describes the last proof (None in process).
+    commitments as affine points — ``start_commits`` and ``finish_commits`` are the same in two
+    halves, so the prover can go on while they run; ``coefficients`` turns Lagrange-form columns
+    into coefficient form in place, and ``prepare_coefficients`` announces that it will be asked
+    for some (a backend may start on them, where they already are); ``quotient`` returns
+    ``strategy.compute(task)``'s result, however it is computed. ``traffic`` describes the last
+    proof (None in process).
     """
 
     name = ""
@@ -70,7 +81,24 @@ class Executor:
         yield self
 
     def commit(self, params, columns: list) -> list:
+        return self.finish_commits(self.start_commits(params, columns))
+
+    def start_commits(self, params, columns: list):
+        """Begin committing ``columns`` (unchanged until ``finish_commits``); a handle for it."""
         raise NotImplementedError
+
+    def finish_commits(self, handle) -> list:
+        """The points of ``start_commits``'s columns, in their order."""
+        raise NotImplementedError
+
+    def prepare_coefficients(self, domain, arrays: list) -> None:
+        """``coefficients(domain, …)`` will be asked for these Lagrange-form arrays, which stay
+        unchanged until then. Only a hint: by default, nothing."""
+
+    def coefficients(self, domain, arrays: list) -> list:
+        """Each array's coefficient form, written over it (``lagrange_to_coeff(v, out=v)``): the
+        caller gives the values up, and holds every column in one basis at a time."""
+        return [domain.lagrange_to_coeff(values, out=values) for values in arrays]
 
     def quotient(self, strategy, task):
         raise NotImplementedError

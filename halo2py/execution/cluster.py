@@ -1,10 +1,17 @@
-"""``--executor dask``: column commitments and quotient parts as tasks on a Dask cluster.
+"""``--executor dask``: column commitments, basis changes and quotient parts as tasks on a Dask
+cluster.
 
-Per proof, the SRS is scattered once to every worker (broadcast); each round's columns are
-scattered one per task (round-robin) and committed where they land — one MSM task per column;
-the quotient's polynomials are broadcast once and every declared part is a task. Results are
-gathered in submission order, so the transcript is written exactly as in process. The workers run
-the same Numba kernels (their cache, ``$HALO2PY_CACHE_DIR``, should be warm: ``make warm``).
+Per proof, the SRS is scattered once to every worker (broadcast). Every Lagrange-form column is
+sent once, to one worker (round-robin), as soon as the prover has it: committed columns with
+their MSM task, the instance and key columns when the first advice commitments are under way.
+The worker that holds a column also interpolates it (a low-priority task, so it fills the time
+the workers would wait for the coordinator's own work — lookup permutations, grand products);
+the coefficient form stays there for the quotient parts, which fetch what they lack from the
+other workers, and is gathered once into the coordinator's array, which it overwrites (the
+coordinator needs it for the evaluations and the opening). So a column crosses the network to
+the workers in one basis only, and the coordinator interpolates nothing. Results are gathered in
+submission order, so the transcript is written exactly as in process. The workers run the same
+Numba kernels (their cache, ``$HALO2PY_CACHE_DIR``, should be warm: ``make warm``).
 
 Faults: a task whose worker dies is rescheduled by Dask on another worker (the scheduler's
 ``allowed-failures``), and a task that raises is retried (``retries=``); the proof is the same,
@@ -17,6 +24,7 @@ This is the only module that imports Dask; ``halo2py.execution.open_executor`` i
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import pickle
 import sys
@@ -25,21 +33,39 @@ from concurrent.futures import CancelledError
 from contextlib import contextmanager
 
 import cloudpickle
+import dask
 import distributed
+import numba
 import numpy as np
 
-from halo2py.execution.base import ClusterUnavailable, Executor, ProofTraffic, peak_rss_bytes
+from halo2py.execution.base import LAGRANGE, ClusterUnavailable, Executor, ProofTraffic, peak_rss_bytes
 from halo2py.execution.local import commit_column
 from halo2py.quotient.strategy import declared_parts
 
 RETRIES = 2           # re-runs of a task that raised (a dead worker's tasks are rescheduled anyway)
+RESENDS = 2           # times a step starts again after its data died with a worker (see _again)
 POLL_SECONDS = 1.0    # how often a waiting proof checks that the cluster still has workers
 PLUGIN_PREFIX = "halo2py_plugin_"  # modules halo2py.plugins loaded from a file (see below)
+BACKGROUND = -1       # the priority of interpolations: after any commitment or quotient part
 
 
-def quotient_part(strategy_blob: bytes, task, index: int):
-    """One declared quotient part, on a worker (the strategy travels cloudpickled, see ``quotient``)."""
-    return pickle.loads(strategy_blob).compute_part(task, index)
+def quotient_part(strategy_blob: bytes, task, index: int, *polys):
+    """One declared quotient part, on a worker: the task arrives without its polynomials, which
+    Dask hands over as the futures they are (the strategy travels cloudpickled, see ``quotient``)."""
+    numba_threads()
+    return pickle.loads(strategy_blob).compute_part(dataclasses.replace(task, polys=list(polys)), index)
+
+
+def interpolate(domain, values):
+    """A column's coefficient form, on the worker that holds its values (a new array: the values
+    are Dask's, and a retried task must find them unchanged)."""
+    numba_threads()
+    return domain.lagrange_to_coeff(values)
+
+
+def outgoing_bytes(dask_worker) -> int:
+    """The bytes this worker has sent to others (peers and clients), by its own count."""
+    return dask_worker.transfer_outgoing_bytes_total
 
 
 def array_bytes(obj, _seen=None) -> int:
@@ -59,6 +85,32 @@ def array_bytes(obj, _seen=None) -> int:
     return 0
 
 
+class _DataLost(Exception):
+    """A future was cancelled because the only copy of one of its inputs died with its worker."""
+
+
+class NumbaThreads(distributed.WorkerPlugin):
+    """Has each worker's Numba read ``NUMBA_NUM_THREADS`` again when it joins. A local cluster's
+    nanny sets the variable only after the spawned process has imported Numba, which then sized
+    its thread pool for every core; without the reload, a kernel's first call after the pool
+    started fails on the mismatch, and ``numba_threads`` could not lower the count."""
+
+    def setup(self, worker) -> None:
+        numba.config.reload_config()
+
+
+def numba_threads() -> None:
+    """Run this task's kernels on the worker's ``NUMBA_NUM_THREADS`` threads (a per-thread
+    setting; the pool may have been started bigger, see ``NumbaThreads``)."""
+    numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+
+
+def commit_task(params, basis: str, values):
+    """One column's commitment, on a worker."""
+    numba_threads()
+    return commit_column(params, basis, values)
+
+
 class DaskExecutor(Executor):
     name = "dask"
 
@@ -66,16 +118,23 @@ class DaskExecutor(Executor):
         self.scheduler, self.workers, self.threads = scheduler, workers, threads_per_worker
         self.timeout = timeout
         self._cluster = self._client = self._srs = None
+        self._params = None
+        self._values: dict = {}  # id(array) → (array, future of its values on a worker), this proof
+        self._coeffs: dict = {}  # id(array) → (array, future of its coefficient form on a worker)
+        self._filled: dict = {}  # id(array) → array: coordinator arrays that hold their coefficients
 
     # --- the cluster's lifetime ----------------------------------------------------------------
     def __enter__(self):
         if self.scheduler is None:
             # Numba's threads are the worker's threads: without the cap every worker would start
             # one Numba thread per core and the workers would fight over the cores.
-            self._cluster = distributed.LocalCluster(
-                n_workers=self.workers, threads_per_worker=self.threads, processes=True, dashboard_address=None,
-                worker_dashboard_address=None,
-                silence_logs=logging.CRITICAL, env={"NUMBA_NUM_THREADS": str(self.threads)})
+            # Dask's active memory manager would trim the broadcast SRS to one copy between rounds
+            # (no task waiting for it elsewhere), to be fetched again by the next round's tasks.
+            with dask.config.set({"distributed.scheduler.active-memory-manager.start": False}):
+                self._cluster = distributed.LocalCluster(
+                    n_workers=self.workers, threads_per_worker=self.threads, processes=True, dashboard_address=None,
+                    worker_dashboard_address=None,
+                    silence_logs=logging.CRITICAL, env={"NUMBA_NUM_THREADS": str(self.threads)})
         where = self.scheduler or self._cluster.scheduler_address
         try:
             self._client = distributed.Client(self._cluster or self.scheduler, timeout=self.timeout,
@@ -84,6 +143,7 @@ class DaskExecutor(Executor):
             self.__exit__()
             raise ClusterUnavailable(f"cannot reach the Dask scheduler at {where} within {self.timeout:g} s "
                                      f"({type(exc).__name__}); is `dask scheduler` running there?") from None
+        self._client.register_plugin(NumbaThreads(), name="halo2py-numba-threads")
         self._await_workers()
         return self
 
@@ -105,25 +165,72 @@ class DaskExecutor(Executor):
     @contextmanager
     def proof(self, params):
         self.traffic = ProofTraffic(workers=self._await_workers())
-        self._srs = self._broadcast(params)
+        sent_before, cpu_before = self._client.run(outgoing_bytes), self._client.run(time.process_time)
+        self._params, self._srs = params, self._broadcast(params)
         try:
             yield self
+            cpu = self._client.run(time.process_time)
+            self.traffic.worker_cpu_seconds = {w: cpu[w] - cpu_before.get(w, 0.0) for w in cpu}
+            sent = self._client.run(outgoing_bytes)
+            # what the workers sent, less what this process gathered: what they sent each other
+            self.traffic.between_workers = max(0, sum(sent[w] - sent_before.get(w, 0) for w in sent)
+                                               - self.traffic.gathered)
             self.traffic.worker_peak_rss = self._client.run(peak_rss_bytes)
         finally:
             self._srs.release()
-            self._srs = None
+            self._params = self._srs = None
+            self._values.clear()
+            self._coeffs.clear()
+            self._filled.clear()
 
-    def commit(self, params, columns: list) -> list:
-        """The columns' commitments, with the SRS ``proof(params)`` scattered (``params`` is that one)."""
+    def start_commits(self, params, columns: list) -> list:
+        """Submit the columns' commitments (with the SRS ``proof(params)`` scattered: ``params``
+        is that one); a Lagrange-form column's values stay on its worker for ``prepare_coefficients``."""
         if not columns:
             return []
-        data = self._scatter([values for _, values in columns])  # one column to one worker, round-robin
-        self.traffic.submitted += sum(values.nbytes for _, values in columns)
-        futures = [self._client.submit(commit_column, self._srs, basis, values, pure=False, retries=RETRIES)
+        data = self._send([values for _, values in columns])
+        futures = [self._client.submit(commit_task, self._srs, basis, values, pure=False, retries=RETRIES)
                    for (basis, _), values in zip(columns, data)]
-        points = self._results(futures)
+        for (basis, values), future in zip(columns, data):
+            if basis == LAGRANGE:
+                self._values[id(values)] = (values, future)
+        return columns, futures
+
+    def finish_commits(self, handle) -> list:
+        columns, futures = handle
+        points = self._again(lambda attempt: self._results(futures if attempt == 0 else
+                                                           self.start_commits(self._params, columns)[1]))
         self.traffic.gathered += sum(point.nbytes for point in points)
         return points
+
+    def prepare_coefficients(self, domain, arrays: list) -> None:
+        """Interpolate each array on the worker that holds its values (sending it to one first if
+        none does), in the background; the coefficients stay there for ``coefficients``."""
+        todo = [a for a in arrays if id(a) not in self._coeffs]
+        unsent = [a for a in todo if id(a) not in self._values]
+        for values, future in zip(unsent, self._send(unsent)):
+            self._values[id(values)] = (values, future)
+        for values in todo:
+            _, source = self._values.pop(id(values))  # the worker drops the values once interpolated
+            self._coeffs[id(values)] = (values, self._client.submit(
+                interpolate, domain, source, pure=False, retries=RETRIES, priority=BACKGROUND))
+
+    def coefficients(self, domain, arrays: list) -> list:
+        """The workers' coefficient forms, gathered one at a time over the arrays they came from
+        (so the coordinator never holds a column in both bases at once)."""
+        def gather(attempt: int) -> None:
+            todo = [a for a in arrays if id(a) not in self._filled]
+            self.prepare_coefficients(domain, todo)
+
+            def overwrite(i: int, coeffs) -> None:
+                todo[i][...] = coeffs
+                self._filled[id(todo[i])] = todo[i]
+                self.traffic.gathered += coeffs.nbytes
+
+            self._results([self._coeffs[id(a)][1] for a in todo], overwrite)
+
+        self._again(gather)
+        return arrays
 
     def quotient(self, strategy, task):
         count = declared_parts(strategy, task)
@@ -133,23 +240,57 @@ class DaskExecutor(Executor):
         for name in [m for m in sys.modules if m.startswith(PLUGIN_PREFIX)]:
             cloudpickle.register_pickle_by_value(sys.modules[name])
         blob = cloudpickle.dumps(strategy)
-        shared = self._broadcast(task)
-        try:
-            futures = [self._client.submit(quotient_part, blob, shared, i, pure=False, retries=RETRIES)
-                       for i in range(count)]
-            results = self._results(futures)
-        finally:
-            shared.release()
+        bare = dataclasses.replace(task, polys=[])  # a few KB: the program, the challenges
+
+        def parts(attempt: int) -> list:
+            # the polynomials the workers interpolated are there already; the others (the key's
+            # Lagrange selectors, a kept key's polynomials) go to one worker each, and on from there
+            unsent = [p for p in task.polys if id(p) not in self._coeffs]
+            for poly, future in zip(unsent, self._send(unsent)):
+                self._coeffs[id(poly)] = (poly, future)
+            polys = [self._coeffs[id(p)][1] for p in task.polys]
+            workers = sorted(self._client.nthreads())
+            # part i on worker i mod W (another if that one dies): the parts spread evenly at once
+            return self._results([self._client.submit(quotient_part, blob, bare, i, *polys, pure=False,
+                                                      retries=RETRIES, workers=[workers[i % len(workers)]],
+                                                      allow_other_workers=True) for i in range(count)])
+
+        results = self._again(parts)
         self.traffic.gathered += array_bytes(results)
         return strategy.combine(task, results)
 
     # --- helpers ---------------------------------------------------------------------------------
+    def _again(self, step):
+        """``step(attempt)``, started again when data it needed died with the only worker that held
+        it (a column, a coefficient form, the SRS when Dask had trimmed its copies): the
+        coordinator still has everything it sent, so every future is dropped, the SRS broadcast
+        again, and the step re-sends what it needs from the coordinator's arrays."""
+        for attempt in range(RESENDS + 1):
+            try:
+                return step(attempt)
+            except _DataLost:
+                self._values.clear()
+                self._coeffs.clear()
+                self._srs.release()
+                self._srs = self._broadcast(self._params)
+        raise ClusterUnavailable("the Dask cluster lost this proof's data (every worker holding it died) "
+                                 f"{RESENDS + 1} times")
+
     def _broadcast(self, obj):
-        """``obj`` on every worker, as one future (counted once per worker)."""
-        workers = self._await_workers()
+        """``obj`` on every worker, as one future: Dask sends it to one and the workers copy it
+        among themselves (counted as scattered once, the copies as between workers)."""
+        self._await_workers()
         future = self._scatter(obj, broadcast=True)
-        self.traffic.scattered += array_bytes(obj) * workers
+        self.traffic.scattered += array_bytes(obj)
         return future
+
+    def _send(self, arrays: list) -> list:
+        """The arrays, one to each worker round-robin, as futures (counted as submitted)."""
+        if not arrays:
+            return []
+        futures = self._scatter(arrays)
+        self.traffic.submitted += sum(a.nbytes for a in arrays)
+        return futures
 
     def _scatter(self, data, broadcast: bool = False):
         try:
@@ -158,25 +299,32 @@ class DaskExecutor(Executor):
             raise ClusterUnavailable(f"could not send the proof's data to the Dask workers within {self.timeout:g} s "
                                      "(a slow network or huge k: raise --timeout)") from None
 
-    def _results(self, futures: list) -> list:
-        """The futures' results in order; a cluster without workers for ``timeout`` seconds, a task
-        lost on every worker that tried it, or a lost scheduler is ClusterUnavailable."""
+    def _results(self, futures: list, each=None) -> list:
+        """The futures' results in order — or, with ``each``, ``each(i, result)`` as each arrives
+        (nothing kept); a cluster without workers for ``timeout`` seconds, a task lost on every
+        worker that tried it, or a lost scheduler is ClusterUnavailable."""
         alone_since = None
         results = []
         try:
-            for future in futures:
+            for i, future in enumerate(futures):
                 while True:
                     try:
-                        results.append(future.result(timeout=POLL_SECONDS))
+                        result = future.result(timeout=POLL_SECONDS)
                         break
                     except TimeoutError:
                         alone_since = self._check_alone(alone_since)
+                if each is None:
+                    results.append(result)
+                else:
+                    each(i, result)
+                del result
         except distributed.KilledWorker as exc:
             raise ClusterUnavailable(f"a task died with every worker that ran it ({exc.args[0]}): "
                                      "out of memory, or a crash in the kernels") from None
-        except (CancelledError, OSError) as exc:
-            raise ClusterUnavailable(f"the Dask cluster lost this proof's data (every worker holding it died) or "
-                                     f"the connection to it ({type(exc).__name__})") from None
+        except CancelledError:
+            raise _DataLost() from None
+        except OSError as exc:
+            raise ClusterUnavailable(f"lost the connection to the Dask cluster ({type(exc).__name__})") from None
         return results
 
     def _check_alone(self, since: float | None) -> float | None:

@@ -90,7 +90,7 @@ class _Prover:
                  executor, own_key: bool = False, columns=HEAP):
         self.params, self.pk, self.scalars, self.timer = params, pk, scalars, timer
         self.executor = executor
-        self.pending: list = []  # (basis, array) committed, in order, by the round's flush()
+        self.pending: list = []  # the round's started commitments (executor handles), in order
         self.own_key = own_key
         self.next_phase = next_phase
         self.layout, self.domain = pk.vk.layout, pk.vk.domain
@@ -118,14 +118,22 @@ class _Prover:
 
     def commit(self, column, values: np.ndarray) -> None:
         self.values[column] = values = self.store.keep(values)
-        self.pending.append((LAGRANGE, values))
+        self.start_commits([values])
+
+    def start_commits(self, columns: list) -> None:
+        """Hand the executor Lagrange-form columns to commit (one MSM each), to be written by the
+        round's ``flush``: an executor that runs them elsewhere starts now, while the round goes
+        on. Each such column goes into the quotient in coefficient form, unchanged until then, so
+        the executor is told it will be interpolated (a cluster does it where the column is)."""
+        self.pending.append(self.executor.start_commits(self.params, [(LAGRANGE, v) for v in columns]))
+        self.executor.prepare_coefficients(self.domain, columns)
 
     def flush(self) -> None:
-        """Commit the round's columns as one batch (the executor runs one MSM per column) and
-        write the points in the order they were queued; commitments draw no randomness, so the
-        scalar stream is the one an eager commit would see."""
-        for point in self.executor.commit(self.params, self.pending):
-            self.tr.write_point(point)
+        """Write the round's commitments in the order they were started; commitments draw no
+        randomness, so the scalar stream is the one an eager commit would see."""
+        for handle in self.pending:
+            for point in self.executor.finish_commits(handle):
+                self.tr.write_point(point)
         self.pending = []
 
     def run(self, strategy, multiopen: str) -> bytes:
@@ -199,11 +207,24 @@ class _Prover:
                         values[self.n - 1] = Fr.one_limbs
                     # the store's copy replaces the witness's: the heap column is freed
                     self.values[self.column(column, c)] = witness.advice[column.index] = self.store.keep(values)
-                self.pending += [(LAGRANGE, self.values[self.column(column, c)]) for column in columns]
+                self.start_commits([self.values[self.column(column, c)] for column in columns])
                 self.draw_unused(len(columns))
+            if phase == 0:
+                self.prepare_other_columns()
             self.flush()
             for challenge in layout.challenges_after(phase):
                 self.circuit_challenges[challenge.index] = self.tr.squeeze_challenge()
+
+    def prepare_other_columns(self) -> None:
+        """The Lagrange-form columns the quotient interpolates besides the committed ones — the
+        instance columns and, for a key made for this proof, its fixed and σ columns — announced
+        to the executor once the first advice commitments are under way (they stay unchanged:
+        the rounds only read them)."""
+        columns = [self.values[self.column(column, c)] for c in range(self.copies)
+                   for column in self.layout.instance_columns]
+        if self.own_key and self.pk.fixed_polys is None:
+            columns += list(self.pk.fixed_values) + list(self.pk.sigma_values)
+        self.executor.prepare_coefficients(self.domain, columns)
 
     def commit_permuted(self, c: int, i: int, theta: int):
         """θ-compress copy c's lookup i input and table over all rows, commit A′ and S′ (rows
@@ -285,9 +306,12 @@ class _Prover:
         for column in layout.fixed_columns:
             del self.values[column]
         if self.own_key:  # the key's values are read by the rounds before this one only
+            if pk.fixed_polys is None:  # a key without polynomials: interpolated in place, as to_coefficients does
+                pk.fixed_polys = self.executor.coefficients(self.domain, pk.fixed_values)
+                pk.sigma_polys = self.executor.coefficients(self.domain, pk.sigma_values)
             pk.to_coefficients()
-        for column, values in self.values.items():  # advice, instance, products, A′, S′
-            self.polys[column] = self.domain.lagrange_to_coeff(values, out=values)
+        # advice, instance, products, A′, S′: each in place, so a column exists in one basis at a time
+        self.polys.update(zip(self.values, self.executor.coefficients(self.domain, list(self.values.values()))))
         self.values.clear()
         self.polys.update(zip(layout.fixed_columns, pk.fixed_polys))
         self.polys.update(zip(layout.sigmas, pk.sigma_polys))

@@ -32,6 +32,22 @@ class BenchFailed(Halo2pyError):
     exit_code = 1
 
 
+class PhaseCPU:
+    """A PhaseTimer listener: this process's CPU seconds inside the distributed phases (on a
+    shared machine, what the coordinator's own share cost, beside its inflated wall time)."""
+
+    def __init__(self):
+        self.seconds = 0.0
+        self._entered = 0.0
+
+    def enter(self, name: str) -> None:
+        self._entered = time.process_time()
+
+    def leave(self, name: str) -> None:
+        if name in DISTRIBUTED_PHASES:
+            self.seconds += time.process_time() - self._entered
+
+
 def timed_proof(circuit: str, k: int, params: list, workers: int, strategy: str = "chunked",
                 multiopen: str = "shplonk", seed: int = 0) -> dict:
     """One timed proof in this process: in process (``workers`` = 0) or on a fresh LocalCluster."""
@@ -40,7 +56,8 @@ def timed_proof(circuit: str, k: int, params: list, workers: int, strategy: str 
     options = {"name": "dask", "workers": workers} if workers else {}
     with open_executor(**options) as executor:
         load_kernels(instance, strategy, multiopen, executor)
-        timer = PhaseTimer()
+        cpu = PhaseCPU()
+        timer = PhaseTimer([cpu])
         t0 = time.perf_counter()
         outcome = pipeline.prove(instance, setup, strategy, multiopen, seed, check=False, timer=timer,
                                  executor=executor)
@@ -48,6 +65,7 @@ def timed_proof(circuit: str, k: int, params: list, workers: int, strategy: str 
     return {"workers": workers, "seconds": seconds,
             "phases": {name: timer.seconds[name] for name in timer.order},
             "distributed_seconds": sum(timer.seconds.get(name, 0.0) for name in DISTRIBUTED_PHASES),
+            "coordinator_cpu_seconds": cpu.seconds,
             "coordinator_peak_rss_bytes": peak_rss_bytes(),
             "traffic": executor.traffic.as_dict() if executor.traffic else None,
             "proof_sha256": hashlib.sha256(outcome.proof.to_bytes()).hexdigest()}
@@ -85,6 +103,9 @@ def bench(circuit: str, k: int, params: list, workers: list, runs: int, in_proce
         last = runs_of[-1]
         rows.append({"workers": w, "seconds": statistics.median(s["seconds"] for s in runs_of),
                      "distributed_seconds": statistics.median(s["distributed_seconds"] for s in runs_of),
+                     "coordinator_cpu_seconds": statistics.median(s["coordinator_cpu_seconds"] for s in runs_of),
+                     "worker_cpu_seconds": statistics.median(sum(s["traffic"]["worker_cpu_seconds"].values())
+                                                             for s in runs_of) if w else None,
                      "phases": phases,
                      "coordinator_peak_rss_bytes": max(s["coordinator_peak_rss_bytes"] for s in runs_of),
                      "traffic": last["traffic"], "samples": runs_of})
