@@ -20,11 +20,12 @@ import numpy as np
 from py_ecc import optimized_bn128 as bn
 
 from halo2py.arith.constants import FQ, FR_MODULUS, FR_TWO_ADICITY
-from halo2py.arith.field import Fr
+from halo2py.arith.field import Fq, Fr
 from halo2py.arith.ntt import root_of_unity
 from halo2py.commitment import fixed_base, pairing
 from halo2py.commitment.lagrange_basis import lagrange_from_monomial
 from halo2py.curve import encoding
+from halo2py.curve.g2 import membership as g2_membership
 from halo2py.curve.points import G1, PointError
 from halo2py.errors import InputError
 from halo2py.poly import ops
@@ -281,7 +282,26 @@ def _g2_from_raw(data: bytes, what: str):
         if m >= _Q:
             raise InputError(f"{what}: coordinate {j} is not a canonical Fq element")
         coords.append(m * FQ.r_inv % _Q)
-    return pairing.g2_from_coords(*coords, what=what)
+    return _g2_point(tuple(coords), what)
+
+
+_G2_GENERATOR_COORDS = pairing.g2_to_coords(pairing.G2_GENERATOR)
+
+
+def _g2_point(coords: tuple, what: str):
+    """A py_ecc G2 point from canonical (x.c0, x.c1, y.c0, y.c1), checked on the twist and in the
+    subgroup by the Numba kernels (py_ecc's r·P took a tenth of a second); the generator is
+    known to be in G2, and the identity is left to ``check``."""
+    if coords == _G2_GENERATOR_COORDS:
+        return pairing.G2_GENERATOR
+    if coords == (0, 0, 0, 0):
+        return pairing.g2_from_coords(*coords, what=what)
+    failure = g2_membership(Fq.from_ints(coords))
+    if failure == 1:
+        raise InputError(f"{what} is not on the BN254 G2 curve")
+    if failure == 2:
+        raise InputError(f"{what} is not in the order-r subgroup of G2")
+    return (bn.FQ2(list(coords[:2])), bn.FQ2(list(coords[2:])), bn.FQ2.one())
 
 
 def _g2_x_from_compressed(data: bytes, what: str):
@@ -342,5 +362,5 @@ def _s_g2_from_compressed(data: bytes, g01: np.ndarray, g2, what: str):
         raise InputError(f"{what}: s_g2 is the point at infinity")
     for cand in _g2_candidates(x, what):
         if pairing.multi_pairing_is_one([(G1.to_py_ecc(g01[1]), g2), (bn.neg(G1.to_py_ecc(g01[0])), cand)]):
-            return pairing.g2_from_coords(*pairing.g2_to_coords(cand), what=what)
+            return _g2_point(pairing.g2_to_coords(cand), what)
     raise InputError(f"{what}: e(g[1], g2) != e(g[0], s_g2) for either sign of s_g2")
