@@ -17,6 +17,7 @@ import struct
 from pathlib import Path
 
 import numpy as np
+from numba import njit, prange
 from py_ecc import optimized_bn128 as bn
 
 from halo2py.arith.constants import FQ, FR_MODULUS, FR_TWO_ADICITY
@@ -24,7 +25,7 @@ from halo2py.arith.field import Fq, Fr
 from halo2py.arith.ntt import root_of_unity
 from halo2py.commitment import fixed_base, pairing
 from halo2py.commitment.lagrange_basis import lagrange_from_monomial
-from halo2py.curve import encoding
+from halo2py.curve import encoding, g1
 from halo2py.curve.g2 import membership as g2_membership
 from halo2py.curve.points import G1, PointError
 from halo2py.errors import InputError
@@ -221,10 +222,10 @@ class ParamsKZG:
             raise InputError(f"{what} holds params for k ≤ {file_k}; k = {k} was requested")
         big_n, n = 1 << file_k, 1 << k
         decode = encoding.decode_compressed if compressed else encoding.decode_raw
-        g = _decode(decode, f.read(n * g1_size), f"{what}: g")
+        g = _decode(decode, _read_into(f, n * g1_size), f"{what}: g")
         g_lagrange = None
         if k == file_k:
-            g_lagrange = _decode(decode, f.read(n * g1_size), f"{what}: g_lagrange")
+            g_lagrange = _decode(decode, _read_into(f, n * g1_size), f"{what}: g_lagrange")
         else:
             f.seek(4 + 2 * big_n * g1_size)
         g2_bytes, s_g2_bytes = f.read(g2_size), f.read(g2_size)
@@ -246,7 +247,16 @@ def check_k(k: int) -> None:
         raise InputError(f"k must be an integer in [{MIN_K}, {MAX_K}], got {k!r}")
 
 
-def _decode(decode, data: bytes, what: str) -> np.ndarray:
+def _read_into(f, size: int) -> bytearray:
+    """The next size bytes as a writable buffer: the raw decoder keeps it as the points' storage
+    instead of copying (the file's size was checked, so a short read cannot happen silently —
+    the decoder would refuse the length)."""
+    buf = bytearray(size)
+    got = f.readinto(buf)
+    return buf if got == size else buf[:got]
+
+
+def _decode(decode, data, what: str) -> np.ndarray:
     try:
         return decode(data)
     except PointError as exc:
@@ -254,14 +264,29 @@ def _decode(decode, data: bytes, what: str) -> np.ndarray:
 
 
 def _sum(points: np.ndarray) -> np.ndarray:
-    """Σ points as one Jacobian point, by pairwise halving (vectorised Jacobian additions)."""
-    acc = G1.to_jacobian(points)
-    while acc.shape[0] > 1:
-        if acc.shape[0] % 2:
-            acc = np.concatenate([acc, np.zeros((1, acc.shape[1]), dtype=np.uint64)])
-        half = acc.shape[0] // 2
-        acc = G1.add(acc[:half], acc[half:])
-    return acc[0]
+    """Σ points (affine) as one Jacobian point: mixed additions over 64 chunks in parallel, then
+    the chunk sums — one kernel, where pairwise halving took log n passes of full additions."""
+    sums = np.empty((64, 12), dtype=np.uint64)
+    _chunk_sums(np.ascontiguousarray(points), sums)
+    return sums[0]
+
+
+@njit(parallel=True, cache=True)
+def _chunk_sums(points, sums):
+    """sums[c] = Σ of chunk c of points (mixed additions); sums[0] then holds the whole sum."""
+    n, chunks = points.shape[0], sums.shape[0]
+    step = (n + chunks - 1) // chunks
+    for c in prange(chunks):
+        x, y, z = g1.ZERO, g1.ZERO, g1.ZERO
+        for i in range(c * step, min(n, (c + 1) * step)):
+            px, py = g1.load_aff(points, i)
+            x, y, z = g1.add_mixed(x, y, z, px, py)
+        g1.store_jac(sums, c, x, y, z)
+    x, y, z = g1.load_jac(sums, 0)
+    for c in range(1, chunks):
+        qx, qy, qz = g1.load_jac(sums, c)
+        x, y, z = g1.add(x, y, z, qx, qy, qz)
+    g1.store_jac(sums, 0, x, y, z)
 
 
 # ---- G2 encodings -------------------------------------------------------------------------------
