@@ -14,7 +14,9 @@ import os
 from typing import Callable
 
 import numpy as np
+from numba import njit, prange
 
+from halo2py.arith import limbs
 from halo2py.arith.constants import FR_MODULUS
 from halo2py.arith.field import Fr
 from halo2py.errors import InputError
@@ -37,11 +39,13 @@ def seeded_rng(seed: int, domain: str = "") -> RandomSource:
     tag = f"halo2py-seed:{seed}:{domain}:".encode()
 
     def draw(nbytes: int) -> bytes:
-        buf = state["buffer"]
-        while len(buf) < nbytes:
-            block = hashlib.shake_256(tag + state["counter"].to_bytes(8, "little")).digest(1 << 16)
+        blocks = [state["buffer"]]
+        have = len(blocks[0])
+        while have < nbytes:  # blocks joined once: a 16 MiB draw is not 256 growing copies
+            blocks.append(hashlib.shake_256(tag + state["counter"].to_bytes(8, "little")).digest(1 << 16))
             state["counter"] += 1
-            buf += block
+            have += 1 << 16
+        buf = b"".join(blocks)
         state["buffer"] = buf[nbytes:]
         return buf[:nbytes]
 
@@ -114,7 +118,27 @@ class UniformScalars:
         self._draw = rng or os.urandom
 
     def scalars(self, count: int) -> np.ndarray:
-        data = self._draw(_UNIFORM_BYTES * count)
-        step = _UNIFORM_BYTES
-        return Fr.from_ints([int.from_bytes(data[i:i + step], "little") % FR_MODULUS
-                             for i in range(0, len(data), step)])
+        """Each 64 bytes as lo + hi·2^256 (halves reduced below r by a kernel); in Montgomery form
+        that is lo·R + hi·2^512 (R = 2^256): two Montgomery scalings, no Python int per row."""
+        words = np.frombuffer(self._draw(_UNIFORM_BYTES * count), dtype="<u8").reshape(count, 8)
+        lo, hi = words[:, :4].copy(), words[:, 4:].copy()
+        _below_modulus(lo, Fr.m)
+        _below_modulus(hi, Fr.m)
+        Fr.to_montgomery(lo, out=lo)
+        return Fr.add(lo, Fr.scale(hi, _TWO_512, out=hi), out=lo)
+
+
+_TWO_512 = pow(2, 512, FR_MODULUS)
+
+
+@njit(parallel=True, cache=True)
+def _below_modulus(a, m):
+    """Reduce each row (any 256-bit value) below m by subtracting m while it fits — at most
+    five times for a modulus above 2^253."""
+    for i in prange(a.shape[0]):
+        x = limbs.load(a, i)
+        d, borrow = limbs._sub_raw(x, m)
+        while borrow == 0:
+            x = d
+            d, borrow = limbs._sub_raw(x, m)
+        limbs.store(a, i, x)

@@ -71,3 +71,42 @@ def test_product_matches_naive_and_closes(columns, seed):
         expected.append(expected[-1] * num * pow(den, -1, R) % R)
     assert Fr.to_ints(z)[:usable + 1] == expected
     assert expected[usable] == 1
+
+
+def _halo2_permuted(inputs: list, table: list):
+    """halo2's permute_expression_pair over Python ints, step by step: sort the input; a count of
+    each table value (a BTreeMap); each first occurrence takes its value from the count, each
+    repeated row is noted; then the leftovers in ascending order are popped onto the noted rows."""
+    permuted_input = sorted(inputs)
+    counts = {}
+    for v in table:
+        counts[v] = counts.get(v, 0) + 1
+    permuted_table, repeated = [None] * len(inputs), []
+    for row, v in enumerate(permuted_input):
+        if row and permuted_input[row - 1] == v:
+            repeated.append(row)
+        else:
+            counts[v] -= 1
+            permuted_table[row] = v
+    leftover = [v for v in sorted(counts) for _ in range(counts[v])]
+    for row in repeated:
+        permuted_table[row] = leftover.pop()
+    return permuted_input, permuted_table
+
+
+@given(lookup_columns(max_rows=40))
+def test_permuted_columns_are_halo2s(columns):
+    inputs, table = columns
+    got = permute_expression_pair(Fr.from_ints(inputs), Fr.from_ints(table), "t")
+    assert tuple(Fr.to_ints(v) for v in got) == _halo2_permuted(inputs, table)
+
+
+@pytest.mark.parametrize("rows, spread", [(3000, 50), (5000, R), (4099, 2**64 + 3)])
+def test_permuted_columns_are_halo2s_over_many_rows(rows, spread):
+    """Past one insertion-sorted run: merges of odd widths, values sharing their top limbs."""
+    rng = seeded_rng(rows, "lookup-sort")
+    draw = lambda: int.from_bytes(rng(32), "little") % spread  # noqa: E731
+    table = [draw() for _ in range(rows)]
+    inputs = [table[int.from_bytes(rng(4), "little") % rows] for _ in range(rows)]
+    got = permute_expression_pair(Fr.from_ints(inputs), Fr.from_ints(table), "t")
+    assert tuple(Fr.to_ints(v) for v in got) == _halo2_permuted(inputs, table)

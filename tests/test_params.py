@@ -225,6 +225,22 @@ def test_rejects_g2_off_curve(small):
     _expect(_flip(small[2], len(small[2]) - 1 - 40, 1), "s_g2")
 
 
+def test_rejects_g2_outside_the_subgroup(small):
+    from halo2py.commitment.params import _fq2_sqrt
+
+    for t in range(1, 50):  # a point on the twist outside G2 (the twist has a large cofactor)
+        x = bn.FQ2([t, 1])
+        try:
+            y = _fq2_sqrt(x ** 3 + bn.b2, "test")
+        except InputError:
+            continue
+        break
+    point = (int(x.coeffs[0]), int(x.coeffs[1]), int(y.coeffs[0]), int(y.coeffs[1]))
+    assert not bn.is_inf(bn.multiply((x, y, bn.FQ2.one()), bn.curve_order))
+    _expect(small[2][:-128] + b"".join(mont(c) for c in point), "s_g2 is not in the order-r subgroup")
+    _expect(small[2][:-256] + b"".join(mont(c) for c in point) + small[2][-128:], "g2 is not in the order-r")
+
+
 def test_rejects_inconsistent_lagrange_basis(small):
     reference = small[2]
     g1_bytes = reference[4 + 64: 4 + 128]  # g[1], a valid point

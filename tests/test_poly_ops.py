@@ -130,3 +130,27 @@ def test_vanishing_eval():
 def test_shapes_are_checked():
     with pytest.raises(FieldError):
         ops.evaluate(np.zeros((3, 3), dtype=np.uint64), 1)
+
+
+@pytest.fixture(params=[False, True], ids=["scalar", "ifma"])
+def ifma_path(request):
+    """Run a test on the scalar kernels and on the IFMA ones (where the CPU has them)."""
+    from halo2py.arith import ifma
+
+    if request.param and not ifma.cpu_has_ifma():
+        pytest.skip("this CPU has no AVX-512 IFMA")
+    ifma.set_enabled(request.param)
+    yield request.param
+    ifma.set_enabled(None)
+
+
+@pytest.mark.parametrize("n", [8, 63, 64, 65, 301, 4097, 8 * 4096 + 5, 70_001])
+def test_evaluate_and_add_scaled_under_either_ifma_setting(ifma_path, n):
+    coeffs = rand_ints(n, 7 * n)
+    poly = Fr.from_ints(coeffs)
+    for z in (0, 1, R - 1, random.Random(n).randrange(R)):
+        assert ops.evaluate(poly, z) == horner(coeffs, z)
+    base = rand_ints(n + 3, n)
+    s = random.Random(n + 2).randrange(R)
+    acc = ops.add_scaled(Fr.from_ints(base), poly, s)
+    assert Fr.to_ints(acc) == [(b + s * c) % R for b, c in zip(base, coeffs + [0, 0, 0])]

@@ -89,8 +89,12 @@ class PrimeField:
         return from_limbs(limbs) * self.c.r_inv % self.modulus
 
     def from_ints(self, values) -> np.ndarray:
-        p, r = self.modulus, self.c.r
-        vals = [(int(v) % p) * r % p for v in values]
+        p = self.modulus
+        canon = [int(v) % p for v in values]
+        if len(canon) > _FEW:  # one pass of Python ints to bytes, the R factor by the kernel
+            data = b"".join(v.to_bytes(32, "little") for v in canon)
+            return self.to_montgomery(np.frombuffer(data, dtype="<u8").reshape(-1, 4).astype(np.uint64))
+        vals = [v * self.c.r % p for v in canon]
         out = np.empty((len(vals), 4), dtype=np.uint64)
         for j in range(4):
             out[:, j] = [(v >> (64 * j)) & _MASK64 for v in vals]

@@ -17,14 +17,16 @@ import struct
 from pathlib import Path
 
 import numpy as np
+from numba import njit, prange
 from py_ecc import optimized_bn128 as bn
 
 from halo2py.arith.constants import FQ, FR_MODULUS, FR_TWO_ADICITY
-from halo2py.arith.field import Fr
+from halo2py.arith.field import Fq, Fr
 from halo2py.arith.ntt import root_of_unity
 from halo2py.commitment import fixed_base, pairing
 from halo2py.commitment.lagrange_basis import lagrange_from_monomial
-from halo2py.curve import encoding
+from halo2py.curve import encoding, g1
+from halo2py.curve.g2 import membership as g2_membership
 from halo2py.curve.points import G1, PointError
 from halo2py.errors import InputError
 from halo2py.poly import ops
@@ -220,10 +222,10 @@ class ParamsKZG:
             raise InputError(f"{what} holds params for k ≤ {file_k}; k = {k} was requested")
         big_n, n = 1 << file_k, 1 << k
         decode = encoding.decode_compressed if compressed else encoding.decode_raw
-        g = _decode(decode, f.read(n * g1_size), f"{what}: g")
+        g = _decode(decode, _read_into(f, n * g1_size), f"{what}: g")
         g_lagrange = None
         if k == file_k:
-            g_lagrange = _decode(decode, f.read(n * g1_size), f"{what}: g_lagrange")
+            g_lagrange = _decode(decode, _read_into(f, n * g1_size), f"{what}: g_lagrange")
         else:
             f.seek(4 + 2 * big_n * g1_size)
         g2_bytes, s_g2_bytes = f.read(g2_size), f.read(g2_size)
@@ -245,7 +247,16 @@ def check_k(k: int) -> None:
         raise InputError(f"k must be an integer in [{MIN_K}, {MAX_K}], got {k!r}")
 
 
-def _decode(decode, data: bytes, what: str) -> np.ndarray:
+def _read_into(f, size: int) -> bytearray:
+    """The next size bytes as a writable buffer: the raw decoder keeps it as the points' storage
+    instead of copying (the file's size was checked, so a short read cannot happen silently —
+    the decoder would refuse the length)."""
+    buf = bytearray(size)
+    got = f.readinto(buf)
+    return buf if got == size else buf[:got]
+
+
+def _decode(decode, data, what: str) -> np.ndarray:
     try:
         return decode(data)
     except PointError as exc:
@@ -253,14 +264,29 @@ def _decode(decode, data: bytes, what: str) -> np.ndarray:
 
 
 def _sum(points: np.ndarray) -> np.ndarray:
-    """Σ points as one Jacobian point, by pairwise halving (vectorised Jacobian additions)."""
-    acc = G1.to_jacobian(points)
-    while acc.shape[0] > 1:
-        if acc.shape[0] % 2:
-            acc = np.concatenate([acc, np.zeros((1, acc.shape[1]), dtype=np.uint64)])
-        half = acc.shape[0] // 2
-        acc = G1.add(acc[:half], acc[half:])
-    return acc[0]
+    """Σ points (affine) as one Jacobian point: mixed additions over 64 chunks in parallel, then
+    the chunk sums — one kernel, where pairwise halving took log n passes of full additions."""
+    sums = np.empty((64, 12), dtype=np.uint64)
+    _chunk_sums(np.ascontiguousarray(points), sums)
+    return sums[0]
+
+
+@njit(parallel=True, cache=True)
+def _chunk_sums(points, sums):
+    """sums[c] = Σ of chunk c of points (mixed additions); sums[0] then holds the whole sum."""
+    n, chunks = points.shape[0], sums.shape[0]
+    step = (n + chunks - 1) // chunks
+    for c in prange(chunks):
+        x, y, z = g1.ZERO, g1.ZERO, g1.ZERO
+        for i in range(c * step, min(n, (c + 1) * step)):
+            px, py = g1.load_aff(points, i)
+            x, y, z = g1.add_mixed(x, y, z, px, py)
+        g1.store_jac(sums, c, x, y, z)
+    x, y, z = g1.load_jac(sums, 0)
+    for c in range(1, chunks):
+        qx, qy, qz = g1.load_jac(sums, c)
+        x, y, z = g1.add(x, y, z, qx, qy, qz)
+    g1.store_jac(sums, 0, x, y, z)
 
 
 # ---- G2 encodings -------------------------------------------------------------------------------
@@ -281,7 +307,26 @@ def _g2_from_raw(data: bytes, what: str):
         if m >= _Q:
             raise InputError(f"{what}: coordinate {j} is not a canonical Fq element")
         coords.append(m * FQ.r_inv % _Q)
-    return pairing.g2_from_coords(*coords, what=what)
+    return _g2_point(tuple(coords), what)
+
+
+_G2_GENERATOR_COORDS = pairing.g2_to_coords(pairing.G2_GENERATOR)
+
+
+def _g2_point(coords: tuple, what: str):
+    """A py_ecc G2 point from canonical (x.c0, x.c1, y.c0, y.c1), checked on the twist and in the
+    subgroup by the Numba kernels (py_ecc's r·P took a tenth of a second); the generator is
+    known to be in G2, and the identity is left to ``check``."""
+    if coords == _G2_GENERATOR_COORDS:
+        return pairing.G2_GENERATOR
+    if coords == (0, 0, 0, 0):
+        return pairing.g2_from_coords(*coords, what=what)
+    failure = g2_membership(Fq.from_ints(coords))
+    if failure == 1:
+        raise InputError(f"{what} is not on the BN254 G2 curve")
+    if failure == 2:
+        raise InputError(f"{what} is not in the order-r subgroup of G2")
+    return (bn.FQ2(list(coords[:2])), bn.FQ2(list(coords[2:])), bn.FQ2.one())
 
 
 def _g2_x_from_compressed(data: bytes, what: str):
@@ -342,5 +387,5 @@ def _s_g2_from_compressed(data: bytes, g01: np.ndarray, g2, what: str):
         raise InputError(f"{what}: s_g2 is the point at infinity")
     for cand in _g2_candidates(x, what):
         if pairing.multi_pairing_is_one([(G1.to_py_ecc(g01[1]), g2), (bn.neg(G1.to_py_ecc(g01[0])), cand)]):
-            return pairing.g2_from_coords(*pairing.g2_to_coords(cand), what=what)
+            return _g2_point(pairing.g2_to_coords(cand), what)
     raise InputError(f"{what}: e(g[1], g2) != e(g[0], s_g2) for either sign of s_g2")

@@ -16,10 +16,12 @@ from halo2py.transcript import Blake2bWrite
 
 def warm() -> None:
     params = ParamsKZG.setup(2, seeded_rng(0, "warm"))
+    ParamsKZG.from_bytes(params.to_bytes())  # a read's fused point check, Lagrange sum and G2 check
     lagrange_from_monomial(params.g)
     poly = Fr.random(params.n)
     ops.evaluate(poly, 5)
     ops.linear_combination([poly, poly], [2, 3])
+    ops.linear_combination([Fr.random(8)], [2])  # eight rows: the IFMA form where the CPU has it
     kzg.commit_lagrange(params, poly)
     kzg.open_at(params, poly, 7)
     for scheme in ("gwc", "shplonk"):

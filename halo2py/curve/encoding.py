@@ -30,10 +30,13 @@ import enum
 from typing import NamedTuple
 
 import numpy as np
+from numba import njit, prange
 
+from halo2py.arith import limbs
 from halo2py.arith import vector as fvec
 from halo2py.arith.constants import FQ_MODULUS
 from halo2py.arith.field import Fq
+from halo2py.curve import g1
 from halo2py.curve.points import AFFINE, G1, PointError, _rows
 
 COMPRESSED_SIZE = 32
@@ -209,13 +212,44 @@ def encode_raw(points) -> bytes:
 
 def decode_raw(data, check: bool = True) -> np.ndarray:
     """Affine points from ``RawBytes`` (Montgomery limbs). ``check=False`` skips validation, for
-    trusted files only (as halo2's ``RawBytesUnchecked``)."""
-    rows = _chunks(data, UNCOMPRESSED_SIZE, "raw G1")
+    trusted files only (as halo2's ``RawBytesUnchecked``).
+
+    The points are the bytes themselves, so one copy (none for a writable buffer, as a params
+    reader passes) and one parallel pass that checks each coordinate below q and each point on
+    the curve; the first failure is reported as the step-by-step checks would (any x, then any
+    y, then the curve)."""
+    if len(data) % UNCOMPRESSED_SIZE:
+        raise PointError(f"raw G1 encoding must be a multiple of {UNCOMPRESSED_SIZE} bytes, got {len(data)}")
+    points = np.frombuffer(data, dtype="<u8").astype(np.uint64, copy=False).reshape(-1, AFFINE)
+    if not points.flags.writeable:
+        points = points.copy()
     if not check:
-        return rows.view("<u8").astype(np.uint64)
-    x = _canonical_limbs(rows[:, :32], "x (Montgomery)")
-    y = _canonical_limbs(rows[:, 32:], "y (Montgomery)")
-    return _checked(np.concatenate([x, y], axis=1))
+        return points
+    failures = np.empty(points.shape[0], dtype=np.uint8)
+    _raw_failures(points, Fq.m, failures)
+    for code, what in ((1, "x (Montgomery) is not a canonical Fq element (≥ q)"),
+                       (2, "y (Montgomery) is not a canonical Fq element (≥ q)"),
+                       (3, "is not on the curve y² = x³ + 3")):
+        bad = np.flatnonzero(failures == code)
+        if len(bad):
+            sep = ": " if code < 3 else " "
+            raise PointError(f"point {int(bad[0])}{sep}{what}")
+    return points
+
+
+@njit(parallel=True, cache=True)
+def _raw_failures(points, q, out):
+    """out[i] = 1 if x ≥ q, else 2 if y ≥ q, else 3 if off the curve, else 0."""
+    for i in prange(points.shape[0]):
+        x, y = g1.load_aff(points, i)
+        if limbs._sub_raw(x, q)[1] == 0:
+            out[i] = 1
+        elif limbs._sub_raw(y, q)[1] == 0:
+            out[i] = 2
+        elif not g1.on_curve(x, y):
+            out[i] = 3
+        else:
+            out[i] = 0
 
 
 def _checked(points: np.ndarray) -> np.ndarray:

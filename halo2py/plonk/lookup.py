@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+from numba import njit
 
 from halo2py.arith.field import Fr
 from halo2py.errors import Halo2pyError
@@ -30,32 +31,125 @@ def permute_expression_pair(inputs: np.ndarray, table: np.ndarray, name: str):
     row in A′, and the leftover table values, ascending, fill the repeated rows from the last one
     up (halo2 pops them off the end). Any valid pair proves the same statement; this one gives
     halo2's bytes."""
-    usable = len(inputs)
-    both = np.concatenate([inputs, table])
-    # integer order: canonical limbs, most significant first, compared lexicographically
-    keys = np.ascontiguousarray(Fr.from_montgomery(np.ascontiguousarray(both))[:, ::-1])
-    _, ids = np.unique(keys, axis=0, return_inverse=True)
-    ids = ids.reshape(-1)
-    in_ids, table_ids = ids[:usable], ids[usable:]
-    order = np.argsort(in_ids, kind="stable")
-    sorted_ids = in_ids[order]
-    first = np.ones(usable, dtype=bool)
-    first[1:] = sorted_ids[1:] != sorted_ids[:-1]
-    distinct = sorted_ids[first]
-    counts = np.bincount(table_ids, minlength=len(both))
-    if (counts[distinct] == 0).any():
-        missing = int(distinct[counts[distinct] == 0][0])
-        value = Fr.from_mont(tuple(both[np.flatnonzero(ids == missing)[0]]))
-        raise LookupInputNotInTable(f"lookup '{name}': input value {value} is not in the table")
-    counts[distinct] -= 1
-    leftover = np.repeat(np.arange(len(counts)), counts)  # table values not matched to a first
-    value_of = np.empty((len(both), 4), dtype=np.uint64)
-    value_of[ids] = both
-    permuted_input = value_of[sorted_ids]
+    input_order, input_keys = _integer_order(Fr.from_montgomery(np.ascontiguousarray(inputs)))
+    table_order, table_keys = _integer_order(Fr.from_montgomery(np.ascontiguousarray(table)))
+    permuted_input = inputs[input_order]
     permuted_table = np.empty_like(permuted_input)
-    permuted_table[first] = permuted_input[first]
-    permuted_table[np.flatnonzero(~first)[::-1]] = value_of[leftover]
+    missing = _permute_pair(input_keys, np.ascontiguousarray(table), table_order, table_keys,
+                            permuted_input, permuted_table)
+    if missing >= 0:
+        value = Fr.from_mont(tuple(permuted_input[missing]))
+        raise LookupInputNotInTable(f"lookup '{name}': input value {value} is not in the table")
     return permuted_input, permuted_table
+
+
+def _integer_order(keys: np.ndarray):
+    """(order, keys[order]) for canonical rows sorted by integer value: NumPy's (vectorised)
+    argsort of the top limbs, then the runs of equal top limbs sorted in full — none for
+    random-looking values, one run for small ones. The order among equal rows is immaterial:
+    their values are equal."""
+    order = np.argsort(keys[:, 3])
+    sorted_keys = keys[order]
+    _sort_ties(keys, order, sorted_keys)
+    return order, sorted_keys
+
+
+@njit(cache=True)
+def _compare(a, i, b, j):
+    """Canonical rows a[i] and b[j] as integers: −1, 0 or 1 (limbs compared from the top)."""
+    for w in range(3, -1, -1):
+        if a[i, w] != b[j, w]:
+            return -1 if a[i, w] < b[j, w] else 1
+    return 0
+
+
+@njit(cache=True)
+def _sort_ties(keys, order, sorted_keys):
+    """Sort each run of rows sharing their top limb by whole rows: order and sorted_keys
+    (= keys[order]) in place."""
+    n = order.shape[0]
+    spare = np.empty(0, dtype=order.dtype)
+    lo = 0
+    while lo < n:
+        hi = lo + 1
+        while hi < n and sorted_keys[hi, 3] == sorted_keys[lo, 3]:
+            hi += 1
+        if hi - lo > 1:
+            if spare.shape[0] < n:
+                spare = np.empty(n, dtype=order.dtype)
+            _merge_sort(keys, order, spare, lo, hi)
+            for r in range(lo, hi):
+                sorted_keys[r] = keys[order[r]]
+        lo = hi
+
+
+@njit(cache=True)
+def _merge_sort(keys, order, spare, lo, hi):
+    """order[lo:hi] sorted by whole rows: insertion-sorted runs of 16, then bottom-up merges
+    (through spare, copied back when the passes end there)."""
+    run = 16
+    for start in range(lo, hi, run):
+        for i in range(start + 1, min(start + run, hi)):
+            row = order[i]
+            j = i - 1
+            while j >= start and _compare(keys, row, keys, order[j]) < 0:
+                order[j + 1] = order[j]
+                j -= 1
+            order[j + 1] = row
+    src, dst = order, spare
+    in_spare = False
+    width = run
+    while width < hi - lo:
+        for start in range(lo, hi, 2 * width):
+            mid, end = min(start + width, hi), min(start + 2 * width, hi)
+            i, j = start, mid
+            for k in range(start, end):
+                if j >= end or (i < mid and _compare(keys, src[j], keys, src[i]) >= 0):
+                    dst[k] = src[i]
+                    i += 1
+                else:
+                    dst[k] = src[j]
+                    j += 1
+        src, dst = dst, src
+        in_spare = not in_spare
+        width *= 2
+    if in_spare:
+        order[lo:hi] = spare[lo:hi]
+
+
+@njit(cache=True)
+def _permute_pair(input_keys, table, table_order, table_keys, permuted_input, permuted_table):
+    """S′ by one merge of the sorted input keys with the sorted table keys (A′ given); returns
+    −1, or the row of A′ whose value the table lacks (the smallest such value).
+
+    Walking both in ascending order, every table value passed over before the next distinct
+    input value is a leftover, so leftovers come out ascending — halo2's BTreeMap order."""
+    usable, rows = input_keys.shape[0], table.shape[0]
+    leftover = np.empty(rows, dtype=np.int64)
+    repeated = np.empty(usable, dtype=np.int64)
+    left = 0
+    reps = 0
+    t = 0
+    for r in range(usable):
+        if r > 0 and _compare(input_keys, r, input_keys, r - 1) == 0:
+            repeated[reps] = r
+            reps += 1
+            continue
+        while t < rows and _compare(table_keys, t, input_keys, r) < 0:
+            leftover[left] = table_order[t]
+            left += 1
+            t += 1
+        if t == rows or _compare(table_keys, t, input_keys, r) != 0:
+            return r
+        permuted_table[r] = table[table_order[t]]
+        t += 1
+    while t < rows:
+        leftover[left] = table_order[t]
+        left += 1
+        t += 1
+    for j in range(reps):  # halo2: repeated rows in order, each pops the largest leftover
+        permuted_table[repeated[j]] = table[leftover[left - 1 - j]]
+    return -1
 
 
 def grand_product(compressed_input, compressed_table, permuted_input, permuted_table,

@@ -9,7 +9,7 @@ canonical Python ints; a kernel launch would cost more than the arithmetic.
 import numpy as np
 from numba import njit, prange
 
-from halo2py.arith import fr, limbs
+from halo2py.arith import fr, ifma, limbs
 from halo2py.arith.field import Fr
 
 _Z = np.uint64(0)
@@ -97,13 +97,33 @@ def _add_scaled(acc, x, s):
         limbs.store(acc, i, fr.add(limbs.load(acc, i), fr.mul(limbs.load(x, i), s)))
 
 
+@njit(parallel=True, cache=True)
+def _add_scaled_ifma(acc, x, s, m, minv):
+    """``_add_scaled`` with the products eight rows at a time (IFMA), over 64 parallel pieces so
+    each piece reuses one 8-row scratch; rows past the last multiple of eight are scalar."""
+    blocks = x.shape[0] >> 3
+    per = (blocks + 63) // 64
+    for piece in prange(64):
+        scratch = np.empty((ifma.LANES, 4), dtype=np.uint64)
+        for t in range(piece * per, min(blocks, (piece + 1) * per)):
+            ifma.scale_rows(scratch, 0, x, t << 3, s, m, minv)
+            for lane in range(ifma.LANES):
+                row = (t << 3) + lane
+                limbs.store(acc, row, fr.add(limbs.load(acc, row), limbs.load(scratch, lane)))
+    for i in range(blocks << 3, x.shape[0]):
+        limbs.store(acc, i, fr.add(limbs.load(acc, i), fr.mul(limbs.load(x, i), s)))
+
+
 def add_scaled(acc: np.ndarray, x: np.ndarray, s: int) -> np.ndarray:
     """acc[:len(x)] += s·x in place (x may be shorter than acc); returns acc."""
     Fr.check(acc, "accumulator")
     Fr.check(x, "polynomial")
     if x.shape[0] > acc.shape[0]:
         raise ValueError(f"cannot add {x.shape[0]} coefficients into {acc.shape[0]}")
-    _add_scaled(acc, x, Fr.to_mont(s))
+    if x.shape[0] >= ifma.LANES and ifma.enabled() and acc.flags.c_contiguous and x.flags.c_contiguous:
+        _add_scaled_ifma(acc, x, Fr.to_mont(s), Fr.m, Fr.minv)
+    else:
+        _add_scaled(acc, x, Fr.to_mont(s))
     return acc
 
 
