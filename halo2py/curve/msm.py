@@ -14,8 +14,9 @@ small n and lets c grow by a bit; windows are in the end combined the same way. 
 A parallel task is one window, or half of one for the last few windows (see ``plan_tasks``).
 
 Per window, each point is added to bucket |d| − 1; the buckets are then summed as
-Σ (b+1)·B_b with a running sum (two additions per bucket), and windows are combined by Horner
-(c doublings per window).
+Σ (b+1)·B_b with running sums (two additions per bucket: batch-affine over many chains side
+by side for batch-affine buckets, see ``_bucket_sum_affine``), and windows are combined by
+Horner (c doublings per window).
 
 Bucket accumulation, where nearly all time goes, has two forms:
 
@@ -23,9 +24,10 @@ Bucket accumulation, where nearly all time goes, has two forms:
   distinct buckets share one field inversion (Montgomery's trick). An affine addition then costs
   6 multiplications (1 to accumulate the product of denominators, 2 to peel its inverse, 1 for
   λ, 1 square for x₃, 1 for y₃) plus 1/batch of an inversion, against 11 for a Jacobian mixed
-  addition. A point whose bucket already waits in the batch waits in a small queue for the next
-  batch; when the queue is full (many points for one bucket, e.g. repeated bases) it goes to a
-  Jacobian "spill" bucket instead, so no input stalls the batch.
+  addition. A point whose bucket already waits in the batch waits in a queue (a batch long) for
+  the next batch; when the queue is full (many points for one bucket: repeated bases, or a
+  column of one value) it goes to a Jacobian "spill" bucket instead, so no input stalls the
+  batch; the spills are folded back into the affine buckets before their sum.
 - **Jacobian** (small windows, where a batch could not amortise its inversion): mixed additions
   (7M + 4S) into Jacobian buckets.
 
