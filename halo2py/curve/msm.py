@@ -14,8 +14,9 @@ small n and lets c grow by a bit; windows are in the end combined the same way. 
 A parallel task is one window, or half of one for the last few windows (see ``plan_tasks``).
 
 Per window, each point is added to bucket |d| − 1; the buckets are then summed as
-Σ (b+1)·B_b with a running sum (two additions per bucket), and windows are combined by Horner
-(c doublings per window).
+Σ (b+1)·B_b with running sums (two additions per bucket: batch-affine over many chains side
+by side for batch-affine buckets, see ``_bucket_sum_affine``), and windows are combined by
+Horner (c doublings per window).
 
 Bucket accumulation, where nearly all time goes, has two forms:
 
@@ -23,9 +24,10 @@ Bucket accumulation, where nearly all time goes, has two forms:
   distinct buckets share one field inversion (Montgomery's trick). An affine addition then costs
   6 multiplications (1 to accumulate the product of denominators, 2 to peel its inverse, 1 for
   λ, 1 square for x₃, 1 for y₃) plus 1/batch of an inversion, against 11 for a Jacobian mixed
-  addition. A point whose bucket already waits in the batch waits in a small queue for the next
-  batch; when the queue is full (many points for one bucket, e.g. repeated bases) it goes to a
-  Jacobian "spill" bucket instead, so no input stalls the batch.
+  addition. A point whose bucket already waits in the batch waits in a queue (a batch long) for
+  the next batch; when the queue is full (many points for one bucket: repeated bases, or a
+  column of one value) it goes to a Jacobian "spill" bucket instead, so no input stalls the
+  batch; the spills are folded back into the affine buckets before their sum.
 - **Jacobian** (small windows, where a batch could not amortise its inversion): mixed additions
   (7M + 4S) into Jacobian buckets.
 
@@ -312,13 +314,16 @@ def _window_batch_affine(bases, phix, scalars, split, lo, hi, w, c, nb, batch, u
     """Σ (b+1)·B_b of window w over items [lo, hi), with nb batch-affine buckets; the batches
     are finished eight additions at a time with IFMA unless ``use_ifma`` is None."""
     buckets = np.zeros((nb, AFFINE), dtype=np.uint64)  # (0, 0) = empty
-    spill = np.zeros((nb, JACOBIAN), dtype=np.uint64)
+    spill = np.zeros((0, JACOBIAN), dtype=np.uint64)  # allocated at the first spill (rare)
     busy = np.zeros(nb, dtype=np.bool_)
     op_b = np.empty(batch, dtype=np.int64)
     op_p = np.empty((batch, AFFINE), dtype=np.uint64)
     op_d = np.empty((batch, 4), dtype=np.uint64)
     op_pre = np.empty((batch, 4), dtype=np.uint64)
-    qcap = max(1, batch // 4)
+    # A waiting point's bucket was busy, so with two equal scalars close together (a column
+    # whose values repeat, as witness columns often do) about every other point waits: room for
+    # a batch's worth keeps them out of the spill, whose Jacobian additions cost twice as much.
+    qcap = batch
     q_b = np.empty(qcap, dtype=np.int64)
     q_p = np.empty((qcap, AFFINE), dtype=np.uint64)
     rows = (batch + ifma.LANES - 1) // ifma.LANES if use_ifma is not None else 0
@@ -349,7 +354,9 @@ def _window_batch_affine(bases, phix, scalars, split, lo, hi, w, c, nb, batch, u
                 q_b[nq] = b
                 g1.store_aff(q_p, nq, x, y)
                 nq += 1
-            else:  # many points for one bucket (repeated bases): Jacobian fallback
+            else:  # many points for one bucket (repeated bases or scalars): Jacobian fallback
+                if spill.shape[0] == 0:
+                    spill = np.zeros((nb, JACOBIAN), dtype=np.uint64)
                 sx, sy, sz = g1.load_jac(spill, b)
                 sx, sy, sz = g1.add_mixed(sx, sy, sz, x, y)
                 g1.store_jac(spill, b, sx, sy, sz)
@@ -361,17 +368,103 @@ def _window_batch_affine(bases, phix, scalars, split, lo, hi, w, c, nb, batch, u
     while nops > 0 or nq > 0:
         _finish_batch(buckets, busy, op_b, op_p, op_d, op_pre, nops, d52, pre52, t52, w64, use_ifma)
         nops, nq = _drain(buckets, busy, op_b, op_p, op_d, 0, q_b, q_p, nq)
+    if spill.shape[0] > 0:
+        _fold_spill(buckets, spill)
+    return _bucket_sum_affine(buckets, op_b, op_p, op_d, op_pre, d52, pre52, t52, w64, use_ifma)
 
+
+@njit(cache=True)
+def _fold_spill(buckets, spill):
+    """bucket[b] += spill[b] for every spilled bucket, back to affine with one inversion."""
+    nb = buckets.shape[0]
+    pre = np.empty((nb, 4), dtype=np.uint64)
+    folded = np.zeros(nb, dtype=np.bool_)
+    acc = g1.ONE
+    for b in range(nb):
+        if limbs.is_zero(spill[b, 8:12]):  # never spilled, or its spilled points cancelled
+            continue
+        sx, sy, sz = g1.load_jac(spill, b)
+        bx, by = g1.load_aff(buckets, b)
+        sx, sy, sz = g1.add_mixed(sx, sy, sz, bx, by)
+        g1.store_jac(spill, b, sx, sy, sz)
+        folded[b] = True
+        limbs.store(pre, b, acc)
+        if not limbs.is_zero(sz):
+            acc = fq.mul(acc, sz)
+    inv = g1.inverse(acc)
+    for b in range(nb - 1, -1, -1):
+        if not folded[b]:
+            continue
+        sx, sy, sz = g1.load_jac(spill, b)
+        if limbs.is_zero(sz):
+            g1.store_aff(buckets, b, g1.ZERO, g1.ZERO)
+            continue
+        zinv = fq.mul(inv, limbs.load(pre, b))
+        inv = fq.mul(inv, sz)
+        ax, ay = g1.to_affine_with(sx, sy, sz, zinv)
+        g1.store_aff(buckets, b, ax, ay)
+
+
+@njit(cache=True)
+def reduction_chains(nb, batch):
+    """Chains m of the bucket sum: about 4·√nb, where the batch inversions (2·nb/m of them) and
+    the Jacobian combination of the chains (3m additions) cost about the same; a power of two,
+    at most nb and at most ``batch`` (the room in the batch arrays)."""
+    lg = 0
+    while (2 << lg) <= nb:
+        lg += 1
+    m = 1 << ((lg + 4) // 2)
+    while m > nb or m > batch:
+        m >>= 1
+    return m
+
+
+@njit(cache=True)
+def _bucket_sum_affine(buckets, op_b, op_p, op_d, op_pre, d52, pre52, t52, w64, use_ifma):
+    """Σ (b+1)·B_b over affine buckets with batch-affine additions (see ``_apply_batch``).
+
+    A Jacobian running sum costs a mixed and a full addition per bucket (≈ 30 % of a window at
+    c = 16); here m chains run side by side, so each step's m additions share one inversion.
+    Chain j takes buckets b = j + m·i, i = L−1 … 0 (L = nb/m; a step reads m adjacent
+    buckets): its running sum R_j = Σ_i B_b and, adding R_j before each step but the last,
+    W_j = Σ_i i·B_b. Then Σ (b+1)·B_b = m·Σ_j W_j + Σ_j (j+1)·R_j, the latter by one more
+    (Jacobian) running sum over the chains.
+    """
+    nb = buckets.shape[0]
+    m = reduction_chains(nb, op_b.shape[0])
+    span = nb // m
+    chains = np.zeros((2 * m, AFFINE), dtype=np.uint64)  # R_j in rows j, W_j in rows m + j
+    busy = np.zeros(2 * m, dtype=np.bool_)
+    for i in range(span - 1, -1, -1):
+        if i < span - 1:  # W_j += R_j (R_j as of the previous steps: Σ over i' > i)
+            nops = 0
+            for j in range(m):
+                x, y = g1.load_aff(chains, j)
+                if not (limbs.is_zero(x) and limbs.is_zero(y)):
+                    nops = _schedule(chains, busy, op_b, op_p, op_d, nops, m + j, x, y)
+            if nops > 0:
+                _finish_batch(chains, busy, op_b, op_p, op_d, op_pre, nops, d52, pre52, t52, w64, use_ifma)
+        nops = 0
+        for j in range(m):  # R_j += B_(j + m·i)
+            x, y = g1.load_aff(buckets, j + m * i)
+            if not (limbs.is_zero(x) and limbs.is_zero(y)):
+                nops = _schedule(chains, busy, op_b, op_p, op_d, nops, j, x, y)
+        if nops > 0:
+            _finish_batch(chains, busy, op_b, op_p, op_d, op_pre, nops, d52, pre52, t52, w64, use_ifma)
     rx, ry, rz = _ZERO3
     ax, ay, az = _ZERO3
-    for b in range(nb - 1, -1, -1):
-        bx, by = g1.load_aff(buckets, b)
-        rx, ry, rz = g1.add_mixed(rx, ry, rz, bx, by)
-        if not limbs.is_zero(spill[b, 8:12]):
-            sx, sy, sz = g1.load_jac(spill, b)
-            rx, ry, rz = g1.add(rx, ry, rz, sx, sy, sz)
+    wx, wy, wz = _ZERO3
+    for j in range(m - 1, -1, -1):
+        x, y = g1.load_aff(chains, j)
+        rx, ry, rz = g1.add_mixed(rx, ry, rz, x, y)
         ax, ay, az = g1.add(ax, ay, az, rx, ry, rz)
-    return ax, ay, az
+        x, y = g1.load_aff(chains, m + j)
+        wx, wy, wz = g1.add_mixed(wx, wy, wz, x, y)
+    k = m
+    while k > 1:
+        wx, wy, wz = g1.double(wx, wy, wz)
+        k >>= 1
+    return g1.add(ax, ay, az, wx, wy, wz)
 
 
 @njit(cache=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from halo2py.arith.ntt import LOG_BLOCK
-from halo2py.curve.msm import batch_size, window_bits
+from halo2py.curve.msm import batch_size, reduction_chains, window_bits
 from halo2py.quotient.registry import load
 from halo2py.quotient.strategy import ELEMENT_BYTES, QuotientShape
 
@@ -95,12 +95,16 @@ class MemoryModel:
 
 def msm_scratch_bytes(n: int, threads: int) -> int:
     """What one commitment holds while its MSM runs (``halo2py.curve.msm``): the canonical scalars
-    and φ's x-coordinates (one Fr vector each), and per worker thread the window's affine and
-    Jacobian buckets, their busy flags, the batch's operands and its overflow queue."""
+    and φ's x-coordinates (one Fr vector each), and per worker thread the window's affine
+    buckets and their busy flags, the batch's operands and its queue of waiting points, the
+    bucket sum's chains, and at worst (points spilled) the Jacobian spill buckets with what
+    folding them back takes (a prefix product and a flag per bucket)."""
     c = window_bits(n, True)
     buckets = 1 << (c - 1)
     batch = min(batch_size(c), max(1, buckets // 4))
-    per_thread = buckets * (64 + 96 + 1) + batch * (8 + 64 + 32 + 32) + max(1, batch // 4) * (8 + 64)
+    chains = reduction_chains.py_func(buckets, max(1, batch))  # the kernel's rule, run without JIT
+    per_thread = (buckets * (64 + 1) + batch * (8 + 64 + 32 + 32) + batch * (8 + 64) + 2 * chains * (64 + 1)
+                  + buckets * (96 + 32 + 1))
     return 2 * ELEMENT_BYTES * n + threads * per_thread
 
 
