@@ -258,17 +258,23 @@ def _make_mul(consts: MontgomeryConstants):
     return mul
 
 
-def _make_sub(consts: MontgomeryConstants):
+def _make_modular(consts: MontgomeryConstants, reduce, doc: str):
+    """A lane-block kernel out[i] = reduce(a[j], b[k]) mod p — ``_mod_add`` or ``_mod_sub``: the
+    sum and the difference differ only in that one step."""
     @intrinsic
-    def sub(typingctx, out, i, a, j, b, k):
-        """out[i] = a[j] − b[k] mod p on 52-bit lane blocks."""
+    def kernel(typingctx, out, i, a, j, b, k):
         def codegen(context, builder, sig, args):
             x = _load(context, builder, sig.args, args, 1, LIMBS)
             y = _load(context, builder, sig.args, args, 2, LIMBS)
-            _store(context, builder, sig.args, args, _mod_sub(builder, x, y, _const_modulus(consts)[0]))
+            _store(context, builder, sig.args, args, reduce(builder, x, y, _const_modulus(consts)[0]))
             return context.get_dummy_value()
         return _block3(typingctx, out, i, a, j, b, k), codegen
-    return sub
+    kernel.__doc__ = doc
+    return kernel
+
+
+def _make_sub(consts: MontgomeryConstants):
+    return _make_modular(consts, _mod_sub, "out[i] = a[j] − b[k] mod p on 52-bit lane blocks.")
 
 
 @intrinsic
@@ -423,16 +429,7 @@ def butterfly_rows(typingctx, a, i, a2, j, tw, t, stride, m, minv):
 # output (``pack_rows``/``unpack_rows``), not per operation as the row kernels above do.
 
 def _make_add(consts: MontgomeryConstants):
-    @intrinsic
-    def add(typingctx, out, i, a, j, b, k):
-        """out[i] = a[j] + b[k] mod p on 52-bit lane blocks."""
-        def codegen(context, builder, sig, args):
-            x = _load(context, builder, sig.args, args, 1, LIMBS)
-            y = _load(context, builder, sig.args, args, 2, LIMBS)
-            _store(context, builder, sig.args, args, _mod_add(builder, x, y, _const_modulus(consts)[0]))
-            return context.get_dummy_value()
-        return _block3(typingctx, out, i, a, j, b, k), codegen
-    return add
+    return _make_modular(consts, _mod_add, "out[i] = a[j] + b[k] mod p on 52-bit lane blocks.")
 
 
 fr_mul = _make_mul(FR)
