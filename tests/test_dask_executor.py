@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import plonk_cases as cases
@@ -92,6 +93,40 @@ def test_each_column_goes_out_once_and_the_coordinator_interpolates_nothing(dask
     assert dask.traffic.submitted == column * (polys + domain.quotient_poly_degree + 1)
     assert dask.traffic.gathered >= column * (polys - 3 + domain.e)  # coefficient forms, quotient parts
     assert len(calls) == 3  # keygen's Lagrange selectors, nothing in the proof
+
+
+def test_coefficient_commitments_split_across_the_workers_add_up(dask):
+    """A lone coefficient-form column (the random polynomial) or an odd count of them (the pieces)
+    is committed in slices, one per worker: the slices' points add up to the whole MSM's point,
+    the identity included (Scroll's random polynomial is the constant 1: every slice but the
+    first commits to nothing)."""
+    from halo2py.arith.field import Fr
+    from halo2py.commitment import kzg
+    from halo2py.execution import COEFF
+
+    params = cases.params(6)
+    one, zero = (np.zeros((params.n, 4), dtype=np.uint64) for _ in range(2))
+    one[0] = Fr.one_limbs
+    polys = [Fr.random(params.n), one, zero]
+    with dask.proof(params):
+        for columns in ([polys[0]], [one], polys):
+            points = dask.commit(params, [(COEFF, poly) for poly in columns])
+            assert all(np.array_equal(p, kzg.commit(params, poly)) for p, poly in zip(points, columns))
+
+
+def test_every_worker_holds_every_coefficient_form_before_the_quotient(dask):
+    """Each quotient part reads every polynomial: the coefficient forms are copied to every
+    worker in the background as they are interpolated, not fetched when the parts start."""
+    from halo2py.arith.field import Fr
+    from halo2py.poly.domain import EvaluationDomain
+
+    params = cases.params(6)
+    arrays = [Fr.random(params.n) for _ in range(5)]
+    with dask.proof(params):
+        dask.prepare_coefficients(EvaluationDomain(6, 4), arrays)
+        dask._client.gather(dask._holds)
+        holders = dask._client.who_has([future for _, future in dask._coeffs.values()])
+        assert all(len(workers) == 2 for workers in holders.values())
 
 
 def test_workers_run_numba_on_their_own_threads(dask):

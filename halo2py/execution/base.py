@@ -61,10 +61,11 @@ class Executor:
     round's columns as (basis, array) pairs (``LAGRANGE`` or ``COEFF``) and returns their KZG
     commitments as affine points — ``start_commits`` and ``finish_commits`` are the same in two
     halves, so the prover can go on while they run; ``coefficients`` turns Lagrange-form columns
-    into coefficient form in place, and ``prepare_coefficients`` announces that it will be asked
-    for some (a backend may start on them, where they already are); ``quotient`` returns
-    ``strategy.compute(task)``'s result, however it is computed. ``traffic`` describes the last
-    proof (None in process).
+    into coefficient form in place — by the time the next ``quotient`` returns, so a backend can
+    start the quotient on its own copies first — and ``prepare_coefficients`` announces that it
+    will be asked for some (a backend may start on them, where they already are); ``quotient``
+    returns ``strategy.compute(task)``'s result, however it is computed. ``traffic`` describes the
+    last proof (None in process).
     """
 
     name = ""
@@ -96,8 +97,10 @@ class Executor:
         unchanged until then. Only a hint: by default, nothing."""
 
     def coefficients(self, domain, arrays: list) -> list:
-        """Each array's coefficient form, written over it (``lagrange_to_coeff(v, out=v)``): the
-        caller gives the values up, and holds every column in one basis at a time."""
+        """The arrays, each written over with its coefficient form (``lagrange_to_coeff(v, out=v)``)
+        at the latest when the next ``quotient`` returns (which may read them as polynomials before
+        that): the caller gives the values up, reads none of them until then, and holds every
+        column in one basis at a time. By default at once."""
         return [domain.lagrange_to_coeff(values, out=values) for values in arrays]
 
     def quotient(self, strategy, task):

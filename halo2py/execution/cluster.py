@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 import pickle
 import sys
 import time
@@ -38,6 +39,8 @@ import distributed
 import numba
 import numpy as np
 
+from halo2py.curve.msm import msm
+from halo2py.curve.points import G1
 from halo2py.execution.base import LAGRANGE, ClusterUnavailable, Executor, ProofTraffic, peak_rss_bytes
 from halo2py.execution.local import commit_column
 from halo2py.quotient.strategy import declared_parts
@@ -61,6 +64,11 @@ def interpolate(domain, values):
     are Dask's, and a retried task must find them unchanged)."""
     numba_threads()
     return domain.lagrange_to_coeff(values)
+
+
+def hold(coeffs) -> None:
+    """Nothing: pinned to a worker, it has that worker fetch a coefficient form (which it then
+    keeps), so that every worker holds every polynomial before the quotient parts need them."""
 
 
 def outgoing_bytes(dask_worker) -> int:
@@ -111,6 +119,13 @@ def commit_task(params, basis: str, values):
     return commit_column(params, basis, values)
 
 
+def partial_commit(params, start: int, coeffs):
+    """Σ coeffs[j]·g[start + j], on a worker: one slice of a coefficient-form commitment, as a
+    Jacobian point (the slices' points add up to the commitment)."""
+    numba_threads()
+    return msm(params.g[start:start + coeffs.shape[0]], coeffs)
+
+
 class DaskExecutor(Executor):
     name = "dask"
 
@@ -121,6 +136,8 @@ class DaskExecutor(Executor):
         self._params = None
         self._values: dict = {}  # id(array) → (array, future of its values on a worker), this proof
         self._coeffs: dict = {}  # id(array) → (array, future of its coefficient form on a worker)
+        self._holds: list = []   # the hold tasks copying the coefficient forms to every worker
+        self._unfilled: dict = {}  # id(array) → array: given to ``coefficients``, not yet written over
         self._filled: dict = {}  # id(array) → array: coordinator arrays that hold their coefficients
 
     # --- the cluster's lifetime ----------------------------------------------------------------
@@ -138,7 +155,7 @@ class DaskExecutor(Executor):
         where = self.scheduler or self._cluster.scheduler_address
         try:
             self._client = distributed.Client(self._cluster or self.scheduler, timeout=self.timeout,
-                                              set_as_default=False)
+                                              set_as_default=False, direct_to_workers=True)
         except (OSError, TimeoutError) as exc:
             self.__exit__()
             raise ClusterUnavailable(f"cannot reach the Dask scheduler at {where} within {self.timeout:g} s "
@@ -181,60 +198,95 @@ class DaskExecutor(Executor):
             self._params = self._srs = None
             self._values.clear()
             self._coeffs.clear()
+            self._holds.clear()
+            self._unfilled.clear()
             self._filled.clear()
 
-    def start_commits(self, params, columns: list) -> list:
+    def start_commits(self, params, columns: list) -> tuple:
         """Submit the columns' commitments (with the SRS ``proof(params)`` scattered: ``params``
-        is that one); a Lagrange-form column's values stay on its worker for ``prepare_coefficients``."""
-        if not columns:
-            return []
-        data = self._send([values for _, values in columns])
-        futures = [self._client.submit(commit_task, self._srs, basis, values, pure=False, retries=RETRIES)
-                   for (basis, _), values in zip(columns, data)]
-        for (basis, values), future in zip(columns, data):
-            if basis == LAGRANGE:
+        is that one); a Lagrange-form column's values stay on its worker for ``prepare_coefficients``.
+
+        A round of coefficient-form columns that would leave workers idle (the random polynomial
+        alone, d − 1 pieces on W workers) commits each in W / gcd(columns, W) slices, one task
+        each: the coordinator adds the slices' points, which is the whole MSM's point."""
+        workers = len(self._client.nthreads()) if columns else 1
+        ways = workers // math.gcd(len(columns), workers)
+        tasks = []  # (column index, first row of the slice or None for the whole column, its rows)
+        for i, (basis, values) in enumerate(columns):
+            if basis == LAGRANGE or ways <= 1:
+                tasks.append((i, None, values))
+            else:
+                step = -(-values.shape[0] // ways)
+                tasks += [(i, start, values[start:start + step]) for start in range(0, values.shape[0], step)]
+        data = self._send([rows for _, _, rows in tasks])
+        futures = [self._client.submit(commit_task, self._srs, columns[i][0], rows, pure=False, retries=RETRIES)
+                   if start is None else
+                   self._client.submit(partial_commit, self._srs, start, rows, pure=False, retries=RETRIES)
+                   for (i, start, _), rows in zip(tasks, data)]
+        for (i, start, values), future in zip(tasks, data):
+            if start is None and columns[i][0] == LAGRANGE:
                 self._values[id(values)] = (values, future)
-        return columns, futures
+        return columns, [i for i, _, _ in tasks], futures
 
     def finish_commits(self, handle) -> list:
-        columns, futures = handle
-        points = self._again(lambda attempt: self._results(futures if attempt == 0 else
-                                                           self.start_commits(self._params, columns)[1]))
-        self.traffic.gathered += sum(point.nbytes for point in points)
-        return points
+        def points(attempt: int) -> list:
+            columns, owners, futures = handle if attempt == 0 else self.start_commits(self._params, handle[0])
+            results = self._results(futures)
+            self.traffic.gathered += sum(point.nbytes for point in results)
+            if len(futures) == len(columns):  # a task per column: its affine point
+                return results
+            sums = [None] * len(columns)
+            for i, point in zip(owners, results):
+                sums[i] = point if sums[i] is None else G1.add(sums[i], point)
+            return [G1.to_affine(point) for point in sums]
+
+        return self._again(points)
 
     def prepare_coefficients(self, domain, arrays: list) -> None:
         """Interpolate each array on the worker that holds its values (sending it to one first if
-        none does), in the background; the coefficients stay there for ``coefficients``."""
+        none does), in the background; with several workers, every other worker then fetches the
+        coefficient form too (a background ``hold``): the quotient parts — each reads every
+        polynomial — find them all in place, and the copying fills the rounds' gaps (the
+        coordinator's permutations and grand products) instead of delaying the parts."""
         todo = [a for a in arrays if id(a) not in self._coeffs]
         unsent = [a for a in todo if id(a) not in self._values]
         for values, future in zip(unsent, self._send(unsent)):
             self._values[id(values)] = (values, future)
+        workers = sorted(self._client.nthreads()) if todo else []
         for values in todo:
             _, source = self._values.pop(id(values))  # the worker drops the values once interpolated
-            self._coeffs[id(values)] = (values, self._client.submit(
-                interpolate, domain, source, pure=False, retries=RETRIES, priority=BACKGROUND))
+            coeffs = self._client.submit(interpolate, domain, source, pure=False, retries=RETRIES,
+                                         priority=BACKGROUND)
+            self._coeffs[id(values)] = (values, coeffs)
+            if len(workers) > 1:  # one hold per worker: the one that interpolated fetches nothing
+                self._holds += [self._client.submit(hold, coeffs, pure=False, workers=[w], allow_other_workers=False,
+                                                    priority=BACKGROUND) for w in workers]
 
     def coefficients(self, domain, arrays: list) -> list:
-        """The workers' coefficient forms, gathered one at a time over the arrays they came from
-        (so the coordinator never holds a column in both bases at once)."""
-        def gather(attempt: int) -> None:
-            todo = [a for a in arrays if id(a) not in self._filled]
-            self.prepare_coefficients(domain, todo)
-
-            def overwrite(i: int, coeffs) -> None:
-                todo[i][...] = coeffs
-                self._filled[id(todo[i])] = todo[i]
-                self.traffic.gathered += coeffs.nbytes
-
-            self._results([self._coeffs[id(a)][1] for a in todo], overwrite)
-
-        self._again(gather)
+        """The arrays, to be written over with their coefficient forms by the time ``quotient``
+        returns: the quotient parts start first (on the workers' copies), and the coordinator
+        gathers the coefficient forms while they run."""
+        self.prepare_coefficients(domain, arrays)
+        self._unfilled.update((id(a), a) for a in arrays if id(a) not in self._filled)
         return arrays
+
+    def _fill(self, domain) -> None:
+        """Gather the coefficient forms ``coefficients`` promised, one at a time over the arrays
+        they came from (so the coordinator never holds a column in both bases at once)."""
+        todo = list(self._unfilled.values())
+        self.prepare_coefficients(domain, todo)  # after lost data: re-sent from the values, still here
+
+        def overwrite(i: int, coeffs) -> None:
+            todo[i][...] = coeffs
+            self._filled[id(todo[i])] = self._unfilled.pop(id(todo[i]))
+            self.traffic.gathered += coeffs.nbytes
+
+        self._results([self._coeffs[id(a)][1] for a in todo], overwrite)
 
     def quotient(self, strategy, task):
         count = declared_parts(strategy, task)
         if not count:  # a strategy without declared parts runs whole, here
+            self._again(lambda attempt: self._fill(task.domain))
             return strategy.compute(task)
         # Strategies loaded from a file live in a module the workers cannot import: send them by value.
         for name in [m for m in sys.modules if m.startswith(PLUGIN_PREFIX)]:
@@ -243,6 +295,8 @@ class DaskExecutor(Executor):
         bare = dataclasses.replace(task, polys=[])  # a few KB: the program, the challenges
 
         def parts(attempt: int) -> list:
+            if attempt:  # data died with a worker: the coordinator's arrays must hold every polynomial first
+                self._fill(task.domain)
             # the polynomials the workers interpolated are there already; the others (the key's
             # Lagrange selectors, a kept key's polynomials) go to one worker each, and on from there
             unsent = [p for p in task.polys if id(p) not in self._coeffs]
@@ -251,9 +305,11 @@ class DaskExecutor(Executor):
             polys = [self._coeffs[id(p)][1] for p in task.polys]
             workers = sorted(self._client.nthreads())
             # part i on worker i mod W (another if that one dies): the parts spread evenly at once
-            return self._results([self._client.submit(quotient_part, blob, bare, i, *polys, pure=False,
-                                                      retries=RETRIES, workers=[workers[i % len(workers)]],
-                                                      allow_other_workers=True) for i in range(count)])
+            futures = [self._client.submit(quotient_part, blob, bare, i, *polys, pure=False, retries=RETRIES,
+                                           workers=[workers[i % len(workers)]], allow_other_workers=True)
+                       for i in range(count)]
+            self._fill(task.domain)  # while the parts run
+            return self._results(futures)
 
         results = self._again(parts)
         self.traffic.gathered += array_bytes(results)
@@ -271,6 +327,7 @@ class DaskExecutor(Executor):
             except _DataLost:
                 self._values.clear()
                 self._coeffs.clear()
+                self._holds.clear()
                 self._srs.release()
                 self._srs = self._broadcast(self._params)
         raise ClusterUnavailable("the Dask cluster lost this proof's data (every worker holding it died) "
