@@ -237,7 +237,7 @@ def dask_cmd(
               f"load average {load_before[0]:.2f} before, {os.getloadavg()[0]:.2f} after")
     table = Table()
     for col in ("executor", *DISTRIBUTED_PHASES, "distributed", "speed-up", "proof", "coordinator CPU s",
-                "workers' CPU s", "shipped MiB", "coordinator RSS MiB", "worker RSS MiB"):
+                "workers' CPU s", "shipped (between workers) MiB", "coordinator RSS MiB", "worker RSS MiB"):
         table.add_column(col, justify="left" if col == "executor" else "right")
     for row in result["results"]:
         traffic = row["traffic"]
@@ -246,7 +246,8 @@ def dask_cmd(
                       f"{row['distributed_seconds']:.2f}", "—" if row["speedup"] is None else f"{row['speedup']:.2f}×",
                       f"{row['seconds']:.2f}", f"{row['coordinator_cpu_seconds']:.2f}",
                       "—" if row["worker_cpu_seconds"] is None else f"{row['worker_cpu_seconds']:.2f}",
-                      "—" if not traffic else f"{traffic['shipped_bytes'] / mib:,.0f}",
+                      "—" if not traffic else f"{traffic['shipped_bytes'] / mib:,.0f} "
+                                              f"({traffic['between_workers_bytes'] / mib:,.0f})",
                       f"{row['coordinator_peak_rss_bytes'] / mib:,.0f}",
                       "—" if not traffic else ", ".join(f"{v / mib:,.0f}"
                                                        for v in traffic["worker_peak_rss_bytes"].values()))

@@ -226,33 +226,37 @@ class DaskExecutor(Executor):
         for (i, start, values), future in zip(tasks, data):
             if start is None and columns[i][0] == LAGRANGE:
                 self._values[id(values)] = (values, future)
-        return columns, [i for i, _, _ in tasks], futures
+        return columns, [(i, start) for i, start, _ in tasks], futures
 
     def finish_commits(self, handle) -> list:
         def points(attempt: int) -> list:
             columns, owners, futures = handle if attempt == 0 else self.start_commits(self._params, handle[0])
             results = self._results(futures)
             self.traffic.gathered += sum(point.nbytes for point in results)
-            if len(futures) == len(columns):  # a task per column: its affine point
-                return results
-            sums = [None] * len(columns)
-            for i, point in zip(owners, results):
-                sums[i] = point if sums[i] is None else G1.add(sums[i], point)
-            return [G1.to_affine(point) for point in sums]
+            points, sums = [None] * len(columns), {}
+            for (i, start), point in zip(owners, results):
+                if start is None:  # a whole column: its affine point
+                    points[i] = point
+                else:  # a slice: its Jacobian point, added to the column's other slices
+                    sums[i] = G1.add(sums[i], point) if i in sums else point
+            for i, point in sums.items():
+                points[i] = G1.to_affine(point)
+            return points
 
         return self._again(points)
 
     def prepare_coefficients(self, domain, arrays: list) -> None:
         """Interpolate each array on the worker that holds its values (sending it to one first if
-        none does), in the background; with several workers, every other worker then fetches the
-        coefficient form too (a background ``hold``): the quotient parts — each reads every
-        polynomial — find them all in place, and the copying fills the rounds' gaps (the
-        coordinator's permutations and grand products) instead of delaying the parts."""
+        none does), in the background; with several workers, each other worker that will run a
+        quotient part then fetches the coefficient form too (a background ``hold``): the parts —
+        each reads every polynomial — find them all in place, and the copying fills the rounds'
+        gaps (the coordinator's permutations and grand products) instead of delaying the parts."""
         todo = [a for a in arrays if id(a) not in self._coeffs]
         unsent = [a for a in todo if id(a) not in self._values]
         for values, future in zip(unsent, self._send(unsent)):
             self._values[id(values)] = (values, future)
-        workers = sorted(self._client.nthreads()) if todo else []
+        # the workers that run the quotient parts (part i on worker i mod W; chunked declares e)
+        workers = sorted(self._client.nthreads())[:domain.e] if todo else []
         for values in todo:
             _, source = self._values.pop(id(values))  # the worker drops the values once interpolated
             coeffs = self._client.submit(interpolate, domain, source, pure=False, retries=RETRIES,
