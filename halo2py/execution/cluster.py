@@ -251,7 +251,7 @@ class DaskExecutor(Executor):
         quotient part then fetches the coefficient form too (a background ``hold``): the parts —
         each reads every polynomial — find them all in place, and the copying fills the rounds'
         gaps (the coordinator's permutations and grand products) instead of delaying the parts."""
-        todo = [a for a in arrays if id(a) not in self._coeffs]
+        todo = [a for a in arrays if id(a) not in self._coeffs and id(a) not in self._filled]  # values only
         unsent = [a for a in todo if id(a) not in self._values]
         for values, future in zip(unsent, self._send(unsent)):
             self._values[id(values)] = (values, future)
