@@ -6,12 +6,14 @@ sent once, to one worker (round-robin), as soon as the prover has it: committed 
 their MSM task, the instance and key columns when the first advice commitments are under way.
 The worker that holds a column also interpolates it (a low-priority task, so it fills the time
 the workers would wait for the coordinator's own work — lookup permutations, grand products);
-the coefficient form stays there for the quotient parts, which fetch what they lack from the
-other workers, and is gathered once into the coordinator's array, which it overwrites (the
-coordinator needs it for the evaluations and the opening). So a column crosses the network to
-the workers in one basis only, and the coordinator interpolates nothing. Results are gathered in
-submission order, so the transcript is written exactly as in process. The workers run the same
-Numba kernels (their cache, ``$HALO2PY_CACHE_DIR``, should be warm: ``make warm``).
+the coefficient form stays there and is copied, in the background too, to every other worker
+that runs quotient parts (each part reads every polynomial), and is gathered once into the
+coordinator's array, which it overwrites (the coordinator needs it for the evaluations and the
+opening) while the parts run. So a column crosses the network from the coordinator in one basis
+only, the coordinator interpolates nothing, and the parts start without fetching. The client
+talks to the workers directly, not through the scheduler. Results are gathered in submission
+order, so the transcript is written exactly as in process. The workers run the same Numba
+kernels (their cache, ``$HALO2PY_CACHE_DIR``, should be warm: ``make warm``).
 
 Faults: a task whose worker dies is rescheduled by Dask on another worker (the scheduler's
 ``allowed-failures``), and a task that raises is retried (``retries=``); the proof is the same,
