@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+_TYPER = object()  # a converter's answer for "not a plain value: ask Typer"
 _INT = re.compile(r"-?[0-9]{1,30}")
 _FLOAT = re.compile(r"-?[0-9]{1,30}(\.[0-9]{0,30})?")
 
@@ -51,14 +52,13 @@ def _plain_str_list(value):
     return _TYPER
 
 
-_TYPER = object()  # "not a plain value: ask Typer"
 _PLAIN = {int: _plain_int, float: _plain_float, str: _plain_str, bool: _plain_bool, list[str]: _plain_str_list}
 
 
 class PlainCoercion:
-    """Stands in for Typer's runtime conversion of one parameter (``_TyperParameter.coerce`` calls
-    ``coerce``): plain values are converted here, the rest by the Typer conversion it replaces,
-    built only when first needed."""
+    """Stands in for Typer's runtime conversion of one parameter (the ``_runtime_param`` whose
+    ``coerce`` Typer's ``process_value`` calls): plain values are converted here, the rest by the
+    Typer conversion it replaces, built only when first needed."""
 
     def __init__(self, param, convert):
         self.param = param

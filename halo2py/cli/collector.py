@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import gc
 
-_resume = [True]  # whether the collector was running when the paused command started
+_resume = True  # whether the collector was running when the paused command started
 
 
 def paused_until_work(command):
@@ -25,13 +25,14 @@ def paused_until_work(command):
 
     @functools.wraps(command)  # Typer reads the parameters through __wrapped__
     def run(*args, **kwargs):
-        _resume[0] = gc.isenabled()
+        global _resume
+        _resume = gc.isenabled()
         gc.disable()
         try:
             return command(*args, **kwargs)
         finally:
             gc.unfreeze()
-            if _resume[0]:
+            if _resume:
                 gc.enable()
 
     return run
@@ -40,7 +41,7 @@ def paused_until_work(command):
 def work_begins() -> None:
     """Start-up is over: freeze the objects it made, then let the collector run again."""
     gc.freeze()
-    if _resume[0]:
+    if _resume:
         gc.enable()
 
 
