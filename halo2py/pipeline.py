@@ -14,7 +14,6 @@ from halo2py.commitment.params import ParamsKZG
 from halo2py.errors import Halo2pyError, InputError
 from halo2py.frontend.circuit import compile_circuit, load_circuit_class, load_inputs, parse_field, synthesize
 from halo2py.frontend.floor_planner import floor_planner_class
-from halo2py.frontend.mock import MockProver
 from halo2py.plonk.columns import spilling
 from halo2py.plonk.container import SCHEMES, ProofFile
 from halo2py.plonk.dialect import dialect as dialect_named
@@ -167,6 +166,8 @@ def _prove(circuit, params, strategy, multiopen, seed, check, timer, dialect, rn
         for copy in circuits:
             synthesis = synthesize(copy, phase=0, zeros=columns.zeros)  # a single-phase circuit's whole witness
             if check:
+                from halo2py.frontend.mock import MockProver  # imported by the proofs that check only
+
                 # MockProver needs every phase: later ones with its stand-in challenge values
                 checked = synthesis if synthesis.cs.phases() == 1 else synthesize(copy)
                 failures = MockProver(checked.assignment).verify()

@@ -1,6 +1,7 @@
 """ParamsKZG: setup against py_ecc, and the halo2 file format against files built byte by byte
 here from Python ints and py_ecc points (independently of halo2py's encoders)."""
 
+import functools
 import struct
 
 import numpy as np
@@ -258,3 +259,24 @@ def test_setup_rejects_bad_k():
         ParamsKZG.setup(0)
     with pytest.raises(InputError):
         ParamsKZG.setup(29)
+
+
+def _with_point(data, index, xy):
+    """The file with its point ``index`` (g then g_lagrange, 64 bytes each) replaced by affine ``xy``."""
+    at = 4 + 64 * index
+    return data[:at] + mont(xy[0]) + mont(xy[1]) + data[at + 64:]
+
+
+def test_rejects_a_first_point_other_than_the_generator(small):
+    two_g = tuple(int(c) for c in bn.normalize(bn.double(bn.G1)))
+    _expect(_with_point(small[2], 0, two_g), "g\\[0\\] is not the generator")
+
+
+def test_rejects_a_lagrange_basis_that_does_not_sum_to_the_generator(small):
+    n = 1 << 3
+    g1 = tuple(int(c) for c in bn.normalize(bn.multiply(bn.G1, small[1])))  # a valid point, the wrong one
+    _expect(_with_point(small[2], n + 5, g1), "does not sum to g\\[0\\]")
+    # the sum itself lands on the point at infinity: a Lagrange point replaced by minus the others' sum
+    _, gl = ref_srs(3, small[1])
+    rest = functools.reduce(bn.add, [(bn.FQ(x), bn.FQ(y), bn.FQ.one()) for x, y in gl[:5] + gl[6:]])
+    _expect(_with_point(small[2], n + 5, tuple(int(c) for c in bn.normalize(bn.neg(rest)))), "does not sum to g\\[0\\]")

@@ -7,15 +7,16 @@ see a traceback for their own mistakes; Ctrl-C becomes "interrupted" and exit 13
 reading stdout always gets JSON, whichever command failed and however.
 """
 
+import atexit
 import sys
 
 import typer
-from rich.markup import escape
 from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from halo2py import __version__
 from halo2py.cli import bench
 from halo2py.cli import check as check_cmd
+from halo2py.cli import coercion, collector
 from halo2py.cli import info as info_cmd
 from halo2py.cli import layout as layout_cmd
 from halo2py.cli import plan as plan_cmd
@@ -23,14 +24,15 @@ from halo2py.cli import profile as profile_cmd
 from halo2py.cli import prove as prove_cmd
 from halo2py.cli import regress as regress_cmd
 from halo2py.cli import setup as setup_cmd
-from halo2py.cli.console import emit_json, err, printed_warnings
+from halo2py.cli.console import emit_json, err, escape, printed_warnings
 from halo2py.errors import Halo2pyError
 
 
 class _HelpWithoutTypes:
     """Typer's help puts a Python type (``<bool>``, ``<str>``) in its type column for anything
     without a metavar: its own ``--help`` flag, and an argument, whose metavar is its name there
-    already. A help row should read as the user types it, so these get an empty type column."""
+    already. A help row should read as the user types it, so these get an empty type column.
+    The parameters also get ``coercion``'s Pydantic-free conversion of plain values."""
 
     def get_help_option(self, ctx):
         option = super().get_help_option(ctx)
@@ -40,6 +42,7 @@ class _HelpWithoutTypes:
 
     def get_params(self, ctx):
         params = super().get_params(ctx)
+        coercion.install(params)
         for param in params:
             if isinstance(param, TyperArgument) and param.metavar:
                 param.display_type_rich = lambda ctx: None
@@ -114,6 +117,8 @@ def _fail(message: str, exit_code: int, as_json: bool, prefix: str = "[bold red]
 def main() -> None:
     # Non-standalone mode hands every outcome back here instead of exiting inside click; Typer
     # turns KeyboardInterrupt into exit code 130 (after ``finally`` blocks removed partial files).
+    atexit.unregister(collector.skip_final_collection)  # once, however often tests call main
+    atexit.register(collector.skip_final_collection)
     as_json = "--json" in sys.argv[1:]
     printed_warnings.clear()
     try:

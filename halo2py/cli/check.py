@@ -9,9 +9,8 @@ from __future__ import annotations
 from typing import List, Optional
 
 import typer
-from rich.markup import escape
 
-from halo2py.cli.console import emit_json, err, out
+from halo2py.cli.console import emit_json, err, escape, out
 
 MAX_REPORTED = 20  # failures printed before "... and N more"
 

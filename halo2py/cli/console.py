@@ -1,10 +1,9 @@
 """Consoles: humans read stderr (rich tables, progress), programs read stdout (``--json``)."""
 
+from __future__ import annotations
+
 import json
 import sys
-
-from rich.console import Console
-from rich.markup import escape
 
 # soft_wrap: never break a line at the terminal width — digests, paths and messages are grepped,
 # and a log is not a terminal. Off a terminal there is no width to fit either: rich would assume
@@ -19,9 +18,42 @@ def _width(stream) -> int | None:
         return LOG_WIDTH
 
 
-# the stream is looked up at each print (tests swap it), the width once
-err = Console(stderr=True, soft_wrap=True, width=_width(sys.stderr))
-out = Console(soft_wrap=True, width=_width(sys.stdout))  # results a user pipes (`halo2py circuits | grep …`)
+def escape(text: str) -> str:
+    """rich's markup escape, imported when a message is first printed."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
+class LazyConsole:
+    """A rich ``Console`` made at its first use: a command that prints nothing to it — ``prove
+    --json`` — never imports rich (30 ms of every start-up). ``console`` is the real one."""
+
+    def __init__(self, stderr: bool):
+        self.stderr = stderr
+        self._console = None
+
+    @property
+    def console(self):
+        if self._console is None:
+            from rich.console import Console
+
+            # the stream is looked up at each print (tests swap it), the width once
+            stream = sys.stderr if self.stderr else sys.stdout
+            self._console = Console(stderr=self.stderr, soft_wrap=True, width=_width(stream))
+        return self._console
+
+    def __getattr__(self, name):
+        return getattr(self.console, name)
+
+
+def _real(console):
+    """The rich Console behind ``console`` (rich's live display draws on the console itself)."""
+    return console.console if isinstance(console, LazyConsole) else console
+
+
+err = LazyConsole(stderr=True)
+out = LazyConsole(stderr=False)  # results a user pipes (`halo2py circuits | grep …`)
 
 
 # The warnings this command has printed. A process runs one command (``main`` clears it for the
@@ -55,7 +87,7 @@ class PhaseProgress:
     however the proof ends (an error, Ctrl-C).
     """
 
-    def __init__(self, console: Console = err):
+    def __init__(self, console=err):
         self.console = console
         self.seen: set[str] = set()
         self.progress = None
@@ -80,7 +112,7 @@ class PhaseProgress:
             from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
             self.progress = Progress(SpinnerColumn(finished_text="[green]✓[/]"), TextColumn("{task.description}"),
-                                     TimeElapsedColumn(), console=self.console, transient=True)
+                                     TimeElapsedColumn(), console=_real(self.console), transient=True)
             self.progress.start()
         self.tasks[name] = self.progress.add_task(name, total=1)
 

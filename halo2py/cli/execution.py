@@ -7,9 +7,10 @@ from typing import Optional
 
 import typer
 
-from halo2py.execution import DEFAULT_TIMEOUT
-
 MIB = 1 << 20
+# halo2py.execution.DEFAULT_TIMEOUT (tests/test_cli_surface.py keeps them equal), not imported: that
+# package brings in the whole prover, and every command — `--help` too — imports this module.
+DEFAULT_TIMEOUT = 30.0
 
 EXECUTOR = typer.Option("in-process", "--executor", metavar="NAME",
                         help="Where commitments and quotient parts run: in-process (default) or dask "

@@ -11,16 +11,16 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import List, Optional
+from typing import TYPE_CHECKING, List, Optional
 
 import typer
-from rich import box
-from rich.measure import Measurement
-from rich.table import Table
 
 from halo2py.cli.console import emit_json, err, warn
 from halo2py.cli.execution import EXECUTOR, SCHEDULER, THREADS, TIMEOUT, WORKERS, executor_options, traffic_line
 from halo2py.cli.prove import CIRCUIT, INPUTS, PARAM, PARAMS_FILE, SPILL
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 MIB = 1 << 20
 
@@ -55,6 +55,9 @@ def _components_table(result: dict) -> Table:
     def fmt(value) -> str:
         return f"{value / scale:,.{digits}f}" if value else ""
 
+    from rich import box
+    from rich.table import Table
+
     table = Table(title=f"model components by phase ({unit}); the measured peak below", box=box.SIMPLE_HEAD)
     table.add_column("component", no_wrap=True)
     for name in phases:
@@ -72,8 +75,9 @@ def _print_wide(table: Table) -> None:
     """Print at the table's natural width, even past the console's: in a log (80 columns) a
     narrower table would fold names and figures mid-word."""
     from rich.console import Console
+    from rich.measure import Measurement
 
-    width = Measurement.get(err, err.options.update_width(10_000), table).maximum
+    width = Measurement.get(err.console, err.options.update_width(10_000), table).maximum
     wide = Console(stderr=True, soft_wrap=True, width=max(err.width, width)) if width > err.width else err
     wide.print(table)
 
@@ -120,6 +124,8 @@ def profile(
     if as_json:
         emit_json(result)
         return
+    from rich.table import Table
+
     mode = " --spill" if result["spill"] else ""
     table = Table(title=f"{result['circuit']} k={result['k']} strategy={strategy}{mode}: heap by phase (MiB)")
     for col in ("phase", "seconds", "peak", "model", "model error"):
@@ -222,6 +228,8 @@ def compare(
         emit_json(comparisons[0] if len(comparisons) == 1 else {"circuit": comparisons[0]["circuit"],
                                                                  "comparisons": comparisons})
     else:
+        from rich.table import Table
+
         table = Table(title=f"{comparisons[0]['circuit']}: strategies compared (MiB)")
         for col in ("k", "strategy", "seconds", "quotient peak", "proof peak", "model", "model error", "identical"):
             table.add_column(col, justify="left" if col == "strategy" else "right")

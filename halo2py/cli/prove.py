@@ -9,12 +9,12 @@ from __future__ import annotations
 import hashlib
 import time
 from pathlib import Path
-from typing import List, Optional
+from typing import TYPE_CHECKING, List, Optional
 
 import typer
-from rich.table import Table
 
 from halo2py.cli import conform
+from halo2py.cli.collector import paused_until_work, work_begins
 from halo2py.cli.console import PhaseProgress, emit_json, err, out
 from halo2py.cli.console import warn as _warn
 from halo2py.cli.execution import EXECUTOR, SCHEDULER, THREADS, TIMEOUT, WORKERS, executor_options, traffic_line
@@ -32,8 +32,13 @@ DIALECT = typer.Option(None, "--dialect", metavar="NAME",
 FLOOR_PLANNER = typer.Option(None, "--floor-planner", metavar="NAME",
                              help="Override the circuit's floor planner: simple or v1.")
 
+if TYPE_CHECKING:
+    from rich.table import Table
+
 
 def phase_table(title: str, timer) -> Table:
+    from rich.table import Table
+
     table = Table(title=title)
     table.add_column("phase")
     table.add_column("seconds", justify="right")
@@ -60,6 +65,7 @@ COPIES = typer.Option(1, "--copies", metavar="N",
                            "then holds a JSON list of N input objects.")
 
 
+@paused_until_work
 def prove(
     circuit: str = CIRCUIT, k: Optional[int] = K, param: List[str] = PARAM, inputs: Optional[str] = INPUTS,
     params: Optional[str] = PARAMS_FILE,
@@ -127,6 +133,7 @@ def prove(
         _warn(UNSAFE_SEED_WARNING)
     if rng == "halo2-test":
         _warn(UNSAFE_XORSHIFT_WARNING)
+    work_begins()
     try:
         with PhaseProgress() as progress, open_executor(**execution) as running:
             timer = PhaseTimer([progress] if not as_json else [])
@@ -157,6 +164,7 @@ def prove(
         err.print(f"[green]proof written[/] to {out} ({len(data)} bytes)", highlight=False)
 
 
+@paused_until_work
 def verify(
     circuit: str = CIRCUIT,
     proof: Optional[Path] = typer.Option(None, "--proof", metavar="FILE", help="The proof file to check."),
@@ -208,6 +216,7 @@ def verify(
         def run():
             pipeline.verify(circuits[0], proof_file, setup_params, vk,
                             pipeline.load_instances(instances, proof_file.copies), dialect)
+    work_begins()
     t0 = time.perf_counter()
     try:
         run()

@@ -140,8 +140,10 @@ def read_pk(path, cs: CompiledCircuit) -> ProvingKey:
     n = vk.domain.n
     if size != offset + count * n * 32:
         raise InputError(f"{what}: {size} bytes, but a key for k = {vk.k} takes {offset + count * n * 32}")
-    # copy-on-write: the prover only reads these, but the kernels are compiled for writable arrays
-    data = np.memmap(path, dtype=np.uint64, mode="c", offset=offset, shape=(count, n, 4))
+    # copy-on-write: the prover only reads these, but the kernels are compiled for writable arrays.
+    # A plain ndarray view of the mapping, not the np.memmap subclass: Numba types an exact ndarray
+    # argument in C, a subclass in Python at every kernel call (and its first one imports numpy.ma).
+    data = np.asarray(np.memmap(path, dtype=np.uint64, mode="c", offset=offset, shape=(count, n, 4)))
     if _checksum([data.reshape(-1, 4)]) != checksum:  # one pass (one parallel launch) over all
         raise InputError(f"{what}: its polynomials do not match their checksum (corrupt file)")
     arrays = [data[i] for i in range(count)]
