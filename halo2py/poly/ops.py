@@ -22,19 +22,29 @@ def _chunks(n: int) -> int:
     return max(1, min(64, n // 4096))
 
 
+@njit(cache=True)
+def _chunk(n, chunks, c):
+    """Rows [lo, hi) of chunk c when n rows are cut into ``chunks`` equal runs (the last shorter)."""
+    step = (n + chunks - 1) // chunks
+    lo = c * step
+    return lo, min(n, lo + step)
+
+
+@njit(cache=True)
+def _horner(a, z, lo, hi):
+    """Σ_{lo ≤ i < hi} a[i]·z^(i − lo) by Horner's rule."""
+    acc = _ZERO
+    for i in range(hi - 1, lo - 1, -1):
+        acc = fr.add(fr.mul(acc, z), limbs.load(a, i))
+    return acc
+
+
 @njit(parallel=True, cache=True)
 def _horner_chunks(a, z, out):
     """out[c] = Σ_{i in chunk c} a[i]·z^(i − lo_c): Horner's rule on each chunk independently."""
-    n = a.shape[0]
-    chunks = out.shape[0]
-    step = (n + chunks - 1) // chunks
-    for c in prange(chunks):
-        lo = c * step
-        hi = min(n, lo + step)
-        acc = _ZERO
-        for i in range(hi - 1, lo - 1, -1):
-            acc = fr.add(fr.mul(acc, z), limbs.load(a, i))
-        limbs.store(out, c, acc)
+    for c in prange(out.shape[0]):
+        lo, hi = _chunk(a.shape[0], out.shape[0], c)
+        limbs.store(out, c, _horner(a, z, lo, hi))
 
 
 @njit(parallel=True, cache=True)
@@ -43,12 +53,8 @@ def _horner_chunks_ifma(a, z, z8, out):
     a chunk's accumulator runs Horner in z^8 over the rows ≡ q (mod 8), Σ_j a[lo + 8j + q]·z^(8j),
     and the lanes join as Σ_q z^q·lane_q. A scalar chain waits on every product (one row per
     multiplication's latency); here one lane-block product serves eight rows."""
-    n = a.shape[0]
-    chunks = out.shape[0]
-    step = (n + chunks - 1) // chunks
-    for c in prange(chunks):
-        lo = c * step
-        hi = min(n, lo + step)
+    for c in prange(out.shape[0]):
+        lo, hi = _chunk(a.shape[0], out.shape[0], c)
         lanes = np.zeros((3, ifma.LIMBS, ifma.LANES), dtype=np.uint64)  # accumulator, z^8, rows
         rows8 = np.empty((ifma.LANES, 4), dtype=np.uint64)
         for q in range(ifma.LANES):
@@ -59,10 +65,7 @@ def _horner_chunks_ifma(a, z, z8, out):
             ifma.pack_rows(lanes, 2, a, j)
             ifma.fr_add(lanes, 0, lanes, 0, lanes, 2)
         ifma.unpack_rows(rows8, 0, lanes, 0)
-        acc = _ZERO
-        for q in range(ifma.LANES - 1, -1, -1):
-            acc = fr.add(fr.mul(acc, z), limbs.load(rows8, q))
-        limbs.store(out, c, acc)
+        limbs.store(out, c, _horner(rows8, z, 0, ifma.LANES))
 
 
 def evaluate(poly: np.ndarray, z: int) -> int:
