@@ -224,6 +224,10 @@ def test_bench_msm_cli(monkeypatch, capsys):
         assert json.loads(off.stdout)["ifma"] is msm_mod.use_ifma()
         scalar = CliRunner().invoke(app, args + ["--no-ifma"])
         assert scalar.exit_code == 0 and json.loads(scalar.stdout)["ifma"] is False
+        assert obj["columns"] == 1
+        batch = CliRunner().invoke(app, args + ["--columns", "3"])
+        assert batch.exit_code == 0 and json.loads(batch.stdout)["columns"] == 3
+        assert isinstance(CliRunner().invoke(app, args + ["--columns", "0"]).exception, InputError)
         table = CliRunner().invoke(app, ["bench", "msm", "--k", "2", "--runs", "1"])
         assert table.exit_code == 0 and table.stdout == "" and "median ms" in table.stderr
         assert "GLV on" in table.stderr and "IFMA o" in table.stderr
