@@ -157,21 +157,46 @@ def test_tasks_sum_to_the_msm(split, c, batch, plan):
         tasks = msm_mod.plan_tasks(items, c, split, 3)
     else:
         cuts = [(0, 1), (1, items // 3), (items // 3, items)]
-        tasks = np.array([(w, lo, hi) for w in range(msm_mod.window_count(c, split)) for lo, hi in cuts])
+        tasks = np.array([(0, w, lo, hi) for w in range(msm_mod.window_count(c, split)) for lo, hi in cuts])
     for use_ifma in (None, True) if cpu_has_ifma() else (None,):  # scalar and IFMA batches
         out = np.zeros((1, 12), dtype=np.uint64)
-        msm_mod.pippenger(bases, phix, prepared, split, c, batch, tasks, 2, np.zeros(1, dtype=np.int64), out,
+        msm_mod.pippenger(bases, phix, prepared[None], split, c, batch, tasks, 2, np.zeros(1, dtype=np.int64), out,
                           use_ifma)
         assert G1.eq(out[0], expected(ks, logs))
+
+
+@pytest.mark.parametrize("split", [True, False])
+def test_columns_in_one_call_sum_each_to_its_msm(split):
+    """Three columns' tasks in one queue, the last ones cut, every column's windows apart:
+    each column's point is its own MSM (py_ecc), whichever column's tasks come first."""
+    n, c = 600, 10
+    bases, logs = known_log_bases(n)
+    ks = [[rnd.randrange(R) for _ in range(n)] for _ in range(3)]
+    prepared = np.stack([Fr.from_montgomery(Fr.from_ints(col)) for col in ks])
+    phix = np.empty((n if split else 0, 4), dtype=np.uint64)
+    if split:
+        for j in range(3):
+            glv.split(prepared[j], prepared[j])
+        glv.phi_x(bases, phix)
+    items = n * (2 if split else 1)
+    tasks = msm_mod.plan_tasks(items, c, split, 2, 3)
+    for order in (tasks, tasks[::-1].copy()):
+        out = np.zeros((3, 12), dtype=np.uint64)
+        msm_mod.pippenger(bases, phix, prepared, split, c, 64, order, 2, np.zeros(1, dtype=np.int64), out, None)
+        for j in range(3):
+            assert G1.eq(out[j], expected(ks[j], logs)), j
 
 
 def test_plan_covers_every_window_once():
     for items, c, split, threads in [(1 << 21, 16, True, 2), (1 << 18, 15, False, 2), (100, 13, True, 2),
                                      (1 << 20, 8, True, 1), (1 << 20, 20, True, 8)]:
-        tasks = msm_mod.plan_tasks(items, c, split, threads)
-        windows = msm_mod.window_count(c, split)
-        for w in range(windows):
-            rows = sorted((lo, hi) for tw, lo, hi in tasks if tw == w)
-            assert rows[0][0] == 0 and rows[-1][1] == items
-            assert all(a[1] == b[0] for a, b in itertools.pairwise(rows))
-        assert len(tasks) == windows + (min(threads, windows) if threads > 1 and items >= 8 << c else 0)
+        for columns in (1, 3):
+            tasks = msm_mod.plan_tasks(items, c, split, threads, columns)
+            windows = msm_mod.window_count(c, split)
+            for col, w in itertools.product(range(columns), range(windows)):
+                rows = sorted((lo, hi) for tc, tw, lo, hi in tasks if (tc, tw) == (col, w))
+                assert rows[0][0] == 0 and rows[-1][1] == items
+                assert all(a[1] == b[0] for a, b in itertools.pairwise(rows))
+            cut = min(threads, columns * windows) if threads > 1 and items >= 8 << c else 0
+            assert len(tasks) == columns * windows + cut
+            assert all(hi - lo == items for _, _, lo, hi in tasks[:len(tasks) - 2 * cut])  # halves come last

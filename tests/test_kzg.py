@@ -55,6 +55,27 @@ def test_commit_lagrange_with_and_without_basis(setup):
     assert lazy.g_lagrange is None  # the NTT route does not build the basis
 
 
+def test_columns_commit_as_one_at_a_time(setup):
+    """A round's columns in one call: each the point of its own commit (mixed lengths grouped),
+    and each Lagrange column that of commit_lagrange, with and without g_lagrange."""
+    params, tau = setup
+    rng = random.Random(11)
+    polys = [Fr.from_ints([rng.randrange(R) for _ in range(m)]) for m in (N, 5, N, 1, 5)]
+    points = kzg.commit_columns(params, polys)
+    assert [p.tolist() for p in points] == [kzg.commit(params, p).tolist() for p in polys]
+    assert np.array_equal(points[1], ref_point(horner(Fr.to_ints(polys[1]), tau)))
+    values = [Fr.random(N, seeded_rng(i, "v")) for i in range(3)]
+    lazy = ParamsKZG(K, params.g, None, params.g2, params.s_g2)
+    for p in (params, lazy):
+        got = kzg.commit_lagrange_columns(p, values)
+        assert [q.tolist() for q in got] == [kzg.commit_lagrange(params, v).tolist() for v in values]
+    assert kzg.commit_columns(params, []) == [] == kzg.commit_lagrange_columns(params, [])
+    with pytest.raises(ValueError):
+        kzg.commit_columns(params, [Fr.random(N + 1)])
+    with pytest.raises(ValueError):
+        kzg.commit_lagrange_columns(params, [Fr.random(N - 1)])
+
+
 def test_commit_rejects_oversized_input(setup):
     params, _ = setup
     with pytest.raises(ValueError):

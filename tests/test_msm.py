@@ -165,6 +165,41 @@ def test_booth_digits_recombine(k, c):
     assert sum(d << (c * w) for w, d in enumerate(digits)) == k
 
 
+@PATHS
+@pytest.mark.parametrize("glv", [True, False])
+@pytest.mark.parametrize("threads", [1, 2])
+def test_columns_are_each_their_own_msm(glv, ifma, threads):
+    """``msm_columns`` over 1, 2, 3 and 5 columns (groups of ``threads`` per call, the last one
+    short) gives each column's ``msm`` limb for limb, and py_ecc's point; witness-like columns
+    (repeats, constants) among random ones."""
+    n = 700
+    bases, logs = known_log_bases(n)
+    columns = [scalars_with_edges(n), witness_like(n), [0] * n, witness_like(n), scalars_with_edges(n)]
+    before = numba.get_num_threads()
+    try:
+        numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+        for m in (1, 2, 3, 5):
+            arrays = [Fr.from_ints(ks) for ks in columns[:m]]
+            copies = [a.copy() for a in arrays]
+            points = msm_mod.msm_columns(bases, arrays, glv=glv, ifma=ifma, window=10)
+            assert points.shape == (m, 12)
+            for j in range(m):
+                assert np.array_equal(points[j], msm(bases, arrays[j], glv=glv, ifma=ifma, window=10))
+                assert G1.eq(points[j], expected(columns[j], logs))
+                assert np.array_equal(arrays[j], copies[j])  # the columns are only read
+    finally:
+        numba.set_num_threads(before)
+
+
+def test_columns_edge_cases():
+    bases = G1.random(3)
+    assert msm_mod.msm_columns(bases, []).shape == (0, 12)
+    empty = msm_mod.msm_columns(np.zeros((0, 8), dtype=np.uint64), [Fr.zeros(0), Fr.zeros(0)])
+    assert empty.shape == (2, 12) and not empty.any()
+    with pytest.raises(InputError, match="3 bases but 2 scalars"):
+        msm_mod.msm_columns(bases, [Fr.random(3), Fr.random(2)])
+
+
 def test_msm_input_errors():
     with pytest.raises(InputError, match="2 bases but 3 scalars"):
         msm(G1.random(2), Fr.random(3))
@@ -189,6 +224,10 @@ def test_bench_msm_cli(monkeypatch, capsys):
         assert json.loads(off.stdout)["ifma"] is msm_mod.use_ifma()
         scalar = CliRunner().invoke(app, args + ["--no-ifma"])
         assert scalar.exit_code == 0 and json.loads(scalar.stdout)["ifma"] is False
+        assert obj["columns"] == 1
+        batch = CliRunner().invoke(app, args + ["--columns", "3"])
+        assert batch.exit_code == 0 and json.loads(batch.stdout)["columns"] == 3
+        assert isinstance(CliRunner().invoke(app, args + ["--columns", "0"]).exception, InputError)
         table = CliRunner().invoke(app, ["bench", "msm", "--k", "2", "--runs", "1"])
         assert table.exit_code == 0 and table.stdout == "" and "median ms" in table.stderr
         assert "GLV on" in table.stderr and "IFMA o" in table.stderr

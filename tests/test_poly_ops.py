@@ -144,8 +144,10 @@ def ifma_path(request):
     ifma.set_enabled(None)
 
 
-@pytest.mark.parametrize("n", [8, 63, 64, 65, 301, 4097, 8 * 4096 + 5, 70_001])
+@pytest.mark.parametrize("n", [8, 16, 63, 64, 65, 301, 4097, 8 * 4096 + 5, 1 << 15, 70_001])
 def test_evaluate_and_add_scaled_under_either_ifma_setting(ifma_path, n):
+    """Power-of-two lengths take the IFMA Horner (whole 8-row steps per chunk), the others the
+    scalar one; both against Python ints."""
     coeffs = rand_ints(n, 7 * n)
     poly = Fr.from_ints(coeffs)
     for z in (0, 1, R - 1, random.Random(n).randrange(R)):

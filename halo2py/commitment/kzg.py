@@ -17,6 +17,7 @@ from halo2py.arith.ntt import intt
 from halo2py.commitment import pairing
 from halo2py.commitment.params import ParamsKZG
 from halo2py.curve.msm import msm
+from halo2py.curve.msm import msm_columns
 from halo2py.curve.points import AFFINE, G1
 from halo2py.poly import ops
 
@@ -43,6 +44,33 @@ def commit_lagrange(params: ParamsKZG, values: np.ndarray) -> np.ndarray:
     if params.g_lagrange is not None:
         return G1.to_affine(msm(params.g_lagrange, values))
     return commit(params, intt(values.copy()))
+
+
+def commit_columns(params: ParamsKZG, columns: list) -> list:
+    """``commit`` of each column, in order: those of one length in one ``msm_columns`` call."""
+    points = [None] * len(columns)
+    by_length: dict = {}
+    for i, poly in enumerate(columns):
+        Fr.check(poly, "polynomial")
+        if poly.shape[0] > params.n:
+            raise ValueError(f"cannot commit to {poly.shape[0]} coefficients with params for n = {params.n}")
+        by_length.setdefault(poly.shape[0], []).append(i)
+    for m, group in by_length.items():
+        for i, point in zip(group, msm_columns(params.g[:m], [columns[i] for i in group])):
+            points[i] = G1.to_affine(point)
+    return points
+
+
+def commit_lagrange_columns(params: ParamsKZG, columns: list) -> list:
+    """``commit_lagrange`` of each column, in order, in one ``msm_columns`` call — or, without
+    g_lagrange, one column at a time, so a single interpolated copy exists at once."""
+    if params.g_lagrange is None:
+        return [commit_lagrange(params, values) for values in columns]
+    for values in columns:
+        Fr.check(values, "Lagrange values")
+        if values.shape[0] != params.n:
+            raise ValueError(f"a Lagrange-basis vector has n = {params.n} values, got {values.shape[0]}")
+    return [G1.to_affine(point) for point in msm_columns(params.g_lagrange, columns)]
 
 
 def open_at(params: ParamsKZG, poly: np.ndarray, z: int) -> tuple:

@@ -11,7 +11,8 @@ The additions stay n·256/c, but each window's bucket sum now serves 2n items, w
 small n and lets c grow by a bit; windows are in the end combined the same way. Without GLV
 (``glv=False``) the scalars are used as they are, the reference path of the tests.
 
-A parallel task is one window, or half of one for the last few windows (see ``plan_tasks``).
+A parallel task is one window of one column, or half of one for the last few windows (see
+``plan_tasks``); a round's columns, which share the bases, run in one call (``msm_columns``).
 
 Per window, each point is added to bucket |d| − 1; the buckets are then summed as
 Σ (b+1)·B_b with running sums (two additions per bucket: batch-affine over many chains side
@@ -485,14 +486,15 @@ def window_buckets(c, split, w):
 
 @njit(parallel=True, cache=True)
 def pippenger(bases, phix, scalars, split, c, batch, tasks, workers, taken, out, use_ifma):
-    """out[0] = Σ scalars[i]·bases[i] (Jacobian): scalars canonical, or GLV-split (``split``,
-    then ``phix`` holds φ's x-coordinates; unread otherwise).
+    """out[j] = Σ_i scalars[j, i]·bases[i] (Jacobian) for every column j of ``scalars``
+    (m, n, 4): canonical, or GLV-split (``split``, then ``phix`` holds φ's x-coordinates; unread
+    otherwise). The columns share the bases, so a round's commitments run in one call.
 
-    ``tasks`` rows (window, first item, end item) run in parallel, each with its own buckets
-    (see ``plan_tasks``), taken in order by one worker per thread from a shared counter (see
-    ``_atomic``), ``taken`` (one int64, zero); their sums are added per window, and windows
-    combined by Horner. The counter comes from the caller: allocated in here, Numba took it for
-    unchanged by the parallel loop (a read after the loop gave 0).
+    ``tasks`` rows (column, window, first item, end item) run in parallel, each with its own
+    buckets (see ``plan_tasks``), taken in order by one worker per thread from a shared counter
+    (see ``_atomic``), ``taken`` (one int64, zero); their sums are added per column and window,
+    and each column's windows combined by Horner. The counter comes from the caller: allocated
+    in here, Numba took it for unchanged by the parallel loop (a read after the loop gave 0).
     ``batch`` = 0 selects Jacobian buckets; so does a top window with under ``_MIN_AFFINE``.
     ``use_ifma``: None for the scalar kernels, True for IFMA batches (see ``_finish_batch``).
     """
@@ -502,29 +504,31 @@ def pippenger(bases, phix, scalars, split, c, batch, tasks, workers, taken, out,
     for _ in prange(min(workers, ntasks)):  # ``workers`` = the thread count: one each
         t = fetch_add(taken, 0, 1)
         while t < ntasks:
-            w, lo, hi = tasks[t, 0], tasks[t, 1], tasks[t, 2]
+            col, w, lo, hi = tasks[t, 0], tasks[t, 1], tasks[t, 2], tasks[t, 3]
+            column = scalars[col]
             nb = window_buckets(c, split, w)
             if batch > 0 and (nb == 1 << (c - 1) or nb >= _MIN_AFFINE):
-                x, y, z = _window_batch_affine(bases, phix, scalars, split, lo, hi, w, c, nb,
+                x, y, z = _window_batch_affine(bases, phix, column, split, lo, hi, w, c, nb,
                                                min(batch, max(1, nb // 4)), use_ifma)
             else:
-                x, y, z = _window_jacobian(bases, phix, scalars, split, lo, hi, w, c, nb)
+                x, y, z = _window_jacobian(bases, phix, column, split, lo, hi, w, c, nb)
             g1.store_jac(sums, t, x, y, z)
             t = fetch_add(taken, 0, 1)
-    windows = np.zeros((nwin, JACOBIAN), dtype=np.uint64)
-    for t in range(tasks.shape[0]):
-        w = tasks[t, 0]
-        wx, wy, wz = g1.load_jac(windows, w)
+    windows = np.zeros((scalars.shape[0], nwin, JACOBIAN), dtype=np.uint64)
+    for t in range(ntasks):
+        col, w = tasks[t, 0], tasks[t, 1]
+        wx, wy, wz = g1.load_jac(windows[col], w)
         sx, sy, sz = g1.load_jac(sums, t)
         wx, wy, wz = g1.add(wx, wy, wz, sx, sy, sz)
-        g1.store_jac(windows, w, wx, wy, wz)
-    rx, ry, rz = _ZERO3
-    for w in range(nwin - 1, -1, -1):
-        for _ in range(c):
-            rx, ry, rz = g1.double(rx, ry, rz)
-        sx, sy, sz = g1.load_jac(windows, w)
-        rx, ry, rz = g1.add(rx, ry, rz, sx, sy, sz)
-    g1.store_jac(out, 0, rx, ry, rz)
+        g1.store_jac(windows[col], w, wx, wy, wz)
+    for col in range(scalars.shape[0]):
+        rx, ry, rz = _ZERO3
+        for w in range(nwin - 1, -1, -1):
+            for _ in range(c):
+                rx, ry, rz = g1.double(rx, ry, rz)
+            sx, sy, sz = g1.load_jac(windows[col], w)
+            rx, ry, rz = g1.add(rx, ry, rz, sx, sy, sz)
+        g1.store_jac(out, col, rx, ry, rz)
 
 
 def window_bits(n: int, split: bool = False) -> int:
@@ -560,9 +564,9 @@ def batch_size(c: int) -> int:
     return min(2048, (1 << (c - 1)) // 4)
 
 
-def plan_tasks(items: int, c: int, split: bool, threads: int) -> np.ndarray:
-    """Task rows (window, first item, end item): one per window, except that the last
-    ``threads`` windows are cut in two halves of the items.
+def plan_tasks(items: int, c: int, split: bool, threads: int, columns: int = 1) -> np.ndarray:
+    """Task rows (column, window, first item, end item): one per column and window, except that
+    the last ``threads`` of them are cut in two halves of the items.
 
     Workers take tasks one at a time in order, so the halves come last and no thread waits
     at the end for more than half a window, whether the windows divide among the threads (8
@@ -570,14 +574,17 @@ def plan_tasks(items: int, c: int, split: bool, threads: int) -> np.ndarray:
     costs one more bucket sum (2^(c−1) buckets), repaid from about 8·2^c items. Cutting every
     window in two instead (k = 18, GLV, c = 16, 1 thread CPU time) costs ≈ +10 % by points (the
     bucket sums double: 120 ms) or +9 % by bucket ranges (measured; each range rescans all the
-    digits); this costs threads/W of the former.
+    digits); this costs threads/W of the former — threads/(columns·W) with several columns in
+    one call, whose tasks queue behind each other.
     """
     windows = window_count(c, split)
-    cut = min(threads, windows) if threads > 1 and items >= 8 << c else 0
-    rows = [(w, 0, items) for w in range(windows - cut)]
+    total = columns * windows
+    cut = min(threads, total) if threads > 1 and items >= 8 << c else 0
+    whole = [divmod(t, windows) for t in range(total)]
+    rows = [(col, w, 0, items) for col, w in whole[:total - cut]]
     half = items // 2
-    for w in range(windows - cut, windows):
-        rows += [(w, 0, half), (w, half, items)]
+    for col, w in whole[total - cut:]:
+        rows += [(col, w, 0, half), (col, w, half, items)]
     return np.array(rows, dtype=np.int64)
 
 
@@ -588,7 +595,7 @@ def msm(bases: np.ndarray, scalars: np.ndarray, *, window: int | None = None, gl
     ``bases``: (n, 8) affine points; ``scalars``: (n, 4) Fr in Montgomery form (as every Fr
     vector). ``window`` overrides the Pippenger window size c (tuning and tests only).
     ``glv`` splits each scalar with the endomorphism (``halo2py.curve.glv``): 2n points with
-    127-bit scalars. The split scalars overwrite the canonical copy; φ(P) = (β·x, y) shares y
+    127-bit scalars. The split scalars go to a canonical copy; φ(P) = (β·x, y) shares y
     with P, so only a column of β·x is built, once per call: 32 bytes per point (an Fr vector's
     size, 32 MiB at k = 20), freed on return. Computing β·x inside the bucket loop instead
     needs no memory but repeats the multiplication in every window: +10 % time at k = 20
@@ -598,30 +605,52 @@ def msm(bases: np.ndarray, scalars: np.ndarray, *, window: int | None = None, gl
     (``halo2py.arith.ifma``); None = where the CPU has it (``ifma.enabled``). Both paths give
     the same point, limb for limb.
     """
+    return msm_columns(bases, [scalars], window=window, glv=glv, ifma=ifma)[0]
+
+
+def msm_columns(bases: np.ndarray, columns: list, *, window: int | None = None, glv: bool = True,
+                ifma: bool | None = None) -> np.ndarray:
+    """``msm(bases, s)`` for every scalar vector s of ``columns``, as Jacobian points (m, 12): a
+    round's commitments, which share their bases.
+
+    The columns run ``threads`` at a time (Numba's thread count) in one ``pippenger`` call,
+    whose workers take all their windows from one queue: one MSM's windows leave a thread idle
+    at the end and cost the cut windows' extra bucket sums (see ``plan_tasks``) per MSM, and
+    φ's x-coordinates are built once for all columns. Each column in flight holds its canonical
+    (split) copy: ``threads`` Fr vectors instead of one. The points are ``msm``'s, limb for limb.
+    """
     if getattr(bases, "ndim", None) != 2:
         raise PointError(f"msm bases must be affine points (n, 8), got {getattr(bases, 'shape', bases)}")
     _rows(bases, AFFINE, "msm bases")
-    Fr.check(scalars, "msm scalars")
-    if scalars.shape[0] != bases.shape[0]:
-        raise PointError(f"msm: {bases.shape[0]} bases but {scalars.shape[0]} scalars")
-    out = np.zeros((1, JACOBIAN), dtype=np.uint64)
+    for scalars in columns:
+        Fr.check(scalars, "msm scalars")
+        if scalars.shape[0] != bases.shape[0]:
+            raise PointError(f"msm: {bases.shape[0]} bases but {scalars.shape[0]} scalars")
+    out = np.zeros((len(columns), JACOBIAN), dtype=np.uint64)
     n = bases.shape[0]
-    if n == 0:
-        return out[0]
+    if n == 0 or not columns:
+        return out
     c = window or window_bits(n, glv)
     if not 2 <= c <= 20:
         raise PointError(f"msm window must be in [2, 20], got {c}")
     bases = np.ascontiguousarray(bases)
-    prepared = Fr.from_montgomery(np.ascontiguousarray(scalars))
+    threads = numba.get_num_threads()
+    group = min(threads, len(columns))
+    prepared = np.empty((group, n, 4), dtype=np.uint64)
     phix = np.empty((n if glv else 0, 4), dtype=np.uint64)
     if glv:
-        split_scalars(prepared, prepared)
         phi_x(bases, phix)
-    threads = numba.get_num_threads()
-    tasks = plan_tasks(n * (2 if glv else 1), c, glv, threads)
-    pippenger(bases, phix, prepared, glv, c, batch_size(c), tasks, threads, np.zeros(1, dtype=np.int64), out,
-              True if use_ifma(ifma) else None)
-    return out[0]
+    batch, flag = batch_size(c), True if use_ifma(ifma) else None
+    for first in range(0, len(columns), group):
+        chunk = columns[first:first + group]
+        for j, scalars in enumerate(chunk):
+            Fr.from_montgomery(np.ascontiguousarray(scalars), out=prepared[j])
+            if glv:
+                split_scalars(prepared[j], prepared[j])
+        tasks = plan_tasks(n * (2 if glv else 1), c, glv, threads, len(chunk))
+        pippenger(bases, phix, prepared[:len(chunk)], glv, c, batch, tasks, threads, np.zeros(1, dtype=np.int64),
+                  out[first:first + len(chunk)], flag)
+    return out
 
 
 def use_ifma(ifma: bool | None = None) -> bool:

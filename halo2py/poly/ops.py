@@ -22,31 +22,67 @@ def _chunks(n: int) -> int:
     return max(1, min(64, n // 4096))
 
 
+@njit(cache=True)
+def _chunk(n, chunks, c):
+    """Rows [lo, hi) of chunk c when n rows are cut into ``chunks`` equal runs (the last shorter)."""
+    step = (n + chunks - 1) // chunks
+    lo = c * step
+    return lo, min(n, lo + step)
+
+
+@njit(cache=True)
+def _horner(a, z, lo, hi):
+    """Σ_{lo ≤ i < hi} a[i]·z^(i − lo) by Horner's rule."""
+    acc = _ZERO
+    for i in range(hi - 1, lo - 1, -1):
+        acc = fr.add(fr.mul(acc, z), limbs.load(a, i))
+    return acc
+
+
 @njit(parallel=True, cache=True)
 def _horner_chunks(a, z, out):
     """out[c] = Σ_{i in chunk c} a[i]·z^(i − lo_c): Horner's rule on each chunk independently."""
-    n = a.shape[0]
-    chunks = out.shape[0]
-    step = (n + chunks - 1) // chunks
-    for c in prange(chunks):
-        lo = c * step
-        hi = min(n, lo + step)
-        acc = _ZERO
-        for i in range(hi - 1, lo - 1, -1):
-            acc = fr.add(fr.mul(acc, z), limbs.load(a, i))
-        limbs.store(out, c, acc)
+    for c in prange(out.shape[0]):
+        lo, hi = _chunk(a.shape[0], out.shape[0], c)
+        limbs.store(out, c, _horner(a, z, lo, hi))
+
+
+@njit(parallel=True, cache=True)
+def _horner_chunks_ifma(a, z, z8, out):
+    """``_horner_chunks`` eight rows per IFMA step, for chunks of a multiple of 8 rows: lane q of
+    a chunk's accumulator runs Horner in z^8 over the rows ≡ q (mod 8), Σ_j a[lo + 8j + q]·z^(8j),
+    and the lanes join as Σ_q z^q·lane_q. A scalar chain waits on every product (one row per
+    multiplication's latency); here one lane-block product serves eight rows."""
+    for c in prange(out.shape[0]):
+        lo, hi = _chunk(a.shape[0], out.shape[0], c)
+        lanes = np.zeros((3, ifma.LIMBS, ifma.LANES), dtype=np.uint64)  # accumulator, z^8, rows
+        rows8 = np.empty((ifma.LANES, 4), dtype=np.uint64)
+        for q in range(ifma.LANES):
+            limbs.store(rows8, q, z8)
+        ifma.pack_rows(lanes, 1, rows8, 0)
+        for j in range(hi - ifma.LANES, lo - 1, -ifma.LANES):
+            ifma.fr_mul(lanes, 0, lanes, 0, lanes, 1)
+            ifma.pack_rows(lanes, 2, a, j)
+            ifma.fr_add(lanes, 0, lanes, 0, lanes, 2)
+        ifma.unpack_rows(rows8, 0, lanes, 0)
+        limbs.store(out, c, _horner(rows8, z, 0, ifma.LANES))
 
 
 def evaluate(poly: np.ndarray, z: int) -> int:
-    """f(z) for f in coefficient form; chunks run in parallel and are joined with powers of z."""
+    """f(z) for f in coefficient form; chunks run in parallel and are joined with powers of z
+    (with IFMA eight rows per step where the chunks are whole multiples of 8 rows: every chunk of
+    a power-of-two length ≥ 8)."""
     Fr.check(poly, "polynomial")
     n = poly.shape[0]
     if n == 0:
         return 0
     chunks = _chunks(n)
     parts = np.empty((chunks, 4), dtype=np.uint64)
-    _horner_chunks(poly, Fr.to_mont(z), parts)
     step = (n + chunks - 1) // chunks
+    if n % ifma.LANES == 0 and step % ifma.LANES == 0 and ifma.enabled() and poly.flags.c_contiguous:
+        _horner_chunks_ifma(poly, Fr.to_mont(z), Fr.to_mont(pow(z, ifma.LANES, _R)), parts)
+    else:
+        _horner_chunks(poly, Fr.to_mont(z), parts)
     z_step = pow(z, step, _R)
     total, scale = 0, 1
     for value in Fr.to_ints(parts):

@@ -94,8 +94,9 @@ class MemoryModel:
 
 
 def msm_scratch_bytes(n: int, threads: int) -> int:
-    """What one commitment holds while its MSM runs (``halo2py.curve.msm``): the canonical scalars
-    and φ's x-coordinates (one Fr vector each), and per worker thread the window's affine
+    """What a round's commitments hold while their MSMs run (``halo2py.curve.msm.msm_columns``):
+    φ's x-coordinates (one Fr vector), the canonical scalars of the ``threads`` columns in flight
+    (one Fr vector each), and per worker thread the window's affine
     buckets and their busy flags, the batch's operands and its queue of waiting points, the
     bucket sum's chains, and at worst (points spilled) the Jacobian spill buckets with what
     folding them back takes (a prefix product and a flag per bucket)."""
@@ -105,7 +106,7 @@ def msm_scratch_bytes(n: int, threads: int) -> int:
     chains = reduction_chains.py_func(buckets, max(1, batch))  # the kernel's rule, run without JIT
     per_thread = (buckets * (64 + 1) + batch * (8 + 64 + 32 + 32) + batch * (8 + 64) + 2 * chains * (64 + 1)
                   + buckets * (96 + 32 + 1))
-    return 2 * ELEMENT_BYTES * n + threads * per_thread
+    return (1 + threads) * ELEMENT_BYTES * n + threads * per_thread
 
 
 def twiddle_bytes(k: int) -> int:
