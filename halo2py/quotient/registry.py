@@ -10,6 +10,9 @@ from halo2py.quotient.strategy import QuotientStrategy
 
 STRATEGIES = plugins.PluginKind("strategy", QuotientStrategy, "halo2py.strategies", "halo2py.strategies")
 StrategyError = plugins.PluginError
+# The strategy a proof uses when none is named (the CLI, ``pipeline.prove``, ``halo2py profile``):
+# subcoset, whose quotient holds a fraction of chunked's memory for about its time (docs/memory.md).
+DEFAULT_STRATEGY = "subcoset"
 
 
 def available() -> dict:
