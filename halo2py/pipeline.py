@@ -22,7 +22,7 @@ from halo2py.plonk.pkfile import read_pk
 from halo2py.plonk.prover import create_proof
 from halo2py.plonk.verifier import VerificationError, verify_proof
 from halo2py.plonk.vkfile import vk_from_bytes
-from halo2py.quotient.registry import available, load
+from halo2py.quotient.registry import DEFAULT_STRATEGY, available, load
 from halo2py.quotient.strategy import declared_parts
 from halo2py.randomness import HALO2_TEST_SEED, UniformScalars, XorShiftScalars, os_rng, seeded_rng
 from halo2py.timing import PhaseTimer
@@ -117,21 +117,25 @@ class ProveOutcome:
     vk: object             # halo2py.plonk.keygen.VerifyingKey (its layout fixes the proof's shape)
 
 
-def prove(circuit, params, strategy: str = "chunked", multiopen: str = "shplonk",
+def prove(circuit, params, strategy: str = DEFAULT_STRATEGY, multiopen: str = "shplonk",
           seed: int | None = None, check: bool = True, timer: PhaseTimer | None = None,
-          dialect: str | None = None, rng: str | None = None, pk=None, executor=None, spill=None) -> ProveOutcome:
+          dialect: str | None = None, rng: str | None = None, pk=None, executor=None, spill=None,
+          own_params: bool = False) -> ProveOutcome:
     """Synthesise, optionally MockProver-check, keygen and prove ``circuit`` — or a list of
     circuits, one per copy in the proof (halo2's ``create_proof(&[c1, c2], …)``) — as halo2's
     ``dialect`` does it (default ``pse``). ``pk``: a proving key read from a pk file (keygen is
     then skipped). ``executor``: where commitments and quotient parts run (``halo2py.execution``;
     default in process). ``spill``: a directory to spill the proof's columns to (out-of-core mode,
-    ``halo2py.plonk.columns``; its private subdirectory is gone when this returns or raises)."""
+    ``halo2py.plonk.columns``; its private subdirectory is gone when this returns or raises).
+    ``own_params``: ``params`` serve this proof only — the prover frees their Lagrange basis once
+    it is done with it (the CLI's and the profiler's; a caller proving again with them leaves it)."""
     if spill is not None and executor is not None and executor.name != "in-process":
         # the workers would need the spill files too: out of core is one machine's mode for now
         raise InputError(f"--spill keeps the columns in this machine's files: it runs with the in-process "
                          f"executor, not --executor {executor.name}")
     with spilling(spill) as columns:
-        return _prove(circuit, params, strategy, multiopen, seed, check, timer, dialect, rng, pk, executor, columns)
+        return _prove(circuit, params, strategy, multiopen, seed, check, timer, dialect, rng, pk, executor, columns,
+                      own_params)
 
 
 def _drop_owners(synthesis) -> None:
@@ -150,7 +154,7 @@ def _spill_srs(params, columns) -> None:
 
 
 def _prove(circuit, params, strategy, multiopen, seed, check, timer, dialect, rng, pk, executor,
-           columns) -> ProveOutcome:
+           columns, own_params) -> ProveOutcome:
     chosen = dialect_named(dialect)
     if pk is not None and (pk.vk.dialect.name != chosen.name or pk.vk.k != params.k):
         raise InputError(f"the pk file is for dialect {pk.vk.dialect.name} at k = {pk.vk.k}, not {chosen.name} at "
@@ -189,7 +193,7 @@ def _prove(circuit, params, strategy, multiopen, seed, check, timer, dialect, rn
         return synthesize(circuits[copy], phase=phase, challenges=challenges, zeros=columns.zeros).witness
 
     transcript = create_proof(params, pk, witnesses, quotient, multiopen, scalars, timer, next_phase, executor,
-                              own_key, columns)
+                              own_key, columns, own_params)
     copies = len(circuits)
     first = circuits[0]
     settings = {"circuit": first.circuit_name(), "dialect": chosen.name, "floor_planner": first.floor_planner,

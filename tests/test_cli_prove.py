@@ -19,6 +19,7 @@ from plonk_cases import run_main
 from halo2py.arith.constants import FR_MODULUS
 from halo2py.cli.app import main
 from halo2py.plonk.vkfile import MAGIC as VK_MAGIC
+from halo2py.quotient.registry import DEFAULT_STRATEGY
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +71,7 @@ def test_prove_json_matches_the_api_proof(monkeypatch, capsys, files, tmp_path):
     assert data == cases.proof("fibonacci", "chunked", "gwc").to_bytes()
     assert summary["proof_sha256"] == hashlib.sha256(data).hexdigest() and summary["proof_bytes"] == len(data)
     got = (summary["circuit"], summary["k"], summary["strategy"], summary["multiopen"])
-    assert got == ("fibonacci", 4, "chunked", "gwc")
+    assert got == ("fibonacci", 4, DEFAULT_STRATEGY, "gwc")
     assert summary["quotient_peak_bytes"] > 0 and "quotient" in summary["phases"]
     assert "--seed makes randomness predictable" in err
 

@@ -7,6 +7,7 @@ import plonk_cases as cases
 from halo2py.quotient.registry import available
 from halo2py import pipeline
 from halo2py.frontend.circuit import Circuit, CircuitParams, configure
+from halo2py.commitment.params import ParamsKZG
 from halo2py.plonk.container import SCHEMES
 from halo2py.plonk.layout import ProtocolLayout, evaluations_after_random, evaluations_before_random, opening_queries
 from halo2py.plonk.prover import QuotientPieceAtInfinity
@@ -201,3 +202,45 @@ def test_constraints_below_the_system_degree_are_a_clear_error():
     with pytest.raises(QuotientPieceAtInfinity, match="piece 1 of 2 is zero") as exc:
         pipeline.prove(DegreeTwo(CircuitParams(k=4), {}), cases.params(4), seed=1)
     assert exc.value.exit_code == 2
+
+
+def test_a_proof_with_its_own_params_and_key_frees_what_only_the_quotient_and_before_read():
+    """own_params / own_key: g_lagrange is dropped at the quotient, the key's l0, l_last, l_active
+    and the twiddle tables once the strategy returns (memory the model no longer counts); the
+    transcript is the one a prover keeping them writes, and it verifies."""
+    from halo2py.arith.ntt import twiddle_cache_bytes
+    from halo2py.frontend.circuit import synthesize
+    from halo2py.plonk.keygen import keygen
+    from halo2py.plonk.prover import create_proof
+    from halo2py.quotient.registry import create
+    from halo2py.randomness import UniformScalars, seeded_rng
+
+    circuit, shared = cases.circuit("stress"), cases.params(cases.k_of("stress"))
+    own = ParamsKZG(shared.k, shared.g.copy(), shared.g_lagrange.copy(), shared.g2, shared.s_g2)
+    transcripts = []
+    for params, owned in ((shared, False), (own, True)):
+        synthesis = synthesize(circuit)
+        pk = keygen(params, synthesis.compiled, synthesis.preprocessed, polys=not owned)
+        transcripts.append(create_proof(params, pk, synthesis.witness, create("subcoset"), "shplonk",
+                                        UniformScalars(seeded_rng(1, "t")), own_key=owned, own_params=owned))
+        assert (pk.l0 is None and pk.l_last is None and pk.l_active is None) == owned
+    assert own.g_lagrange is None and shared.g_lagrange is not None
+    assert twiddle_cache_bytes() == 0
+    assert transcripts[0] == transcripts[1]
+    pipeline.verify(circuit, cases.proof("stress"), shared)  # the shared params still verify
+
+
+def test_the_default_strategy_is_one_name_everywhere():
+    """``DEFAULT_STRATEGY`` is what ``pipeline.prove`` and the CLI use when no strategy is named,
+    and what their help says."""
+    import inspect
+
+    from halo2py.cli.prove import prove as prove_command
+    from halo2py.cli.profile import profile as profile_command
+    from halo2py.quotient.registry import DEFAULT_STRATEGY
+
+    assert DEFAULT_STRATEGY in available()
+    assert inspect.signature(pipeline.prove).parameters["strategy"].default == DEFAULT_STRATEGY
+    for command in (prove_command, profile_command):
+        option = inspect.signature(command).parameters["strategy"].default
+        assert option.default is None and f"default: {DEFAULT_STRATEGY}" in option.help

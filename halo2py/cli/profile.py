@@ -84,8 +84,8 @@ def _print_wide(table: Table) -> None:
 
 def profile(
     circuit: str = CIRCUIT,
-    strategy: str = typer.Option("chunked", "--strategy", metavar="NAME",
-                                 help="Quotient strategy name or file.py:Class."),
+    strategy: Optional[str] = typer.Option(None, "--strategy", metavar="NAME",
+                                           help="Quotient strategy name or file.py:Class (default: subcoset)."),
     out: Path = typer.Option(..., "--out", metavar="DIR",
                              help="Directory for capture.bin, flamegraph.html, profile.json."),
     k: Optional[int] = typer.Option(None, "--k", metavar="K", help="log2 of the rows (default: the circuit's k)."),
@@ -106,12 +106,14 @@ def profile(
 
     from halo2py import pipeline
     from halo2py.profiling.run import profile_proof
+    from halo2py.quotient.registry import DEFAULT_STRATEGY
 
     from halo2py.plonk.columns import check_spill_dir
 
     if spill is not None:
         check_spill_dir(spill)
     execution = executor_options(executor, scheduler, workers, threads_per_worker, timeout)
+    strategy = strategy or DEFAULT_STRATEGY
     instance = pipeline.build_circuit(circuit, k, param, inputs)
     result = profile_proof(instance, params, strategy, multiopen, seed, out,
                            warn=None if as_json else warn, execution=execution, spill=spill)

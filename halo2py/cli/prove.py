@@ -70,7 +70,7 @@ def prove(
     circuit: str = CIRCUIT, k: Optional[int] = K, param: List[str] = PARAM, inputs: Optional[str] = INPUTS,
     params: Optional[str] = PARAMS_FILE,
     strategy: Optional[str] = typer.Option(None, "--strategy", metavar="NAME",
-                                           help="Quotient strategy name or file.py:Class (default: chunked, or "
+                                           help="Quotient strategy name or file.py:Class (default: subcoset, or "
                                                 "with --max-memory the fastest that fits)."),
     multiopen: str = typer.Option("shplonk", "--multiopen", metavar="gwc|shplonk",
                                   help="Multiopen scheme: gwc or shplonk."),
@@ -109,7 +109,9 @@ def prove(
 
         budget = memory_budget.parse_size(max_memory)
         floor = memory_budget.rss_floor_bytes()
-    pipeline.check_options(strategy or "chunked", multiopen, dialect)
+    from halo2py.quotient.registry import DEFAULT_STRATEGY
+
+    pipeline.check_options(strategy or DEFAULT_STRATEGY, multiopen, dialect)
     pipeline.proving_scalars(seed, rng)  # a bad --rng / --seed combination fails before any work
     execution = executor_options(executor, scheduler, workers, threads_per_worker, timeout)
     _check_output(out, "proof file")
@@ -127,7 +129,7 @@ def prove(
         strategy, predicted = memory_budget.choose(shape, budget, strategy, floor, spill is not None)
         err.print(f"--max-memory {memory_budget.mib(budget)}: strategy {strategy} (predicted peak "
                   f"{memory_budget.mib(predicted)})", highlight=False)
-    strategy = strategy or "chunked"
+    strategy = strategy or DEFAULT_STRATEGY
     setup_params = pipeline.obtain_params(kk, params, warn=_warn)
     if seed is not None:  # the UNSAFE notices come after every argument check, so a typo is reported alone
         _warn(UNSAFE_SEED_WARNING)
@@ -138,7 +140,7 @@ def prove(
         with PhaseProgress() as progress, open_executor(**execution) as running:
             timer = PhaseTimer([progress] if not as_json else [])
             outcome = pipeline.prove(circuits, setup_params, strategy, multiopen, seed, not no_check, timer, dialect,
-                                     rng, proving_key, running, spill)
+                                     rng, proving_key, running, spill, own_params=True)
     except pipeline.UnsatisfiedWitness as exc:
         for failure in exc.failures[:20]:
             err.print(str(failure), highlight=False, markup=False, soft_wrap=True)

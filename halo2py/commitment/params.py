@@ -125,6 +125,12 @@ class ParamsKZG:
             self.g_lagrange = lagrange_from_monomial(self.g)
         return self.g_lagrange
 
+    def drop_lagrange(self) -> None:
+        """Free ``g_lagrange`` (n points: as much as ``g``) when nothing will commit to values
+        again — a prover of params loaded for its one proof, once its last Lagrange-basis
+        commitment is written. ``lagrange()`` would rebuild it."""
+        self.g_lagrange = None
+
     def downsize(self, k: int) -> "ParamsKZG":
         """Shrink to 2^k points in place (as halo2): ``g`` keeps its prefix; ``g_lagrange`` (a
         different basis for the smaller domain) is dropped and rebuilt only on demand."""

@@ -26,6 +26,7 @@ import numpy as np
 
 from halo2py.arith.constants import FR_MODULUS
 from halo2py.arith.field import Fr
+from halo2py.arith.ntt import clear_twiddle_cache
 from halo2py.commitment import kzg
 from halo2py.commitment.multiopen import ProverQuery, create_proof as multiopen_proof
 from halo2py.errors import InputError
@@ -59,7 +60,7 @@ class QuotientPieceAtInfinity(InputError):
 
 def create_proof(params, pk, witnesses, strategy, multiopen: str = "shplonk", scalars=None,
                  timer: PhaseTimer | None = None, next_phase=None, executor=None, own_key: bool = False,
-                 columns=HEAP) -> bytes:
+                 columns=HEAP, own_params: bool = False) -> bytes:
     """Prove the circuit of ``pk`` for one Witness per circuit copy (consuming their advice and
     instance columns); returns the transcript bytes.
 
@@ -71,6 +72,8 @@ def create_proof(params, pk, witnesses, strategy, multiopen: str = "shplonk", sc
     ``own_key``: the key was made for this proof only, so the prover turns it to coefficient
     form once the rounds that read its values are done (``ProvingKey.to_coefficients``).
     ``columns``: the column store every kept column goes through (``halo2py.plonk.columns``).
+    ``own_params``: the params were loaded for this proof only, so the prover drops their
+    ``g_lagrange`` once the last Lagrange-basis commitment is written (``ParamsKZG.drop_lagrange``).
     """
     if not isinstance(witnesses, (list, tuple)):
         witnesses = [witnesses]
@@ -80,15 +83,16 @@ def create_proof(params, pk, witnesses, strategy, multiopen: str = "shplonk", sc
         raise InputError("this circuit has several phases: create_proof needs next_phase to synthesise them")
     executor = executor or InProcessExecutor()
     prover = _Prover(params, pk, list(witnesses), scalars or UniformScalars(), timer or PhaseTimer(), next_phase,
-                     multiopen, executor, own_key, columns)
+                     multiopen, executor, own_key, columns, own_params)
     with executor.proof(params):
         return prover.run(strategy, multiopen)
 
 
 class _Prover:
     def __init__(self, params, pk, witnesses: list, scalars, timer: PhaseTimer, next_phase, multiopen: str,
-                 executor, own_key: bool = False, columns=HEAP):
+                 executor, own_key: bool = False, columns=HEAP, own_params: bool = False):
         self.params, self.pk, self.scalars, self.timer = params, pk, scalars, timer
+        self.own_params = own_params
         self.executor = executor
         self.pending: list = []  # the round's started commitments (executor handles), in order
         self.own_key = own_key
@@ -303,6 +307,8 @@ class _Prover:
     def quotient(self, strategy, challenges: list, y: int) -> list:
         """Everything the constraints query, in coefficient form, handed to the strategy."""
         layout, pk = self.layout, self.pk
+        if self.own_params:  # every Lagrange-basis commitment is written: only g commits from here on
+            self.params.drop_lagrange()
         for column in layout.fixed_columns:
             del self.values[column]
         if self.own_key:  # the key's values are read by the rounds before this one only
@@ -326,12 +332,26 @@ class _Prover:
                             allocate=self.store.empty)
         pieces = validate_result(self.executor.quotient(strategy, task), task,
                                  getattr(strategy, "name", type(strategy).__name__))
+        del task
+        self.drop_quotient_only()
         self.draw_unused(len(pieces))  # h pieces' blinds
         for i, commitment in enumerate(self.executor.commit(self.params, [(COEFF, piece) for piece in pieces])):
             if not commitment.any() and self.tr.identity_as is None:
                 raise QuotientPieceAtInfinity(i, len(pieces), self.layout.degree)
             self.tr.write_point(commitment)
         return pieces
+
+    def drop_quotient_only(self) -> None:
+        """Free what only the quotient reads, before the pieces' commitments: l0, l_last and
+        l_active (never opened; the key's too if it is this proof's own) and the NTT's twiddle
+        tables (no transform follows: the rest of the proof evaluates, commits and divides
+        coefficient forms)."""
+        layout = self.layout
+        for column in (layout.l0, layout.l_last, layout.l_active):
+            del self.polys[column]
+        if self.own_key:
+            self.pk.l0 = self.pk.l_last = self.pk.l_active = None
+        clear_twiddle_cache()
 
     def write_evaluations(self, x: int, random_poly) -> None:
         if self.commit_instances:

@@ -127,7 +127,9 @@ def predict(shape: ProofShape, strategy, spill: bool = False, threads: int | Non
     The phases follow the prover (``halo2py.plonk.prover``): the synthesis and keygen hold the
     assignment with its owners; the prover holds the witness in one basis at a time; the proving
     key made for the proof drops its Lagrange forms (fixed, selector and σ columns) before the
-    quotient. ``spill``: out of core (``--spill``), see ``predict_spilled``.
+    quotient. The params are the proof's own (the CLI's, the profiler's): ``g_lagrange`` is freed
+    at the quotient, and l0, l_last, l_active and the twiddle tables once the strategy returns.
+    ``spill``: out of core (``--spill``), see ``predict_spilled``.
     """
     if isinstance(strategy, str):
         strategy = load(strategy)
@@ -161,6 +163,7 @@ def predict(shape: ProofShape, strategy, spill: bool = False, threads: int | Non
         "msm": msm,
     }
     base = {"runtime": terms["runtime"], "SRS (g, g_lagrange)": terms["srs"]}
+    committing_g = {"runtime": terms["runtime"], "SRS g (g_lagrange freed)": terms["srs"] // 2}
     witness = {"witness: advice, instance (values → coefficients)": terms["witness"]}
     synthesised = {"fixed (values, the synthesis')": V * F, "cell owners, selector cells": terms["owners"]}
     held = {**base, "twiddles ω^j, size n": terms["twiddles"], **witness,
@@ -188,17 +191,18 @@ def predict(shape: ProofShape, strategy, spill: bool = False, threads: int | Non
     if s.phases > 1:  # a later phase re-synthesises the table; its advice columns are kept
         components["advice commit"] = {**held, "later phase's witness": terms["witness"], **synthesised,
                                        "commitment MSM (transient)": msm}
-    # from here on the witness, A′, S′, Z, the products and the key in coefficient form
-    before_quotient = {**held, **permuted, "lookup Z": V * L, **products, "shuffle Z": V * SH,
-                       "vanishing random polynomial": V}
+    # from here on the witness, A′, S′, Z, the products and the key in coefficient form; the
+    # quotient's own (l0, l_last, l_active, the twiddles) are freed when the strategy returns
+    opened = {**committing_g, **witness, "key: fixed, selector, σ (values → coefficients)": terms["key"],
+              **permuted, "lookup Z": V * L, **products, "shuffle Z": V * SH, "vanishing random polynomial": V}
+    quotient_only = {"twiddles ω^j, size n": terms["twiddles"], "l0, l_last, l_active": terms["key_indicators"]}
     strategy_bytes = strategy.model_bytes(s.quotient_shape())
     pieces = V * (s.d - 1)
     # the strategy's buffers, or — after it returns — h's pieces while their commitments' MSMs run
-    components["quotient"] = {**before_quotient, **({"quotient strategy buffers": strategy_bytes}
-                                                    if strategy_bytes >= pieces + msm
-                                                    else {"h pieces, an MSM (transient)": pieces + msm})}
-    components["evaluations"] = {**before_quotient, "h pieces (d − 1)": pieces,
-                                 "twiddles, extended domain": twiddle_bytes(s.k + (s.e.bit_length() - 1))}
+    components["quotient"] = ({**opened, **quotient_only, "quotient strategy buffers": strategy_bytes}
+                              if strategy_bytes + sum(quotient_only.values()) >= pieces + msm
+                              else {**opened, "h pieces, an MSM (transient)": pieces + msm})
+    components["evaluations"] = {**opened, "h pieces (d − 1)": pieces}
     # h = Σ x^{ni} h_i, the opening's quotient polynomial, and its commitment's MSM
     components["multiopen"] = {**components["evaluations"], "h, opening quotient": 2 * V,
                                "commitment MSM (transient)": msm}
@@ -254,9 +258,11 @@ def predict_spilled(shape: ProofShape, strategy, threads: int) -> MemoryModel:
         # k = 16 and k = 22 (e = 4): this term gives 9.4 V and 8.6 V.
         "quotient": {**base, "extended-domain transform tables and space": V * 3 * s.e // 2,
                      "commitment MSM (transient)": msm},
-        "evaluations": {**base, "an evaluation's working column": V},
+        # the twiddle tables are freed with the quotient
+        "evaluations": {"runtime": terms["runtime"], "an evaluation's working column": V},
         # the multiopen's combined polynomial, numerator and quotient, and their commitments
-        "multiopen": {**base, "opening polynomials (transient)": 3 * V, "commitment MSM (transient)": msm},
+        "multiopen": {"runtime": terms["runtime"], "opening polynomials (transient)": 3 * V,
+                      "commitment MSM (transient)": msm},
     }
     terms["quotient_strategy"] = 0  # spilled: the strategy's buffers are files, not heap
     return MemoryModel({name: sum(c.values()) for name, c in components.items()}, terms, components)

@@ -62,20 +62,22 @@ def _profile(circuit, params_path, strategy: str, multiopen: str, seed: int, out
     capture = out_dir / CAPTURE
     capture.unlink(missing_ok=True)
     load_kernels(circuit, strategy, multiopen, executor)
-    # Params are read (and checked: py_ecc pairings churn Python objects) before tracking; the
-    # SRS they hold is live for the whole proof and added to every phase exactly.
+    # Params are read (and checked: py_ecc pairings churn Python objects) before tracking; g is
+    # live for the whole proof and added to every phase exactly. g_lagrange, which the prover
+    # frees at the quotient (own_params, as the CLI's prove), is copied under tracking instead.
     params = pipeline.obtain_params(circuit.params.k, params_path, warn=warn)
     # (out of core the prover moves the SRS to spill files at once: then it is not heap)
-    srs_bytes = 0 if spill is not None else params.g.nbytes + (
-        params.g_lagrange.nbytes if params.g_lagrange is not None else 0)
+    srs_bytes = 0 if spill is not None else params.g.nbytes
     # the warm-up proof filled the NTT's twiddle cache; a proof computes its tables itself
     clear_twiddle_cache()
     markers = MemrayPhases()
     timer = PhaseTimer([markers])
     t0 = time.perf_counter()
     with tracking(capture):
+        if params.g_lagrange is not None:
+            params.g_lagrange = params.g_lagrange.copy()
         outcome = pipeline.prove(circuits, params, strategy, multiopen, seed, check=False, timer=timer,
-                                 executor=executor, spill=spill)
+                                 executor=executor, spill=spill, own_params=True)
     seconds = time.perf_counter() - t0
     del params
     heap = replay(capture, markers.codes)

@@ -10,6 +10,11 @@ from halo2py.quotient.strategy import QuotientStrategy
 
 STRATEGIES = plugins.PluginKind("strategy", QuotientStrategy, "halo2py.strategies", "halo2py.strategies")
 StrategyError = plugins.PluginError
+# The strategy a proof uses when none is named (the CLI, ``pipeline.prove``, ``halo2py profile``):
+# subcoset, whose quotient holds a fifth of chunked's memory (stress, k = 18: peak RSS 886 → 622 MiB)
+# for ~14 % more CPU time single-threaded — more on a contended machine (docs/memory.md).
+# ``--max-memory`` still takes the fastest strategy that fits (profiling/budget.py).
+DEFAULT_STRATEGY = "subcoset"
 
 
 def available() -> dict:

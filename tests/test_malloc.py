@@ -1,0 +1,34 @@
+"""``halo2py._malloc``: the CLI pins glibc's mmap threshold so freed columns leave the RSS."""
+
+import ctypes
+import platform
+import sys
+
+import numpy as np
+import pytest
+
+from halo2py._malloc import MMAP_THRESHOLD, pin_mmap_threshold
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
+                    reason="mallopt's M_MMAP_THRESHOLD is glibc's")
+def test_a_pinned_threshold_returns_a_freed_column_to_the_kernel():
+    """After the pin, a column past the threshold is its own mapping: freeing one allocated after
+    a larger one was freed (which, unpinned, raises the threshold past it) shrinks the RSS."""
+    assert pin_mmap_threshold()
+    np.ones(16 * MMAP_THRESHOLD, dtype=np.uint8)  # freed at once: unpinned, it would raise the threshold
+    column = np.ones(8 * MMAP_THRESHOLD, dtype=np.uint8)
+    before = _rss()
+    del column
+    assert before - _rss() >= 7 * MMAP_THRESHOLD
+
+
+def test_elsewhere_it_is_a_no_op(monkeypatch):
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert pin_mmap_threshold() is False
+
+
+def _rss() -> int:
+    """The resident set now (Linux: /proc/self/statm, in pages)."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * ctypes.CDLL(None).getpagesize()
