@@ -16,19 +16,15 @@ from halo2py.arith.field import Fr
 from halo2py.arith.ntt import intt
 from halo2py.commitment import pairing
 from halo2py.commitment.params import ParamsKZG
-from halo2py.curve.msm import msm
-from halo2py.curve.msm import msm_columns
+from halo2py.curve.msm import msm, msm_columns
 from halo2py.curve.points import AFFINE, G1
 from halo2py.poly import ops
 
 
 def commit(params: ParamsKZG, poly: np.ndarray) -> np.ndarray:
     """[f(τ)]G for f in coefficient form (at most n coefficients)."""
-    Fr.check(poly, "polynomial")
-    m = poly.shape[0]
-    if m > params.n:
-        raise ValueError(f"cannot commit to {m} coefficients with params for n = {params.n}")
-    return G1.to_affine(msm(params.g[:m], poly))
+    _check_coefficients(params, poly)
+    return G1.to_affine(msm(params.g[:poly.shape[0]], poly))
 
 
 def commit_lagrange(params: ParamsKZG, values: np.ndarray) -> np.ndarray:
@@ -38,9 +34,7 @@ def commit_lagrange(params: ParamsKZG, values: np.ndarray) -> np.ndarray:
     commits in the monomial basis — the same point, without building g_lagrange (an inverse
     FFT over G1) for downsized params.
     """
-    Fr.check(values, "Lagrange values")
-    if values.shape[0] != params.n:
-        raise ValueError(f"a Lagrange-basis vector has n = {params.n} values, got {values.shape[0]}")
+    _check_values(params, values)
     if params.g_lagrange is not None:
         return G1.to_affine(msm(params.g_lagrange, values))
     return commit(params, intt(values.copy()))
@@ -51,9 +45,7 @@ def commit_columns(params: ParamsKZG, columns: list) -> list:
     points = [None] * len(columns)
     by_length: dict = {}
     for i, poly in enumerate(columns):
-        Fr.check(poly, "polynomial")
-        if poly.shape[0] > params.n:
-            raise ValueError(f"cannot commit to {poly.shape[0]} coefficients with params for n = {params.n}")
+        _check_coefficients(params, poly)
         by_length.setdefault(poly.shape[0], []).append(i)
     for m, group in by_length.items():
         for i, point in zip(group, msm_columns(params.g[:m], [columns[i] for i in group])):
@@ -67,10 +59,22 @@ def commit_lagrange_columns(params: ParamsKZG, columns: list) -> list:
     if params.g_lagrange is None:
         return [commit_lagrange(params, values) for values in columns]
     for values in columns:
-        Fr.check(values, "Lagrange values")
-        if values.shape[0] != params.n:
-            raise ValueError(f"a Lagrange-basis vector has n = {params.n} values, got {values.shape[0]}")
+        _check_values(params, values)
     return [G1.to_affine(point) for point in msm_columns(params.g_lagrange, columns)]
+
+
+def _check_coefficients(params: ParamsKZG, poly: np.ndarray) -> None:
+    """A polynomial ``commit`` can take: an Fr vector of at most n coefficients."""
+    Fr.check(poly, "polynomial")
+    if poly.shape[0] > params.n:
+        raise ValueError(f"cannot commit to {poly.shape[0]} coefficients with params for n = {params.n}")
+
+
+def _check_values(params: ParamsKZG, values: np.ndarray) -> None:
+    """Values ``commit_lagrange`` can take: an Fr vector of exactly n values."""
+    Fr.check(values, "Lagrange values")
+    if values.shape[0] != params.n:
+        raise ValueError(f"a Lagrange-basis vector has n = {params.n} values, got {values.shape[0]}")
 
 
 def open_at(params: ParamsKZG, poly: np.ndarray, z: int) -> tuple:
