@@ -1,6 +1,9 @@
 """The proving-key file: a proof made with a stored key is the proof keygen would have made, and a
 corrupt, truncated or foreign key file is one line, exit 2."""
 
+import mmap
+import os
+
 import numpy as np
 import pytest
 
@@ -87,3 +90,47 @@ def test_the_checksum_is_the_word_by_word_reference_and_sees_one_changed_word():
     swapped[2][[3, 4]] = swapped[2][[4, 3]]
     assert _checksum(swapped) != _checksum(arrays)
     assert _checksum(arrays[1:]) != _checksum(arrays) and _checksum(arrays[:2] + arrays[3:]) != _checksum(arrays)
+
+
+def _resident_bytes() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * mmap.PAGESIZE
+
+
+@pytest.mark.skipif(not hasattr(mmap.mmap, "madvise") or not os.path.exists("/proc/self/statm"),
+                    reason="needs madvise and /proc (Linux)")
+def test_evicted_pages_leave_the_process_and_come_back_unchanged(tmp_path):
+    """KeyPages.evict on a copy-on-write file mapping: the resident size falls by the evicted
+    whole pages, the neighbours' partial pages stay, and every word reads back as in the file."""
+    from halo2py.plonk.pkfile import KeyPages
+
+    words = np.random.default_rng(5).integers(0, 2**64, size=(3 * 2**18 + 5, 4), dtype=np.uint64)  # 24 MiB
+    path = tmp_path / "words.bin"
+    path.write_bytes(bytes(24) + words.tobytes())  # an offset that is not page-aligned, as in a pk file
+    with open(path, "rb") as f:
+        mapping = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_COPY)
+    whole = np.frombuffer(mapping, dtype=np.uint8)
+    data = whole[24:].view(np.uint64).reshape(-1, 4)
+    parts = [data[:2**18], data[2**18:2 * 2**18], data[2 * 2**18:]]
+    assert all(int(np.bitwise_xor.reduce(p, axis=None)) >= 0 for p in parts)  # every page touched
+    before = _resident_bytes()
+    KeyPages(mapping, whole.ctypes.data).evict(parts[:2])
+    dropped = before - _resident_bytes()
+    assert 2 * 2**23 - 3 * mmap.PAGESIZE <= dropped <= 2 * 2**23 + mmap.PAGESIZE
+    assert np.array_equal(data, words)
+
+
+def test_a_mapped_key_gives_back_each_basis_and_proves_again_the_same_bytes(stored):
+    """The prover hands back the Lagrange forms at the quotient and l0/l_last/l_active after it;
+    a second proof from the same mapped key reads them again and is still the reference proof."""
+    circuit, params = cases.circuit("stress"), cases.params(cases.k_of("stress"))
+    pk = read_pk(stored, cases.compiled("stress"))
+    evicted = []
+    real = pk.pages.evict
+    pk.pages.evict = lambda arrays: (evicted.append([a.ctypes.data for a in arrays]), real(arrays))
+    for strategy in ("chunked", "subcoset"):
+        proof = pipeline.prove(circuit, params, strategy, "shplonk", seed=cases.PROVE_SEED, pk=pk).proof
+        assert proof.to_bytes() == cases.proof("stress", strategy, "shplonk").to_bytes()
+    lagrange = [a.ctypes.data for a in pk.lagrange_forms()]
+    quotient_only = [a.ctypes.data for a in pk.quotient_only()]
+    assert evicted == [lagrange, quotient_only] * 2

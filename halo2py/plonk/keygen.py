@@ -68,6 +68,21 @@ class ProvingKey:
     l_active: np.ndarray
     quotient_columns: list  # slot order of the quotient program
     program: object
+    pages: object = None    # a pk file's mapping (pkfile.KeyPages), None for a key on the heap
+
+    def evict(self, arrays) -> None:
+        """Give back the pages of these arrays of a mapped key (they are read again from the file
+        if touched, so the key stays whole); a key on the heap keeps them — its owner frees it."""
+        if self.pages is not None:
+            self.pages.evict([a for a in arrays if a is not None])
+
+    def lagrange_forms(self) -> list:
+        """The fixed and σ columns in Lagrange form: read by the rounds before the quotient only."""
+        return list(self.fixed_values or []) + list(self.sigma_values or [])
+
+    def quotient_only(self) -> list:
+        """l0, l_last and l_active: read by the quotient only."""
+        return [self.l0, self.l_last, self.l_active]
 
     def to_coefficients(self) -> None:
         """Hold the fixed, selector and σ columns in coefficient form only, from here on.

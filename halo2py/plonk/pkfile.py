@@ -3,8 +3,10 @@
 It holds the verifying key (the vk file's bytes: dialect, selector placement, commitments, bound
 to the circuit's constraint system by a fingerprint) and the polynomials keygen computes — fixed
 and σ columns in both bases, l0, l_last, l_active — as raw (n, 4) uint64 arrays, 64-byte aligned,
-so a load is a read-only memory map: the pages come in as the prover touches them and the OS may
-drop them again, instead of a second copy on the heap.
+so a load is a copy-on-write memory map: the pages come in as the prover touches them, and the
+prover hands back (``KeyPages.evict``) the pages of each basis once its rounds are past, so a
+proof from the file holds what a proof that made its own key holds — one basis at a time — and
+the key stays whole for further proofs (an evicted page is read again from the file if touched).
 
 Layout (little-endian): magic b"H2PYPK\\0\\0", u16 version, u32 vk length, the vk bytes, u32 array
 count, 32-byte checksum of the arrays, zero padding to a 64-byte boundary, the arrays.
@@ -21,6 +23,7 @@ version 1 files (Blake2b) are refused with the version message and made again by
 
 from __future__ import annotations
 
+import mmap
 import os
 import struct
 from pathlib import Path
@@ -82,6 +85,30 @@ def _mix(z):
     return z ^ (z >> np.uint64(31))
 
 
+class KeyPages:
+    """The pk file's mapping, so the prover can give back the pages of arrays it is done with.
+
+    The mapping is private and the prover never writes a key's arrays, so every page is clean:
+    ``MADV_DONTNEED`` takes it out of the process (its RSS) and a later read faults it in again
+    from the page cache or the file, unchanged. Only whole pages inside an array are given back,
+    so a neighbour sharing its first or last page is never touched.
+    """
+
+    PAGE = mmap.PAGESIZE
+
+    def __init__(self, mapping: mmap.mmap, address: int):
+        self.mapping, self.address = mapping, address
+
+    def evict(self, arrays) -> None:
+        if not hasattr(self.mapping, "madvise"):  # no madvise on this platform: the pages stay
+            return
+        for a in arrays:
+            start = a.ctypes.data - self.address
+            lo, hi = -(-start // self.PAGE) * self.PAGE, (start + a.nbytes) // self.PAGE * self.PAGE
+            if 0 <= lo < hi <= len(self.mapping):
+                self.mapping.madvise(mmap.MADV_DONTNEED, lo, hi - lo)
+
+
 def _header(vk_bytes: bytes, count: int, checksum: bytes) -> bytes:
     head = MAGIC + struct.pack("<HI", PK_VERSION, len(vk_bytes)) + vk_bytes + struct.pack("<I", count) + checksum
     return head + bytes(-len(head) % _ALIGN)
@@ -141,12 +168,22 @@ def read_pk(path, cs: CompiledCircuit) -> ProvingKey:
     if size != offset + count * n * 32:
         raise InputError(f"{what}: {size} bytes, but a key for k = {vk.k} takes {offset + count * n * 32}")
     # copy-on-write: the prover only reads these, but the kernels are compiled for writable arrays.
-    # A plain ndarray view of the mapping, not the np.memmap subclass: Numba types an exact ndarray
-    # argument in C, a subclass in Python at every kernel call (and its first one imports numpy.ma).
-    data = np.asarray(np.memmap(path, dtype=np.uint64, mode="c", offset=offset, shape=(count, n, 4)))
+    # A plain ndarray over the mapping, not np.memmap: Numba types an exact ndarray argument in C,
+    # a subclass in Python at every kernel call (and its first one imports numpy.ma).
+    try:
+        with open(path, "rb") as f:
+            mapping = mmap.mmap(f.fileno(), size, access=mmap.ACCESS_COPY)
+    except OSError as exc:
+        raise InputError(f"cannot read pk file {path}: {exc.strerror or exc}") from None
+    whole = np.frombuffer(mapping, dtype=np.uint8)
+    data = whole[offset:].view(np.uint64).reshape(count, n, 4)
     if _checksum([data.reshape(-1, 4)]) != checksum:  # one pass (one parallel launch) over all
         raise InputError(f"{what}: its polynomials do not match their checksum (corrupt file)")
     arrays = [data[i] for i in range(count)]
     f, p = len(layout.fixed_columns), len(layout.permutation_columns)
-    return proving_key(vk, arrays[:f], arrays[f:2 * f], arrays[2 * f:2 * f + p], arrays[2 * f + p:2 * f + 2 * p],
-                       *arrays[2 * f + 2 * p:])
+    pk = proving_key(vk, arrays[:f], arrays[f:2 * f], arrays[2 * f:2 * f + p], arrays[2 * f + p:2 * f + 2 * p],
+                     *arrays[2 * f + 2 * p:])
+    pk.pages = KeyPages(mapping, whole.ctypes.data)
+    # the checksum read every page; the coefficient forms are read next by the quotient
+    pk.evict(list(pk.fixed_polys) + list(pk.sigma_polys) + pk.quotient_only())
+    return pk

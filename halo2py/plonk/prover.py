@@ -316,6 +316,8 @@ class _Prover:
                 pk.fixed_polys = self.executor.coefficients(self.domain, pk.fixed_values)
                 pk.sigma_polys = self.executor.coefficients(self.domain, pk.sigma_values)
             pk.to_coefficients()
+        else:  # a key kept for further proofs keeps both bases; a mapped one gives back these pages
+            pk.evict(pk.lagrange_forms())
         # advice, instance, products, A′, S′: each in place, so a column exists in one basis at a time
         self.polys.update(zip(self.values, self.executor.coefficients(self.domain, list(self.values.values()))))
         self.values.clear()
@@ -351,6 +353,8 @@ class _Prover:
             del self.polys[column]
         if self.own_key:
             self.pk.l0 = self.pk.l_last = self.pk.l_active = None
+        else:
+            self.pk.evict(self.pk.quotient_only())
         clear_twiddle_cache()
 
     def write_evaluations(self, x: int, random_poly) -> None:
