@@ -58,15 +58,17 @@ def dev_params_path(k: int) -> Path:
     return user_cache_dir() / "params" / f"dev-k{k}.params"
 
 
-def obtain_params(k: int, path: str | None = None, warn=None, generate: bool = True):
+def obtain_params(k: int, path: str | None = None, warn=None, generate: bool = True, g2: bool = True):
     """Params for 2^k rows: from ``path`` (halo2 format, downsized if larger; fully checked), or
     development params generated once per k and cached (``warn`` receives the unsafe notice).
 
     ``generate=False`` is for a k that only an untrusted file claims (a proof header): then only
-    already-cached dev params are used, so a forged k never starts a 2^k setup.
+    already-cached dev params are used, so a forged k never starts a 2^k setup. ``g2=False`` is
+    for a prover or keygen, which never use G2: its points are decoded and checked on first use
+    (py_ecc, the G2 subgroup check and a pairing cost a prove about a tenth of a second).
     """
     if path is not None:
-        return ParamsKZG.read(path, k=k)
+        return ParamsKZG.read(path, k=k, g2=g2)
     cached = dev_params_path(k)
     if not generate and not cached.is_file():
         raise InputError(f"no params for k = {k}: pass --params FILE (verify generates no dev params "
@@ -75,7 +77,7 @@ def obtain_params(k: int, path: str | None = None, warn=None, generate: bool = T
         warn(UNSAFE_PARAMS_WARNING)
     if cached.is_file():
         try:
-            return ParamsKZG.read(cached, k=k, check=False)
+            return ParamsKZG.read(cached, k=k, check=False, g2=g2)
         except InputError:
             pass  # a damaged cache entry is regenerated below
     params = ParamsKZG.setup(k, os_rng())

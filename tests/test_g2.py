@@ -5,7 +5,7 @@ import numpy as np
 from py_ecc import optimized_bn128 as bn
 
 from halo2py.arith.constants import FQ
-from halo2py.commitment.params import _fq2_sqrt
+from halo2py.commitment.g2_encoding import fq2_sqrt as _fq2_sqrt
 from halo2py.curve.g2 import membership
 from halo2py.errors import InputError
 

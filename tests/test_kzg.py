@@ -9,7 +9,8 @@ from py_ecc import optimized_bn128 as bn
 from halo2py.arith.constants import FR_MODULUS as R
 from halo2py.arith.field import Fr
 from halo2py.commitment import kzg, pairing
-from halo2py.commitment.params import ParamsKZG, _fq2_sqrt
+from halo2py.commitment.g2_encoding import fq2_sqrt as _fq2_sqrt
+from halo2py.commitment.params import ParamsKZG
 from halo2py.curve.points import G1
 from halo2py.errors import InputError
 from halo2py.randomness import seeded_rng

@@ -227,7 +227,7 @@ def test_rejects_g2_off_curve(small):
 
 
 def test_rejects_g2_outside_the_subgroup(small):
-    from halo2py.commitment.params import _fq2_sqrt
+    from halo2py.commitment.g2_encoding import fq2_sqrt as _fq2_sqrt
 
     for t in range(1, 50):  # a point on the twist outside G2 (the twist has a large cofactor)
         x = bn.FQ2([t, 1])
@@ -240,6 +240,28 @@ def test_rejects_g2_outside_the_subgroup(small):
     assert not bn.is_inf(bn.multiply((x, y, bn.FQ2.one()), bn.curve_order))
     _expect(small[2][:-128] + b"".join(mont(c) for c in point), "s_g2 is not in the order-r subgroup")
     _expect(small[2][:-256] + b"".join(mont(c) for c in point) + small[2][-128:], "g2 is not in the order-r")
+
+
+def test_a_prover_read_defers_g2_and_still_checks_it_on_first_use(small):
+    """read(g2=False): the G1 checks run at once, the G2 points are decoded and checked when first
+    used — the same points as an eager read, and the same refusals, only later; raw and
+    compressed files alike."""
+    params, tau, reference = small
+    for data in (reference, processed_file(3, tau, (0, 1))):
+        lazy = ParamsKZG.from_bytes(data, g2=False)
+        assert lazy._g2_pending is not None  # nothing of G2 decoded yet
+        assert pairing.g2_eq(lazy.g2, bn.G2) and pairing.g2_eq(lazy.s_g2, bn.multiply(bn.G2, tau))
+    wrong_secret = reference[:-128] + b"".join(mont(c) for c in g2_coords(bn.multiply(bn.G2, tau + 1)))
+    off_curve = _flip(reference, len(reference) - 1 - 40, 1)
+    for data, pattern in ((wrong_secret, "different secrets"), (off_curve, "s_g2")):
+        lazy = ParamsKZG.from_bytes(data, g2=False)  # a prover is not refused …
+        for use in (lambda: lazy.s_g2, lambda: lazy.g2, lazy.to_bytes):  # … a verifier or a writer is
+            with pytest.raises(InputError, match=pattern):
+                use()
+    _expect(_flip(reference, 4 + 3 * 64 + 32, 1), "g: point 3 is not on the curve", g2=False)
+    # unchecked reads (the dev-params cache) decode G2 but skip the pairing identity, as before
+    assert pairing.g2_eq(ParamsKZG.from_bytes(wrong_secret, check=False, g2=False).s_g2,
+                         bn.multiply(bn.G2, tau + 1))
 
 
 def test_rejects_inconsistent_lagrange_basis(small):

@@ -130,7 +130,7 @@ def prove(
         err.print(f"--max-memory {memory_budget.mib(budget)}: strategy {strategy} (predicted peak "
                   f"{memory_budget.mib(predicted)})", highlight=False)
     strategy = strategy or DEFAULT_STRATEGY
-    setup_params = pipeline.obtain_params(kk, params, warn=_warn)
+    setup_params = pipeline.obtain_params(kk, params, warn=_warn, g2=False)
     if seed is not None:  # the UNSAFE notices come after every argument check, so a typo is reported alone
         _warn(UNSAFE_SEED_WARNING)
     if rng == "halo2-test":
@@ -265,7 +265,7 @@ def keygen(
         if path is not None:
             _check_output(path, what)
     instance = pipeline.build_circuit(circuit, k, param, inputs, floor_planner)
-    setup_params = pipeline.obtain_params(instance.params.k, params, warn=_warn)
+    setup_params = pipeline.obtain_params(instance.params.k, params, warn=_warn, g2=False)
     if out_pk is not None:
         key = pipeline.proving_key(instance, setup_params, dialect)
         write_pk(key, out_pk)

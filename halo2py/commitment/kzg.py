@@ -10,11 +10,9 @@ exponentiation (``pairing_check``). Points are affine (8,) arrays; scalars canon
 """
 
 import numpy as np
-from py_ecc import optimized_bn128 as bn
 
 from halo2py.arith.field import Fr
 from halo2py.arith.ntt import intt
-from halo2py.commitment import pairing
 from halo2py.commitment.params import ParamsKZG
 from halo2py.curve.msm import msm, msm_columns
 from halo2py.curve.points import AFFINE, G1
@@ -95,7 +93,12 @@ def linear_combination(terms) -> np.ndarray:
 
 
 def pairing_check(params: ParamsKZG, left: np.ndarray, right: np.ndarray) -> bool:
-    """e(left, s_g2) · e(right, −g2) == 1: halo2's final check of every KZG opening argument."""
+    """e(left, s_g2) · e(right, −g2) == 1: halo2's final check of every KZG opening argument.
+    (py_ecc and the pairing kernels load here, on a verifier's first check: a prover needs neither.)"""
+    from py_ecc import optimized_bn128 as bn
+
+    from halo2py.commitment import pairing
+
     return pairing.multi_pairing_is_one(
         [(G1.to_py_ecc(left), params.s_g2), (G1.to_py_ecc(right), bn.neg(params.g2))]
     )

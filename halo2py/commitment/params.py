@@ -18,22 +18,20 @@ from pathlib import Path
 
 import numpy as np
 from numba import njit, prange
-from py_ecc import optimized_bn128 as bn
 
-from halo2py.arith.constants import FQ, FR_MODULUS, FR_TWO_ADICITY
+from halo2py.arith.constants import FR_MODULUS, FR_TWO_ADICITY
 from halo2py.arith.field import Fq, Fr
 from halo2py.arith.ntt import root_of_unity
-from halo2py.commitment import fixed_base, pairing
+from halo2py.commitment import fixed_base
 from halo2py.commitment.lagrange_basis import lagrange_from_monomial
 from halo2py.curve import encoding, g1
-from halo2py.curve.g2 import membership as g2_membership
 from halo2py.curve.points import G1, PointError
 from halo2py.errors import InputError
 from halo2py.poly import ops
 
 _G1_RAW = 64
-_G2_RAW = 128
 _G1_COMPRESSED = 32
+_G2_RAW = 128  # g2_encoding.G2_RAW, here so that sizing a file imports no G2 code
 _G2_COMPRESSED = 64
 MIN_K = 1  # the pairing check needs g[1]
 MAX_K = FR_TWO_ADICITY
@@ -60,8 +58,28 @@ class ParamsKZG:
         self.k = k
         self.g = g
         self.g_lagrange = g_lagrange
-        self.g2 = g2
-        self.s_g2 = s_g2
+        self._g2, self._s_g2 = g2, s_g2
+        self._g2_pending = None  # read(g2=False): the G2 bytes, decoded (and checked) on first use
+
+    @property
+    def g2(self):
+        self._decode_g2()
+        return self._g2
+
+    @property
+    def s_g2(self):
+        self._decode_g2()
+        return self._s_g2
+
+    def _decode_g2(self) -> None:
+        if self._g2_pending is not None:
+            from halo2py.commitment import g2_encoding
+
+            g2_bytes, s_g2_bytes, compressed, what, check = self._g2_pending
+            g2, s_g2 = g2_encoding.decode(g2_bytes, s_g2_bytes, compressed, self.g[:2], what)
+            if check:
+                g2_encoding.check(self.g[:2], g2, s_g2, what)
+            self._g2, self._s_g2, self._g2_pending = g2, s_g2, None
 
     @property
     def n(self) -> int:
@@ -114,9 +132,10 @@ class ParamsKZG:
         denominators = Fr.batch_inverse(Fr.sub(ops.constant(tau, n), omegas))
         lagrange = Fr.mul(omegas, denominators, out=denominators)
         Fr.scale(lagrange, (pow(tau, n, FR_MODULUS) - 1) * pow(n, -1, FR_MODULUS), out=scalars[n:])
+        from halo2py.commitment import g2_encoding
+
         points = fixed_base.multiples(G1.generator(), scalars)
-        s_g2 = bn.multiply(pairing.G2_GENERATOR, tau)
-        return cls(k, points[:n], points[n:], pairing.G2_GENERATOR, s_g2)  # two halves, no copy
+        return cls(k, points[:n], points[n:], *g2_encoding.generator_and_multiple(tau))  # two halves, no copy
 
     # ---- Lagrange basis and downsizing ------------------------------------------------------------
     def lagrange(self) -> np.ndarray:
@@ -144,8 +163,9 @@ class ParamsKZG:
 
     # ---- consistency ------------------------------------------------------------------------------
     def check(self, what: str = "params") -> None:
-        """The checks a reader owes its caller: g[0] is the generator, no identity in G1, the
-        pairing identity e(g[1], g2) = e(g[0], s_g2), and Σ g_lagrange = g[0] (Σ_i L_i = 1).
+        """The checks a reader owes its caller: g[0] is the generator, no identity in G1,
+        Σ g_lagrange = g[0] (Σ_i L_i = 1), and the pairing identity e(g[1], g2) = e(g[0], s_g2)
+        — the last when G2 is first used, for params read with ``g2=False``.
 
         The comparisons of single points are made on canonical Python ints (affine coordinates
         are unique), not by the batch kernels: loading those from the cache cost a prove 30 ms
@@ -157,25 +177,27 @@ class ParamsKZG:
             at_infinity = np.flatnonzero(G1.is_identity(pts)) if pts is not None else []
             if len(at_infinity):
                 raise InputError(f"{what}: {name}[{at_infinity[0]}] is the point at infinity")
-        if pairing.g2_to_coords(self.g2) == (0, 0, 0, 0):
-            raise InputError(f"{what}: g2 is the point at infinity")
-        if not pairing.multi_pairing_is_one(
-            [(G1.to_py_ecc(self.g[1]), self.g2), (bn.neg(G1.to_py_ecc(self.g[0])), self.s_g2)]
-        ):
-            raise InputError(f"{what}: e(g[1], g2) != e(g[0], s_g2): g and s_g2 use different secrets")
         if self.g_lagrange is not None and _affine_ints(_sum(self.g_lagrange)) != g0:
             raise InputError(f"{what}: the Lagrange basis does not sum to g[0]")
+        if self._g2_pending is None:
+            from halo2py.commitment import g2_encoding
+
+            g2_encoding.check(self.g[:2], self._g2, self._s_g2, what)
+        else:  # checked when first used
+            self._g2_pending = self._g2_pending[:4] + (True,)
 
     # ---- files ------------------------------------------------------------------------------------
     def to_bytes(self) -> bytes:
         return b"".join(self._chunks())
 
     def _chunks(self):
+        from halo2py.commitment.g2_encoding import g2_to_raw
+
         yield struct.pack("<I", self.k)
         yield encoding.encode_raw(self.g)
         yield encoding.encode_raw(self.lagrange())
-        yield _g2_to_raw(self.g2)
-        yield _g2_to_raw(self.s_g2)
+        yield g2_to_raw(self.g2)
+        yield g2_to_raw(self.s_g2)
 
     def write(self, path) -> None:
         """Write the halo2 RawBytes format (atomically: a temporary file, then a rename)."""
@@ -193,26 +215,27 @@ class ParamsKZG:
             raise
 
     @classmethod
-    def read(cls, path, k: int | None = None, *, check: bool = True) -> "ParamsKZG":
+    def read(cls, path, k: int | None = None, *, check: bool = True, g2: bool = True) -> "ParamsKZG":
         """Load a halo2 params file (RawBytes or Processed), optionally downsized to ``k``.
 
         Only the first 2^k points of ``g`` are read when k is below the file's; every problem
         (missing, truncated or corrupted file, a point off its curve, k too large, failed
-        consistency checks) is an ``InputError`` naming the file.
+        consistency checks) is an ``InputError`` naming the file. ``g2=False`` (a prover: it
+        never uses G2) keeps the two G2 points as bytes, decoded and checked on first use.
         """
         path = Path(path)
         try:
             with open(path, "rb") as f:
-                return cls._read(f, os.fstat(f.fileno()).st_size, str(path), k, check)
+                return cls._read(f, os.fstat(f.fileno()).st_size, str(path), k, check, g2)
         except OSError as exc:
             raise InputError(f"cannot read params file {path}: {exc.strerror or exc}") from None
 
     @classmethod
-    def from_bytes(cls, data: bytes, k: int | None = None, *, check: bool = True) -> "ParamsKZG":
-        return cls._read(io.BytesIO(data), len(data), "params", k, check)
+    def from_bytes(cls, data: bytes, k: int | None = None, *, check: bool = True, g2: bool = True) -> "ParamsKZG":
+        return cls._read(io.BytesIO(data), len(data), "params", k, check, g2)
 
     @classmethod
-    def _read(cls, f, size: int, what: str, k: int | None, check: bool) -> "ParamsKZG":
+    def _read(cls, f, size: int, what: str, k: int | None, check: bool, g2: bool) -> "ParamsKZG":
         header = f.read(4)
         if len(header) < 4:
             raise InputError(f"{what}: not a params file ({size} bytes, shorter than its header)")
@@ -239,14 +262,10 @@ class ParamsKZG:
             g_lagrange = _decode(decode, _read_into(f, n * g1_size), f"{what}: g_lagrange")
         else:
             f.seek(4 + 2 * big_n * g1_size)
-        g2_bytes, s_g2_bytes = f.read(g2_size), f.read(g2_size)
-        if compressed:
-            g2 = _g2_generator_from_compressed(g2_bytes, f"{what}: g2")
-            s_g2 = _s_g2_from_compressed(s_g2_bytes, g[:2], g2, f"{what}: s_g2")
-        else:
-            g2 = _g2_from_raw(g2_bytes, f"{what}: g2")
-            s_g2 = _g2_from_raw(s_g2_bytes, f"{what}: s_g2")
-        params = cls(k, g, g_lagrange, g2, s_g2)
+        params = cls(k, g, g_lagrange, None, None)
+        params._g2_pending = (f.read(g2_size), f.read(g2_size), compressed, what, False)
+        if g2:
+            params._decode_g2()
         if check:
             params.check(what)
         return params
@@ -309,105 +328,3 @@ def _chunk_sums(points, sums):
         qx, qy, qz = g1.load_jac(sums, c)
         x, y, z = g1.add(x, y, z, qx, qy, qz)
     g1.store_jac(sums, 0, x, y, z)
-
-
-# ---- G2 encodings -------------------------------------------------------------------------------
-
-_Q = FQ.p
-
-
-def _g2_to_raw(point) -> bytes:
-    return b"".join((c * FQ.r % _Q).to_bytes(32, "little") for c in pairing.g2_to_coords(point))
-
-
-def _g2_from_raw(data: bytes, what: str):
-    if len(data) != _G2_RAW:
-        raise InputError(f"{what}: truncated G2 point")
-    coords = []
-    for j in range(4):
-        m = int.from_bytes(data[32 * j: 32 * (j + 1)], "little")
-        if m >= _Q:
-            raise InputError(f"{what}: coordinate {j} is not a canonical Fq element")
-        coords.append(m * FQ.r_inv % _Q)
-    return _g2_point(tuple(coords), what)
-
-
-_G2_GENERATOR_COORDS = pairing.g2_to_coords(pairing.G2_GENERATOR)
-
-
-def _g2_point(coords: tuple, what: str):
-    """A py_ecc G2 point from canonical (x.c0, x.c1, y.c0, y.c1), checked on the twist and in the
-    subgroup by the Numba kernels (py_ecc's r·P took a tenth of a second); the generator is
-    known to be in G2, and the identity is left to ``check``."""
-    if coords == _G2_GENERATOR_COORDS:
-        return pairing.G2_GENERATOR
-    if coords == (0, 0, 0, 0):
-        return pairing.g2_from_coords(*coords, what=what)
-    failure = g2_membership(Fq.from_ints(coords))
-    if failure == 1:
-        raise InputError(f"{what} is not on the BN254 G2 curve")
-    if failure == 2:
-        raise InputError(f"{what} is not in the order-r subgroup of G2")
-    return (bn.FQ2(list(coords[:2])), bn.FQ2(list(coords[2:])), bn.FQ2.one())
-
-
-def _g2_x_from_compressed(data: bytes, what: str):
-    """x = (c0, c1) of a compressed G2 point (flags in the top bits of the last byte), or None
-    for the identity."""
-    if len(data) != _G2_COMPRESSED:
-        raise InputError(f"{what}: truncated G2 point")
-    flags = data[63] & 0xC0
-    body = data[:63] + bytes([data[63] & 0x3F])
-    c0 = int.from_bytes(body[:32], "little")
-    c1 = int.from_bytes(body[32:], "little")
-    if c0 >= _Q or c1 >= _Q:
-        raise InputError(f"{what}: x is not a canonical Fq2 element")
-    if flags & 0x40:
-        if c0 or c1 or flags & 0x80:
-            raise InputError(f"{what}: malformed identity encoding")
-        return None
-    return c0, c1
-
-
-def _g2_candidates(x, what: str):
-    """The two G2 points with this x (y and −y); InputError if x³ + b₂ has no square root."""
-    x2 = bn.FQ2(list(x))
-    y = _fq2_sqrt(x2 * x2 * x2 + bn.b2, what)
-    return [(x2, y, bn.FQ2.one()), (x2, -y, bn.FQ2.one())]
-
-
-def _fq2_sqrt(a, what: str):
-    """√a in Fq2 (q ≡ 3 mod 4: Adj & Rodríguez-Henríquez, Algorithm 9)."""
-    a1 = a ** ((_Q - 3) // 4)
-    alpha = a1 * a1 * a
-    x0 = a1 * a
-    if alpha == bn.FQ2([_Q - 1, 0]):
-        x = bn.FQ2([0, 1]) * x0
-    else:
-        x = (bn.FQ2.one() + alpha) ** ((_Q - 1) // 2) * x0
-    if x * x != a:
-        raise InputError(f"{what}: no G2 point has this x")
-    return x
-
-
-def _g2_generator_from_compressed(data: bytes, what: str):
-    """halo2 always writes the G2 generator as g2; a compressed file must carry its x."""
-    x = _g2_x_from_compressed(data, what)
-    if x is None or bn.FQ2(list(x)) != bn.normalize(pairing.G2_GENERATOR)[0]:
-        raise InputError(f"{what}: expected the G2 generator (halo2 params always use it)")
-    return pairing.G2_GENERATOR
-
-
-def _s_g2_from_compressed(data: bytes, g01: np.ndarray, g2, what: str):
-    """s_g2 from its x: of the two candidates ±y, the one with e(g[1], g2) = e(g[0], s_g2).
-
-    Choosing by the pairing identity avoids depending on how the writer encoded the sign of an
-    Fq2 coordinate; the wrong candidate gives the inverse pairing value and fails.
-    """
-    x = _g2_x_from_compressed(data, what)
-    if x is None:
-        raise InputError(f"{what}: s_g2 is the point at infinity")
-    for cand in _g2_candidates(x, what):
-        if pairing.multi_pairing_is_one([(G1.to_py_ecc(g01[1]), g2), (bn.neg(G1.to_py_ecc(g01[0])), cand)]):
-            return _g2_point(pairing.g2_to_coords(cand), what)
-    raise InputError(f"{what}: e(g[1], g2) != e(g[0], s_g2) for either sign of s_g2")

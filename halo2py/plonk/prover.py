@@ -358,12 +358,15 @@ class _Prover:
         clear_twiddle_cache()
 
     def write_evaluations(self, x: int, random_poly) -> None:
+        """Write every opened value, and keep them: the multiopen argument needs them again."""
+        self.evaluations = {}
         if self.commit_instances:
             for column, rotation in instance_evaluations(self.layout, self.copies):
                 self.tr.write_scalar(self.evaluate(column, x, rotation))
         for column, rotation in evaluations_before_random(self.layout, self.copies):
             self.tr.write_scalar(self.evaluate(column, x, rotation))
-        self.tr.write_scalar(poly_eval(random_poly, x))
+        self.random_eval = poly_eval(random_poly, x)
+        self.tr.write_scalar(self.random_eval)
         for column, rotation in evaluations_after_random(self.layout, self.copies):
             self.tr.write_scalar(self.evaluate(column, x, rotation))
 
@@ -374,14 +377,17 @@ class _Prover:
         for piece in reversed(pieces[:-1]):  # h = Σ x^{n·i}·h_i, by Horner in x^n
             Fr.add(Fr.scale(h_poly, xn, out=h_poly), piece, out=h_poly)
         del pieces[:]
-        queries = [ProverQuery(self.domain.rotate_omega(x, rotation), self.polys[column])
+        queries = [ProverQuery(self.domain.rotate_omega(x, rotation), self.polys[column],
+                               value=self.evaluations.get((column, rotation)))
                    for column, rotation in opening_queries(self.layout, self.copies, self.commit_instances)]
-        queries += [ProverQuery(x, h_poly), ProverQuery(x, random_poly)]
+        queries += [ProverQuery(x, h_poly), ProverQuery(x, random_poly, value=self.random_eval)]
         multiopen_proof(self.params, self.tr, queries, scheme)
 
     # --- helpers ---------------------------------------------------------------------------
     def evaluate(self, column, x: int, rotation: int) -> int:
-        return poly_eval(self.polys[column], self.domain.rotate_omega(x, rotation))
+        value = poly_eval(self.polys[column], self.domain.rotate_omega(x, rotation))
+        self.evaluations[column, rotation] = value
+        return value
 
     def rows_of(self, expression, challenges: list) -> np.ndarray:
         """One expression over all n rows of the Lagrange-form columns (rotations wrap mod n)."""

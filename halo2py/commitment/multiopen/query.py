@@ -21,14 +21,14 @@ from halo2py.poly import ops
 class ProverQuery:
     point: int
     poly: np.ndarray  # coefficient form, (m, 4) Fr Montgomery, m ≤ n
-    _eval: int | None = field(default=None, repr=False)
+    value: int | None = field(default=None, repr=False)  # f(point), when the prover already has it
 
     @property
     def eval(self) -> int:
-        """f(point), computed once."""
-        if self._eval is None:
-            self._eval = ops.evaluate(self.poly, self.point)
-        return self._eval
+        """f(point), computed once (or given: the prover wrote most of them to the transcript)."""
+        if self.value is None:
+            self.value = ops.evaluate(self.poly, self.point)
+        return self.value
 
     @property
     def key(self):
