@@ -89,6 +89,34 @@ def test_repeated_and_identity_bases(glv, ifma):
     assert G1.eq(msm(bases, Fr.from_ints(ks), glv=glv, ifma=ifma), py_ecc_affine(naive(pool, ks)))
 
 
+@pytest.mark.parametrize("n", [1, 2, 5, 64])
+def test_small_msm_matches_py_ecc_with_edge_scalars_and_bases(n):
+    """G1.small_msm (the verifier's serial Straus) against py_ecc's Σ k·P: random bases and
+    scalars with 0, 1 and r − 1 among them, then repeated, negated and identity bases (every
+    exceptional addition: P + P in the tables, P + (−P) and ∞ operands in the sum)."""
+    bases_ref = py_ecc_bases(n)
+    ks = scalars_with_edges(n)
+    bases = np.stack([py_ecc_affine(b) for b in bases_ref])
+    assert np.array_equal(G1.to_affine(G1.small_msm(bases, ks)), py_ecc_affine(naive(bases_ref, ks)))
+    p = bn.multiply(bn.G1, rnd.randrange(1, R))
+    pool = [p, p, bn.neg(p), bn.Z1, p]
+    k = rnd.randrange(R)
+    for ks in ([k, k, k, 5, 3], [k, 0, k, 0, R - k], [1, 1, 1, 1, 1]):
+        got = G1.small_msm(np.stack([py_ecc_affine(b) for b in pool]), ks)
+        assert np.array_equal(G1.to_affine(got), py_ecc_affine(naive(pool, ks)))
+    assert G1.is_identity(G1.small_msm(bases, [0] * n))
+
+
+def test_one_point_to_affine_over_ints_is_the_batch_kernel():
+    """A single Jacobian point goes to affine over Python ints; a batch by the kernel: the same
+    rows, the identity included."""
+    jac = msm_mod.msm(G1.random(8), Fr.random(8))
+    points = np.stack([jac, G1.double(jac), np.zeros(12, dtype=np.uint64), G1.add(jac, G1.double(jac))])
+    batch = G1.batch_to_affine(points)
+    assert [G1.to_affine(p).tolist() for p in points] == batch.tolist()
+    assert not batch[2].any() and G1.is_on_curve(batch).all()
+
+
 def test_degenerate_sums_are_identity():
     bases = G1.random(5)
     assert G1.is_identity(msm(bases, Fr.zeros(5)))

@@ -81,6 +81,9 @@ def open_at(params: ParamsKZG, poly: np.ndarray, z: int) -> tuple:
     return value, commit(params, ops.divide_by_linear(poly, z))
 
 
+SMALL_MSM = 256  # up to this many terms a serial Straus beats loading and planning Pippenger
+
+
 def linear_combination(terms) -> np.ndarray:
     """Σ s·P over [(scalar int, affine point), …] as one affine point (one MSM)."""
     terms = [(s % Fr.modulus, np.asarray(p, dtype=np.uint64).reshape(AFFINE)) for s, p in terms]
@@ -88,6 +91,8 @@ def linear_combination(terms) -> np.ndarray:
     if not terms:
         return np.zeros(AFFINE, dtype=np.uint64)
     bases = np.stack([p for _, p in terms])
+    if len(terms) <= SMALL_MSM:
+        return G1.to_affine(G1.small_msm(bases, [s for s, _ in terms]))
     scalars = Fr.from_ints([s for s, _ in terms])
     return G1.to_affine(msm(bases, scalars))
 

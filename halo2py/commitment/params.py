@@ -20,7 +20,7 @@ import numpy as np
 from numba import njit, prange
 
 from halo2py.arith.constants import FR_MODULUS, FR_TWO_ADICITY
-from halo2py.arith.field import Fq, Fr
+from halo2py.arith.field import Fr
 from halo2py.arith.ntt import root_of_unity
 from halo2py.commitment import fixed_base
 from halo2py.commitment.lagrange_basis import lagrange_from_monomial
@@ -177,7 +177,7 @@ class ParamsKZG:
             at_infinity = np.flatnonzero(G1.is_identity(pts)) if pts is not None else []
             if len(at_infinity):
                 raise InputError(f"{what}: {name}[{at_infinity[0]}] is the point at infinity")
-        if self.g_lagrange is not None and _affine_ints(_sum(self.g_lagrange)) != g0:
+        if self.g_lagrange is not None and G1.jacobian_to_ints(_sum(self.g_lagrange)) != g0:
             raise InputError(f"{what}: the Lagrange basis does not sum to g[0]")
         if self._g2_pending is None:
             from halo2py.commitment import g2_encoding
@@ -299,17 +299,6 @@ def _sum(points: np.ndarray) -> np.ndarray:
     sums = np.empty((64, 12), dtype=np.uint64)
     _chunk_sums(np.ascontiguousarray(points), sums)
     return sums[0]
-
-
-def _affine_ints(point: np.ndarray):
-    """One Jacobian point (X, Y, Z) as canonical affine ints (X/Z², Y/Z³), None for the identity."""
-    x, y, z = Fq.to_ints(point.reshape(3, 4))
-    if z == 0:
-        return None
-    q = Fq.modulus
-    z_inv = pow(z, -1, q)
-    z_inv2 = z_inv * z_inv % q
-    return x * z_inv2 % q, y * z_inv2 * z_inv % q
 
 
 @njit(parallel=True, cache=True)

@@ -113,8 +113,12 @@ class G1Group:
         return _back(out, single)
 
     def batch_to_affine(self, points) -> np.ndarray:
-        """Jacobian → affine for a batch with one field inversion (Montgomery's trick)."""
+        """Jacobian → affine for a batch with one field inversion (Montgomery's trick); a single
+        point over Python ints (a verifier's few: no kernel to load for them)."""
         a, single = _rows(points, JACOBIAN, "points")
+        if single:
+            pair = self.jacobian_to_ints(a[0])
+            return np.zeros(AFFINE, dtype=np.uint64) if pair is None else self._from_ints_unchecked(*pair)
         zinv = Fq.batch_inverse(np.ascontiguousarray(a[:, 8:]))
         out = np.empty((a.shape[0], AFFINE), dtype=np.uint64)
         vector.vec_to_affine(a, zinv, out)
@@ -122,6 +126,33 @@ class G1Group:
 
     def to_affine(self, point) -> np.ndarray:
         return self.batch_to_affine(point)
+
+    def jacobian_to_ints(self, point):
+        """One Jacobian point (X, Y, Z) as canonical affine ints (X/Z², Y/Z³), None for the identity."""
+        x, y, z = Fq.to_ints(np.ascontiguousarray(point).reshape(3, 4))
+        if z == 0:
+            return None
+        q = Fq.modulus
+        z_inv = pow(z, -1, q)
+        z_inv2 = z_inv * z_inv % q
+        return x * z_inv2 % q, y * z_inv2 * z_inv % q
+
+    def _from_ints_unchecked(self, x: int, y: int) -> np.ndarray:
+        """The affine row of a point known to be on the curve (the result of group operations)."""
+        return Fq.from_ints([x, y]).reshape(AFFINE)
+
+    def small_msm(self, bases, scalars) -> np.ndarray:
+        """Σ scalars[i]·bases[i] as one Jacobian point, for affine bases and int scalars (mod r) —
+        the verifier's size (``vector.straus``); a prover's MSMs belong to ``msm``."""
+        a, _ = _rows(bases, AFFINE, "bases")
+        ks = [int(k) % self.order for k in scalars]
+        if len(ks) != a.shape[0]:
+            raise PointError(f"small_msm: {a.shape[0]} bases but {len(ks)} scalars")
+        limbs = np.array([[(k >> (64 * j)) & 0xFFFFFFFFFFFFFFFF for j in range(4)] for k in ks],
+                         dtype=np.uint64).reshape(-1, 4)
+        out = np.empty((1, JACOBIAN), dtype=np.uint64)
+        vector.straus(np.ascontiguousarray(a), limbs, out)
+        return out[0]
 
     # ---- group law ----------------------------------------------------------------------------
     def add(self, p, q) -> np.ndarray:
