@@ -401,7 +401,8 @@ def verify_raw(circuits: list, params, transcript: bytes, multiopen: str, instan
 def warm(strategies=None, verify_proofs: bool = True) -> None:
     """Compile (or load from cache) every kernel a proof touches, by proving a tiny circuit with
     each given strategy (default: all installed) under each multiopen scheme, and verifying it.
-    ``python -m halo2py.warm`` calls this last; the profiler calls it before tracking."""
+    ``python -m halo2py.warm`` calls this last (with ``arguments=True``, below); the profiler
+    calls it before tracking."""
     circuit = build_circuit("fibonacci")
     params = ParamsKZG.setup(circuit.params.k, seeded_rng(0, "warm"))
     for strategy in strategies or sorted(available()):
@@ -409,3 +410,29 @@ def warm(strategies=None, verify_proofs: bool = True) -> None:
             outcome = prove(circuit, params, strategy, scheme, seed=0)
             if verify_proofs:
                 verify(circuit, outcome.proof, params)
+
+
+def warm_arguments() -> None:
+    """The kernels fibonacci's proofs never reach, so that the first real ``prove`` after
+    ``make install`` loads them instead of compiling them: the default circuit (stress, with its
+    lookup) at a size where every vectorised path engages, proved as the CLI does — MockProver
+    check, OS randomness, the default strategy, then chunked from a proving key file (its
+    checksum) — and verified with the verifying key rebuilt and read from its file; a shuffle."""
+    import tempfile
+
+    from halo2py.plonk.pkfile import write_pk
+    from halo2py.plonk.vkfile import vk_to_bytes
+
+    for name, k in (("stress", 10), ("shuffle", None)):
+        circuit = build_circuit(name, k)
+        params = ParamsKZG.setup(circuit.params.k, seeded_rng(0, "warm"))
+        outcome = prove(circuit, params)
+        verify(circuit, outcome.proof, params)
+        with tempfile.TemporaryDirectory(prefix="halo2py-warm-") as tmp:
+            key = proving_key(circuit, params)
+            write_pk(key, f"{tmp}/warm.pk")
+            with open(f"{tmp}/warm.vk", "wb") as f:
+                f.write(vk_to_bytes(key.vk))
+            del key
+            outcome = prove(circuit, params, "chunked", check=False, pk=read_proving_key(f"{tmp}/warm.pk", circuit))
+            verify(circuit, outcome.proof, params, f"{tmp}/warm.vk")

@@ -27,7 +27,14 @@ WARM_MODULES = [
     ("halo2py.quotient.warm", "constraint evaluation"),
     ("halo2py.plonk.warm", "permutation cycles"),
     ("halo2py.pipeline", "a tiny proof per strategy"),  # the protocol layer's kernels too
+    ("halo2py.pipeline:warm_arguments", "lookups, shuffles, a proving key file"),
 ]
+
+
+def _warm_function(spec: str):
+    """``module`` names its ``warm()``; ``module:function`` another function of it."""
+    module, _, function = spec.partition(":")
+    return getattr(importlib.import_module(module), function or "warm")
 
 
 def _elapsed(seconds: float) -> str:
@@ -58,13 +65,13 @@ def main() -> None:
             task = progress.add_task("", total=steps)
             for name, what in WARM_MODULES:
                 progress.update(task, description=what)
-                importlib.import_module(name).warm()
+                _warm_function(name)()
                 progress.advance(task)
     else:
         for i, (name, what) in enumerate(WARM_MODULES, 1):
             console.print(f"compiling kernels {i}/{steps}: {what} …", highlight=False)
             t = time.perf_counter()
-            importlib.import_module(name).warm()
+            _warm_function(name)()
             now = time.perf_counter()
             console.print(f"compiling kernels {i}/{steps}: {what} done in {now - t:.1f} s "
                           f"({_elapsed(now - t0)} elapsed)", highlight=False)
