@@ -109,21 +109,28 @@ def test_coefficient_commitments_split_across_the_workers_add_up(dask):
     one[0] = Fr.one_limbs
     polys = [Fr.random(params.n), one, zero]
     with dask.proof(params):
-        for columns in ([polys[0]], [one], polys):
-            points = dask.commit(params, [(COEFF, poly) for poly in columns])
+        for columns, tasks in (([polys[0]], 2), ([one], 2), (polys, 4)):  # 3 on 2 workers: 2 whole, 1 halved
+            handle = dask.start_commits(params, [(COEFF, poly) for poly in columns])
+            assert len(handle[2]) == tasks
+            points = dask.finish_commits(handle)
             assert all(np.array_equal(p, kzg.commit(params, poly)) for p, poly in zip(points, columns))
 
 
 def test_every_worker_holds_every_coefficient_form_before_the_quotient(dask):
     """Each quotient part reads every polynomial: the coefficient forms are copied to every
-    worker in the background as they are interpolated, not fetched when the parts start."""
+    worker in the background as they are interpolated — by one hold per worker for a round's
+    columns, submitted with the round's points — not fetched when the parts start."""
     from halo2py.arith.field import Fr
+    from halo2py.execution import LAGRANGE
     from halo2py.poly.domain import EvaluationDomain
 
     params = cases.params(6)
     arrays = [Fr.random(params.n) for _ in range(5)]
     with dask.proof(params):
+        handle = dask.start_commits(params, [(LAGRANGE, a) for a in arrays[:2]])
         dask.prepare_coefficients(EvaluationDomain(6, 4), arrays)
+        dask.finish_commits(handle)
+        assert len(dask._holds) == 2  # one per worker, for all five columns
         dask._client.gather(dask._holds)
         holders = dask._client.who_has([future for _, future in dask._coeffs.values()])
         assert all(len(workers) == 2 for workers in holders.values())
@@ -141,6 +148,25 @@ def test_workers_run_numba_on_their_own_threads(dask):
         return numba.get_num_threads()
 
     assert dask._client.submit(threads, pure=False).result() == 1
+
+
+def test_the_coordinator_leaves_the_local_workers_their_cores(dask):
+    """While a local cluster's workers compute, the coordinator's own kernels run on the cores
+    they leave (at least one thread), and on all of its own again after the proof; the workers
+    run no statistical profiler and the scheduler steals no task (every task is placed: where
+    its data is, or pinned)."""
+    import os
+
+    import dask as dask_config
+    import numba
+
+    own = numba.get_num_threads()
+    params = cases.params(4)
+    with dask.proof(params):
+        assert numba.get_num_threads() == max(1, min(own, len(os.sched_getaffinity(0)) - 2))
+    assert numba.get_num_threads() == own
+    assert not any(dask._client.run(lambda: dask_config.config.get("distributed.worker.profile.enabled")).values())
+    assert "stealing" not in dask._cluster.scheduler.extensions
 
 
 def test_profile_reports_what_the_proof_shipped(dask, monkeypatch, capsys, tmp_path):

@@ -29,6 +29,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import math
+import os
 import pickle
 import sys
 import time
@@ -51,6 +52,9 @@ RETRIES = 2           # re-runs of a task that raised (a dead worker's tasks are
 RESENDS = 2           # times a step starts again after its data died with a worker (see _again)
 POLL_SECONDS = 1.0    # how often a waiting proof checks that the cluster still has workers
 PLUGIN_PREFIX = "halo2py_plugin_"  # modules halo2py.plugins loaded from a file (see below)
+# a local cluster's event-loop health checks and system monitors, every 1 s and 5 s (not 20 ms
+# and 0.5 s): see DaskExecutor.__enter__
+QUIET = {"distributed.admin.tick.interval": "1s", "distributed.admin.system-monitor.interval": "5s"}
 BACKGROUND = -1       # the priority of interpolations: after any commitment or quotient part
 
 
@@ -68,8 +72,8 @@ def interpolate(domain, values):
     return domain.lagrange_to_coeff(values)
 
 
-def hold(coeffs) -> None:
-    """Nothing: pinned to a worker, it has that worker fetch a coefficient form (which it then
+def hold(*coeffs) -> None:
+    """Nothing: pinned to a worker, it has that worker fetch coefficient forms (which it then
     keeps), so that every worker holds every polynomial before the quotient parts need them."""
 
 
@@ -139,6 +143,10 @@ class DaskExecutor(Executor):
         self._values: dict = {}  # id(array) → (array, future of its values on a worker), this proof
         self._coeffs: dict = {}  # id(array) → (array, future of its coefficient form on a worker)
         self._holds: list = []   # the hold tasks copying the coefficient forms to every worker
+        self._unheld: list = []  # coefficient-form futures not yet in a hold (they go with the round's points)
+        self._hold_on: list = []  # the workers that run quotient parts, which hold every coefficient form
+        self._workers: list = []  # the cluster's workers, sorted: asked at the proof's start and after a loss
+        self._own_threads = 0    # this process's Numba threads outside the workers' phases
         self._unfilled: dict = {}  # id(array) → array: given to ``coefficients``, not yet written over
         self._filled: dict = {}  # id(array) → array: coordinator arrays that hold their coefficients
 
@@ -149,11 +157,20 @@ class DaskExecutor(Executor):
             # one Numba thread per core and the workers would fight over the cores.
             # Dask's active memory manager would trim the broadcast SRS to one copy between rounds
             # (no task waiting for it elsewhere), to be fetched again by the next round's tasks.
-            with dask.config.set({"distributed.scheduler.active-memory-manager.start": False}):
+            # The workers' statistical profiler (a stack sample every 10 ms), the servers' 20 ms
+            # event-loop ticks and 0.5 s system monitors run on the event loops of the workers
+            # and of this process (scheduler, nannies), on the cores the tasks need: ≈ 0.5 CPU s
+            # per worker and as much here per proof at k = 18, for dashboards nobody watches.
+            # Work stealing would move a column's interpolation away from its values (and fetch
+            # them): every task is placed already, where its data is or pinned.
+            # (The workers' settings go with their nannies, which start a replaced worker with them.)
+            with dask.config.set({"distributed.scheduler.active-memory-manager.start": False,
+                                  "distributed.scheduler.work-stealing": False, **QUIET}):
                 self._cluster = distributed.LocalCluster(
                     n_workers=self.workers, threads_per_worker=self.threads, processes=True, dashboard_address=None,
-                    worker_dashboard_address=None,
-                    silence_logs=logging.CRITICAL, env={"NUMBA_NUM_THREADS": str(self.threads)})
+                    worker_dashboard_address=None, silence_logs=logging.CRITICAL,
+                    env={"NUMBA_NUM_THREADS": str(self.threads)},
+                    config={**QUIET, "distributed.worker.profile.enabled": False})
         where = self.scheduler or self._cluster.scheduler_address
         try:
             self._client = distributed.Client(self._cluster or self.scheduler, timeout=self.timeout,
@@ -178,7 +195,8 @@ class DaskExecutor(Executor):
         except (OSError, TimeoutError):
             raise ClusterUnavailable(f"the Dask scheduler at {self._client.scheduler.address} has no worker "
                                      f"(none joined within {self.timeout:g} s); start `dask worker` there") from None
-        return len(self._client.nthreads())
+        self._workers = sorted(self._client.nthreads())
+        return len(self._workers)
 
     # --- one proof -------------------------------------------------------------------------------
     @contextmanager
@@ -186,6 +204,8 @@ class DaskExecutor(Executor):
         self.traffic = ProofTraffic(workers=self._await_workers())
         sent_before, cpu_before = self._client.run(outgoing_bytes), self._client.run(time.process_time)
         self._params, self._srs = params, self._broadcast(params)
+        self._own_threads = numba.get_num_threads()
+        numba.set_num_threads(self._threads_beside_workers())
         try:
             yield self
             cpu = self._client.run(time.process_time)
@@ -196,26 +216,43 @@ class DaskExecutor(Executor):
                                                - self.traffic.gathered)
             self.traffic.worker_peak_rss = self._client.run(peak_rss_bytes)
         finally:
+            numba.set_num_threads(self._own_threads)
             self._srs.release()
             self._params = self._srs = None
             self._values.clear()
             self._coeffs.clear()
             self._holds.clear()
+            self._unheld.clear()
+            self._hold_on = []
             self._unfilled.clear()
             self._filled.clear()
+
+    def _threads_beside_workers(self) -> int:
+        """The Numba threads of this process's own kernels while the workers compute: on a local
+        cluster, the cores its workers leave (at least one) — a second thread on a core a worker
+        runs on takes that worker's time, and OpenMP's threads spin between the coordinator's
+        short parallel loops (on 2 cores and 2 workers, ≈ 1 CPU s per proof at k = 18 for
+        ≈ 0.2 s of work); on a remote cluster, all of its own."""
+        if self._cluster is None:
+            return self._own_threads
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        return max(1, min(self._own_threads, cores - self.workers * self.threads))
 
     def start_commits(self, params, columns: list) -> tuple:
         """Submit the columns' commitments (with the SRS ``proof(params)`` scattered: ``params``
         is that one); a Lagrange-form column's values stay on its worker for ``prepare_coefficients``.
 
         A round of coefficient-form columns that would leave workers idle (the random polynomial
-        alone, d − 1 pieces on W workers) commits each in W / gcd(columns, W) slices, one task
-        each: the coordinator adds the slices' points, which is the whole MSM's point."""
-        workers = len(self._client.nthreads()) if columns else 1
-        ways = workers // math.gcd(len(columns), workers)
+        alone, d − 1 pieces on W workers) commits whole columns W at a time and each of the last
+        r = columns mod W in W / gcd(r, W) slices, one task each (a slice's MSM costs more than
+        its share of the whole one: the fewer slices, the less work): the coordinator adds the
+        slices' points, which is the whole MSM's point."""
+        workers = max(1, len(self._workers))
+        rest = len(columns) % workers
+        ways = workers // math.gcd(rest, workers)
         tasks = []  # (column index, first row of the slice or None for the whole column, its rows)
         for i, (basis, values) in enumerate(columns):
-            if basis == LAGRANGE or ways <= 1:
+            if basis == LAGRANGE or ways <= 1 or i < len(columns) - rest:
                 tasks.append((i, None, values))
             else:
                 step = -(-values.shape[0] // ways)
@@ -231,6 +268,8 @@ class DaskExecutor(Executor):
         return columns, [(i, start) for i, start, _ in tasks], futures
 
     def finish_commits(self, handle) -> list:
+        self._hold()
+
         def points(attempt: int) -> list:
             columns, owners, futures = handle if attempt == 0 else self.start_commits(self._params, handle[0])
             results = self._results(futures)
@@ -250,23 +289,33 @@ class DaskExecutor(Executor):
     def prepare_coefficients(self, domain, arrays: list) -> None:
         """Interpolate each array on the worker that holds its values (sending it to one first if
         none does), in the background; with several workers, each other worker that will run a
-        quotient part then fetches the coefficient form too (a background ``hold``): the parts —
-        each reads every polynomial — find them all in place, and the copying fills the rounds'
-        gaps (the coordinator's permutations and grand products) instead of delaying the parts."""
+        quotient part then fetches the coefficient form too (a background ``hold``, submitted with
+        the round's points, see ``_hold``): the parts — each reads every polynomial — find them all
+        in place, and the copying fills the rounds' gaps (the coordinator's permutations and grand
+        products) instead of delaying the parts."""
         todo = [a for a in arrays if id(a) not in self._coeffs and id(a) not in self._filled]  # values only
         unsent = [a for a in todo if id(a) not in self._values]
         for values, future in zip(unsent, self._send(unsent)):
             self._values[id(values)] = (values, future)
         # the workers that run the quotient parts (part i on worker i mod W; chunked declares e)
-        workers = sorted(self._client.nthreads())[:domain.e] if todo else []
+        self._hold_on = self._workers[:domain.e]
         for values in todo:
             _, source = self._values.pop(id(values))  # the worker drops the values once interpolated
             coeffs = self._client.submit(interpolate, domain, source, pure=False, retries=RETRIES,
                                          priority=BACKGROUND)
             self._coeffs[id(values)] = (values, coeffs)
-            if len(workers) > 1:  # one hold per worker: the one that interpolated fetches nothing
-                self._holds += [self._client.submit(hold, coeffs, pure=False, workers=[w], allow_other_workers=False,
-                                                    priority=BACKGROUND) for w in workers]
+            self._unheld.append(coeffs)
+
+    def _hold(self) -> None:
+        """Copy the coefficient forms interpolated since the last call to every worker that runs
+        quotient parts: one background ``hold`` per worker for all of them (a task per column and
+        worker costs the scheduler, the coordinator and the workers a few ms each; the worker
+        that interpolated a form fetches nothing)."""
+        if len(self._hold_on) > 1 and self._unheld:
+            self._holds += [self._client.submit(hold, *self._unheld, pure=False, workers=[w],
+                                                allow_other_workers=False, priority=BACKGROUND)
+                            for w in self._hold_on]
+        self._unheld = []
 
     def coefficients(self, domain, arrays: list) -> list:
         """The arrays, to be written over with their coefficient forms by the time ``quotient``
@@ -291,8 +340,9 @@ class DaskExecutor(Executor):
 
     def quotient(self, strategy, task):
         count = declared_parts(strategy, task)
-        if not count:  # a strategy without declared parts runs whole, here
+        if not count:  # a strategy without declared parts runs whole, here, on every core
             self._again(lambda attempt: self._fill(task.domain))
+            numba.set_num_threads(self._own_threads)
             return strategy.compute(task)
         # Strategies loaded from a file live in a module the workers cannot import: send them by value.
         for name in [m for m in sys.modules if m.startswith(PLUGIN_PREFIX)]:
@@ -303,19 +353,22 @@ class DaskExecutor(Executor):
         def parts(attempt: int) -> list:
             if attempt:  # data died with a worker: the coordinator's arrays must hold every polynomial first
                 self._fill(task.domain)
+            self._hold()
             # the polynomials the workers interpolated are there already; the others (the key's
             # Lagrange selectors, a kept key's polynomials) go to one worker each, and on from there
             unsent = [p for p in task.polys if id(p) not in self._coeffs]
             for poly, future in zip(unsent, self._send(unsent)):
                 self._coeffs[id(poly)] = (poly, future)
             polys = [self._coeffs[id(p)][1] for p in task.polys]
-            workers = sorted(self._client.nthreads())
+            workers = self._workers = sorted(self._client.nthreads())
             # part i on worker i mod W (another if that one dies): the parts spread evenly at once
             futures = [self._client.submit(quotient_part, blob, bare, i, *polys, pure=False, retries=RETRIES,
                                            workers=[workers[i % len(workers)]], allow_other_workers=True)
                        for i in range(count)]
             self._fill(task.domain)  # while the parts run
-            return self._results(futures)
+            results = self._results(futures)
+            numba.set_num_threads(self._own_threads)  # the workers are done: the cores are this process's
+            return results
 
         results = self._again(parts)
         self.traffic.gathered += array_bytes(results)
@@ -334,6 +387,7 @@ class DaskExecutor(Executor):
                 self._values.clear()
                 self._coeffs.clear()
                 self._holds.clear()
+                self._unheld.clear()
                 self._srs.release()
                 self._srs = self._broadcast(self._params)
         raise ClusterUnavailable("the Dask cluster lost this proof's data (every worker holding it died) "
