@@ -59,7 +59,8 @@ class ParamsKZG:
         self.g = g
         self.g_lagrange = g_lagrange
         self._g2, self._s_g2 = g2, s_g2
-        self._g2_pending = None  # read(g2=False): the G2 bytes, decoded (and checked) on first use
+        self._g2_pending = None  # read(g2=False): (g2 bytes, s_g2 bytes, compressed, what), decoded on first use
+        self._check_g2_on_decode = False  # check() ran before the decode: the pairing identity is owed
 
     @property
     def g2(self):
@@ -75,9 +76,9 @@ class ParamsKZG:
         if self._g2_pending is not None:
             from halo2py.commitment import g2_encoding
 
-            g2_bytes, s_g2_bytes, compressed, what, check = self._g2_pending
+            g2_bytes, s_g2_bytes, compressed, what = self._g2_pending
             g2, s_g2 = g2_encoding.decode(g2_bytes, s_g2_bytes, compressed, self.g[:2], what)
-            if check:
+            if self._check_g2_on_decode:
                 g2_encoding.check(self.g[:2], g2, s_g2, what)
             self._g2, self._s_g2, self._g2_pending = g2, s_g2, None
 
@@ -184,7 +185,7 @@ class ParamsKZG:
 
             g2_encoding.check(self.g[:2], self._g2, self._s_g2, what)
         else:  # checked when first used
-            self._g2_pending = self._g2_pending[:4] + (True,)
+            self._check_g2_on_decode = True
 
     # ---- files ------------------------------------------------------------------------------------
     def to_bytes(self) -> bytes:
@@ -263,7 +264,7 @@ class ParamsKZG:
         else:
             f.seek(4 + 2 * big_n * g1_size)
         params = cls(k, g, g_lagrange, None, None)
-        params._g2_pending = (f.read(g2_size), f.read(g2_size), compressed, what, False)
+        params._g2_pending = (f.read(g2_size), f.read(g2_size), compressed, what)
         if g2:
             params._decode_g2()
         if check:
