@@ -150,6 +150,18 @@ def test_workers_run_numba_on_their_own_threads(dask):
     assert dask._client.submit(threads, pure=False).result() == 1
 
 
+def test_every_worker_runs_the_proving_memory_policy(dask):
+    """Each worker turned numpy's huge-page advice off when it joined (halo2py._malloc), as the
+    CLI does for the coordinator."""
+
+    def advice():
+        from halo2py._malloc import huge_page_advice
+
+        return huge_page_advice()
+
+    assert list(dask._client.run(advice).values()) == [False, False]
+
+
 def test_the_coordinator_leaves_the_local_workers_their_cores(dask):
     """While a local cluster's workers compute, the coordinator's own kernels run on the cores
     they leave (at least one thread), and on all of its own again after the proof; the workers

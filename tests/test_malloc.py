@@ -1,4 +1,5 @@
-"""``halo2py._malloc``: the CLI pins glibc's mmap threshold so freed columns leave the RSS."""
+"""``halo2py._malloc``: the CLI pins glibc's mmap threshold so freed columns leave the RSS, and
+turns numpy's huge-page advice off."""
 
 import ctypes
 import platform
@@ -7,7 +8,8 @@ import sys
 import numpy as np
 import pytest
 
-from halo2py._malloc import MMAP_THRESHOLD, pin_mmap_threshold
+from halo2py._malloc import (HUGE_PAGE_VARIABLE, MMAP_THRESHOLD, avoid_huge_pages, huge_page_advice,
+                             pin_mmap_threshold)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
@@ -32,3 +34,34 @@ def _rss() -> int:
     """The resident set now (Linux: /proc/self/statm, in pages)."""
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * ctypes.CDLL(None).getpagesize()
+
+
+def test_the_policy_turns_numpys_huge_page_advice_off(monkeypatch):
+    """numpy advises huge pages by default; after the policy it does not, so a fresh column's
+    first touch never waits for memory compaction (halo2py._malloc)."""
+    monkeypatch.delenv(HUGE_PAGE_VARIABLE, raising=False)
+    before = huge_page_advice()
+    try:
+        _set_advice(True)
+        assert huge_page_advice() is True
+        assert avoid_huge_pages() is True
+        assert huge_page_advice() is False
+    finally:
+        _set_advice(before)
+
+
+def test_a_users_huge_page_choice_is_left_to_numpy(monkeypatch):
+    monkeypatch.setenv(HUGE_PAGE_VARIABLE, "1")
+    before = huge_page_advice()
+    try:
+        _set_advice(True)
+        assert avoid_huge_pages() is False
+        assert huge_page_advice() is True
+    finally:
+        _set_advice(before)
+
+
+def _set_advice(on: bool) -> None:
+    from halo2py._malloc import _huge_page_switch
+
+    _huge_page_switch()[1](on)

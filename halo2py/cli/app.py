@@ -14,7 +14,7 @@ import typer
 from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from halo2py import __version__
-from halo2py._malloc import pin_mmap_threshold
+from halo2py._malloc import apply_memory_policy
 from halo2py.cli import bench
 from halo2py.cli import check as check_cmd
 from halo2py.cli import coercion, collector
@@ -116,7 +116,7 @@ def _fail(message: str, exit_code: int, as_json: bool, prefix: str = "[bold red]
 
 
 def main() -> None:
-    pin_mmap_threshold()  # before any proof-sized allocation: freed columns leave the RSS (halo2py._malloc)
+    apply_memory_policy()  # before any proof-sized allocation: freed columns leave the RSS, no huge-page stalls
     # Non-standalone mode hands every outcome back here instead of exiting inside click; Typer
     # turns KeyboardInterrupt into exit code 130 (after ``finally`` blocks removed partial files).
     atexit.unregister(collector.skip_final_collection)  # once, however often tests call main

@@ -42,6 +42,7 @@ import distributed
 import numba
 import numpy as np
 
+from halo2py._malloc import apply_memory_policy
 from halo2py.curve.msm import msm
 from halo2py.curve.points import G1
 from halo2py.execution.base import LAGRANGE, ClusterUnavailable, Executor, ProofTraffic, peak_rss_bytes
@@ -103,19 +104,25 @@ class _DataLost(Exception):
     """A future was cancelled because the only copy of one of its inputs died with its worker."""
 
 
-class NumbaThreads(distributed.WorkerPlugin):
-    """Has each worker's Numba read ``NUMBA_NUM_THREADS`` again when it joins. A local cluster's
-    nanny sets the variable only after the spawned process has imported Numba, which then sized
-    its thread pool for every core; without the reload, a kernel's first call after the pool
-    started fails on the mismatch, and ``numba_threads`` could not lower the count."""
+class WorkerSetup(distributed.WorkerPlugin):
+    """What each worker does when it joins, before any task.
+
+    - Numba reads ``NUMBA_NUM_THREADS`` again. A local cluster's nanny sets the variable only
+      after the spawned process has imported Numba, which then sized its thread pool for every
+      core; without the reload, a kernel's first call after the pool started fails on the
+      mismatch, and ``numba_threads`` could not lower the count.
+    - The CLI's memory policy (``halo2py._malloc``): a worker allocates and frees columns as the
+      coordinator does, and without it pays the same huge-page stalls on every fresh column.
+    """
 
     def setup(self, worker) -> None:
         numba.config.reload_config()
+        apply_memory_policy()
 
 
 def numba_threads() -> None:
     """Run this task's kernels on the worker's ``NUMBA_NUM_THREADS`` threads (a per-thread
-    setting; the pool may have been started bigger, see ``NumbaThreads``)."""
+    setting; the pool may have been started bigger, see ``WorkerSetup``)."""
     numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
 
 
@@ -179,7 +186,7 @@ class DaskExecutor(Executor):
             self.__exit__()
             raise ClusterUnavailable(f"cannot reach the Dask scheduler at {where} within {self.timeout:g} s "
                                      f"({type(exc).__name__}); is `dask scheduler` running there?") from None
-        self._client.register_plugin(NumbaThreads(), name="halo2py-numba-threads")
+        self._client.register_plugin(WorkerSetup(), name="halo2py-worker-setup")
         self._await_workers()
         return self
 
