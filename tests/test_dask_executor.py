@@ -9,6 +9,7 @@ circuits' test cases), so the time goes to task round trips, not to arithmetic.
 import json
 import socket
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -99,7 +100,8 @@ def test_coefficient_commitments_split_across_the_workers_add_up(dask):
     """A lone coefficient-form column (the random polynomial) or an odd count of them (the pieces)
     is committed in slices, one per worker: the slices' points add up to the whole MSM's point,
     the identity included (Scroll's random polynomial is the constant 1: every slice but the
-    first commits to nothing)."""
+    first commits to nothing). A round's slices run on distinct workers even while one of them
+    finishes a background task (left to the scheduler, both halves would queue on the idle one)."""
     from halo2py.arith.field import Fr
     from halo2py.commitment import kzg
     from halo2py.execution import COEFF
@@ -110,9 +112,14 @@ def test_coefficient_commitments_split_across_the_workers_add_up(dask):
     polys = [Fr.random(params.n), one, zero]
     with dask.proof(params):
         for columns, tasks in (([polys[0]], 2), ([one], 2), (polys, 4)):  # 3 on 2 workers: 2 whole, 1 halved
+            busy = dask._client.submit(time.sleep, 0.5, workers=dask._workers[:1], pure=False)
             handle = dask.start_commits(params, [(COEFF, poly) for poly in columns])
             assert len(handle[2]) == tasks
             points = dask.finish_commits(handle)
+            busy.result()
+            slices = [future for (_, start), future in zip(handle[1], handle[2]) if start is not None]
+            ran_on = dask._client.who_has(slices)
+            assert len(slices) == 2 and set.union(*(set(ran_on[f.key]) for f in slices)) == set(dask._workers)
             assert all(np.array_equal(p, kzg.commit(params, poly)) for p, poly in zip(points, columns))
 
 
@@ -209,12 +216,18 @@ def test_unreachable_scheduler_is_one_line_exit_2(monkeypatch, capsys):
 
 
 def test_a_cluster_without_workers_is_one_error():
+    """One error, and the executor's client closed with it (its `with` never reaches __exit__):
+    left open, the client's event loop would go on trying to reconnect once the scheduler is gone,
+    drawing its back-off from the global `random` — in the middle of a later test's hypothesis
+    draw (a HypothesisDeprecationWarning there)."""
     LocalCluster = pytest.importorskip("distributed").LocalCluster
 
     with LocalCluster(n_workers=0, dashboard_address=":0", processes=False) as empty:
+        threads = set(threading.enumerate())
         with pytest.raises(ClusterUnavailable, match="has no worker"):
             with open_executor("dask", scheduler=empty.scheduler_address, timeout=1):
                 pass
+        assert set(threading.enumerate()) <= threads  # the client's event loop thread is gone
 
 
 @pytest.mark.slow

@@ -186,8 +186,12 @@ class DaskExecutor(Executor):
             self.__exit__()
             raise ClusterUnavailable(f"cannot reach the Dask scheduler at {where} within {self.timeout:g} s "
                                      f"({type(exc).__name__}); is `dask scheduler` running there?") from None
-        self._client.register_plugin(WorkerSetup(), name="halo2py-worker-setup")
-        self._await_workers()
+        try:
+            self._client.register_plugin(WorkerSetup(), name="halo2py-worker-setup")
+            self._await_workers()
+        except BaseException:
+            self.__exit__()  # a `with` whose __enter__ raised calls no __exit__: the client would live on
+            raise
         return self
 
     def __exit__(self, *exc) -> None:
@@ -253,26 +257,34 @@ class DaskExecutor(Executor):
         alone, d − 1 pieces on W workers) commits whole columns W at a time and each of the last
         r = columns mod W in W / gcd(r, W) slices, one task each (a slice's MSM costs more than
         its share of the whole one: the fewer slices, the less work): the coordinator adds the
-        slices' points, which is the whole MSM's point."""
+        slices' points, which is the whole MSM's point. The round's slice j runs on worker j mod W
+        (another if that one dies), its rows sent there: left to the scheduler, two slices could
+        queue on the worker that is idle when they arrive while the other finishes a background
+        task and then waits, idle, for the round's points (the random polynomial's halves did)."""
+        if any(basis != LAGRANGE for basis, _ in columns):
+            self._workers = sorted(self._client.nthreads())  # the slices' workers must be alive
         workers = max(1, len(self._workers))
         rest = len(columns) % workers
         ways = workers // math.gcd(rest, workers)
-        tasks = []  # (column index, first row of the slice or None for the whole column, its rows)
+        whole, slices = [], []  # (column index, its rows); (column index, first row, its rows, worker)
         for i, (basis, values) in enumerate(columns):
             if basis == LAGRANGE or ways <= 1 or i < len(columns) - rest:
-                tasks.append((i, None, values))
+                whole.append((i, values))
             else:
                 step = -(-values.shape[0] // ways)
-                tasks += [(i, start, values[start:start + step]) for start in range(0, values.shape[0], step)]
-        data = self._send([rows for _, _, rows in tasks])
+                slices += [(i, start, values[start:start + step], self._workers[(len(slices) + j) % workers])
+                           for j, start in enumerate(range(0, values.shape[0], step))]
+        data = self._send([rows for _, rows in whole])
+        sent = [self._send([rows], worker)[0] for _, _, rows, worker in slices]
         futures = [self._client.submit(commit_task, self._srs, columns[i][0], rows, pure=False, retries=RETRIES)
-                   if start is None else
-                   self._client.submit(partial_commit, self._srs, start, rows, pure=False, retries=RETRIES)
-                   for (i, start, _), rows in zip(tasks, data)]
-        for (i, start, values), future in zip(tasks, data):
-            if start is None and columns[i][0] == LAGRANGE:
+                   for (i, _), rows in zip(whole, data)]
+        futures += [self._client.submit(partial_commit, self._srs, start, rows, pure=False, retries=RETRIES,
+                                        workers=[worker], allow_other_workers=True)
+                    for (_, start, _, worker), rows in zip(slices, sent)]
+        for (i, values), future in zip(whole, data):
+            if columns[i][0] == LAGRANGE:
                 self._values[id(values)] = (values, future)
-        return columns, [(i, start) for i, start, _ in tasks], futures
+        return columns, [(i, None) for i, _ in whole] + [(i, start) for i, start, _, _ in slices], futures
 
     def finish_commits(self, handle) -> list:
         self._hold()
@@ -408,17 +420,18 @@ class DaskExecutor(Executor):
         self.traffic.scattered += array_bytes(obj)
         return future
 
-    def _send(self, arrays: list) -> list:
-        """The arrays, one to each worker round-robin, as futures (counted as submitted)."""
+    def _send(self, arrays: list, worker: str | None = None) -> list:
+        """The arrays, one to each worker round-robin (or all to ``worker``), as futures (counted
+        as submitted)."""
         if not arrays:
             return []
-        futures = self._scatter(arrays)
+        futures = self._scatter(arrays, workers=None if worker is None else [worker])
         self.traffic.submitted += sum(a.nbytes for a in arrays)
         return futures
 
-    def _scatter(self, data, broadcast: bool = False):
+    def _scatter(self, data, broadcast: bool = False, workers: list | None = None):
         try:
-            return self._client.scatter(data, broadcast=broadcast, hash=False, timeout=self.timeout)
+            return self._client.scatter(data, workers=workers, broadcast=broadcast, hash=False, timeout=self.timeout)
         except (OSError, TimeoutError):
             raise ClusterUnavailable(f"could not send the proof's data to the Dask workers within {self.timeout:g} s "
                                      "(a slow network or huge k: raise --timeout)") from None
