@@ -6,7 +6,7 @@ short loops (an NTT's stages, a column's scaling), and between them the spinning
 core that the main thread's serial work, another process or a Dask worker could use.
 ``OMP_WAIT_POLICY=PASSIVE`` makes idle threads sleep at once. Measured on the benchmark VM
 (session 6, stress in ezkl's shape, `prove --pk`, 3 + 3 alternating runs): the same wall time at
-k = 14, 16 and 18, and 15 % (k = 14) and 5 % (k = 16) less CPU; at k = 18 no difference.
+k = 14, 16 and 18, and 15 % (k = 14) and 5 % (k = 16) less CPU (k = 18: within noise).
 
 libgomp reads the variable once, when Numba first loads it (the first parallel kernel's launch),
 so ``main`` sets it before any kernel runs; a user's own ``OMP_WAIT_POLICY`` wins.

@@ -7,6 +7,7 @@ import sys
 import time
 
 import pytest
+from interrupts import interruptible
 
 from halo2py.cli.files import replacing, write_output
 from halo2py.errors import InputError
@@ -17,7 +18,8 @@ def test_sigint_during_setup_exits_130_and_leaves_nothing(tmp_path):
     # k = 20: seconds of work even on a quiet machine (k = 16 finished in 0.75 s there, before the
     # signal); the signal comes 0.3 s after the command is past its imports
     proc = subprocess.Popen([sys.executable, "-m", "halo2py", "setup", "--k", "20", "--out", str(out)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+                            preexec_fn=interruptible)
     first = proc.stderr.readline()  # the UNSAFE notice: the command is running, past its imports
     assert "UNSAFE" in first
     time.sleep(0.3)

@@ -9,6 +9,7 @@ import time
 
 import numpy as np
 import pytest
+from interrupts import interruptible
 
 from halo2py import pipeline
 from halo2py.errors import InputError
@@ -127,7 +128,8 @@ def test_sigint_mid_proof_exits_130_and_leaves_nothing(tmp_path):
     # k = 14: several seconds of proving even on a quiet machine
     proc = subprocess.Popen([sys.executable, "-m", "halo2py", "prove", "stress", "--k", "14", "--seed", "1",
                              "--no-check", "--spill", str(spill), "--out", str(out)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+                            preexec_fn=interruptible)
     deadline = time.monotonic() + 300
     while not any(spill.iterdir()) and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
