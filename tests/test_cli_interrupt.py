@@ -75,3 +75,40 @@ def test_interrupt_with_json_is_one_json_failure(monkeypatch, capsys):
     code, out, err = run_main(monkeypatch, capsys, "check", "fibonacci", "--json")
     assert code == 130 and err.strip() == "interrupted"
     assert json.loads(out) == {"ok": False, "error": "interrupted", "exit_code": 130}
+
+
+def test_ctrl_c_waits_until_numbas_compiler_is_done():
+    """A SIGINT while this thread holds Numba's compiler lock (a kernel loading from the cache,
+    whose LLVM callbacks cannot take an exception) is held back, then raised once the lock is
+    released; outside the lock it is raised at once."""
+    from numba.core.compiler_lock import global_compiler_lock
+
+    from halo2py.cli import interrupts
+
+    before = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        assert interrupts.install() and interrupts.install()
+        with global_compiler_lock:
+            signal.raise_signal(signal.SIGINT)
+            for _ in range(20):  # bytecode runs, the handler with it, and the retries: nothing is raised
+                time.sleep(interrupts.RETRY_SECONDS)
+        with pytest.raises(KeyboardInterrupt):
+            time.sleep(5)  # the next retry finds the lock free
+        with pytest.raises(KeyboardInterrupt):
+            signal.raise_signal(signal.SIGINT)
+            time.sleep(5)
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
+def test_an_ignored_sigint_stays_ignored():
+    from halo2py.cli import interrupts
+
+    before = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        assert interrupts.install() is False
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, before)

@@ -16,6 +16,7 @@ from typer.core import TyperArgument, TyperCommand, TyperGroup
 from halo2py import __version__
 from halo2py._malloc import apply_memory_policy
 from halo2py._threads import prefer_passive_waits
+from halo2py.cli import interrupts
 from halo2py.cli import bench
 from halo2py.cli import check as check_cmd
 from halo2py.cli import coercion, collector
@@ -119,6 +120,7 @@ def _fail(message: str, exit_code: int, as_json: bool, prefix: str = "[bold red]
 def main() -> None:
     apply_memory_policy()  # before any proof-sized allocation: freed columns leave the RSS, no huge-page stalls
     prefer_passive_waits()  # before the first parallel kernel: idle OpenMP threads sleep (halo2py._threads)
+    interrupts.install()  # Ctrl-C waits until Numba's compiler is done (halo2py.cli.interrupts)
     # Non-standalone mode hands every outcome back here instead of exiting inside click; Typer
     # turns KeyboardInterrupt into exit code 130 (after ``finally`` blocks removed partial files).
     atexit.unregister(collector.skip_final_collection)  # once, however often tests call main
