@@ -55,22 +55,23 @@ def pin_mmap_threshold(threshold: int = MMAP_THRESHOLD) -> bool:
 def avoid_huge_pages() -> bool:
     """Stop numpy advising huge pages for new arrays (see the module docstring); whether this
     call turned the advice off. A user's ``NUMPY_MADVISE_HUGEPAGE`` is left to numpy."""
-    switch = _huge_page_switch()
-    if HUGE_PAGE_VARIABLE in os.environ or switch is None:
+    multiarray = _advising_multiarray()
+    if HUGE_PAGE_VARIABLE in os.environ or multiarray is None:
         return False
-    switch[1](False)
+    multiarray._set_madvise_hugepage(False)
     return True
 
 
 def huge_page_advice() -> bool | None:
     """Whether numpy now advises huge pages for new arrays (None: this numpy cannot say)."""
-    switch = _huge_page_switch()
-    return None if switch is None else bool(switch[0]())
+    multiarray = _advising_multiarray()
+    return None if multiarray is None else bool(multiarray._get_madvise_hugepage())
 
 
-def _huge_page_switch():
-    """numpy's (getter, setter) of its huge-page advice: private, but what numpy's own import
-    calls with ``NUMPY_MADVISE_HUGEPAGE``; under numpy.core before numpy 2."""
+def _advising_multiarray():
+    """numpy's multiarray module if it has the huge-page switch (``_get_`` / ``_set_madvise_hugepage``:
+    private, but what numpy's own import calls with ``NUMPY_MADVISE_HUGEPAGE``), else None. It
+    lives under numpy.core before numpy 2."""
     try:
         from numpy._core import multiarray
     except ImportError:
@@ -78,6 +79,5 @@ def _huge_page_switch():
             from numpy.core import multiarray
         except ImportError:
             return None
-    getter = getattr(multiarray, "_get_madvise_hugepage", None)
-    setter = getattr(multiarray, "_set_madvise_hugepage", None)
-    return None if getter is None or setter is None else (getter, setter)
+    has_switch = hasattr(multiarray, "_get_madvise_hugepage") and hasattr(multiarray, "_set_madvise_hugepage")
+    return multiarray if has_switch else None

@@ -62,6 +62,6 @@ def test_a_users_huge_page_choice_is_left_to_numpy(monkeypatch):
 
 
 def _set_advice(on: bool) -> None:
-    from halo2py._malloc import _huge_page_switch
+    from halo2py._malloc import _advising_multiarray
 
-    _huge_page_switch()[1](on)
+    _advising_multiarray()._set_madvise_hugepage(on)
