@@ -23,7 +23,7 @@ from halo2py.plonk.prover import create_proof
 from halo2py.plonk.verifier import VerificationError, verify_proof
 from halo2py.plonk.vkfile import vk_from_bytes
 from halo2py.quotient.registry import DEFAULT_STRATEGY, available, load
-from halo2py.quotient.strategy import declared_parts
+from halo2py.quotient.strategy import declared_part_buffers, declared_parts
 from halo2py.randomness import HALO2_TEST_SEED, UniformScalars, XorShiftScalars, os_rng, seeded_rng
 from halo2py.timing import PhaseTimer
 
@@ -254,6 +254,9 @@ class _RecordingStrategy:
 
     def compute_part(self, task, index):
         return self.inner.compute_part(task, index)
+
+    def part_buffers(self, shape):
+        return declared_part_buffers(self.inner, shape)
 
     def combine(self, task, results):
         return self._record(self.inner.combine(task, results))

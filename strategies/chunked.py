@@ -45,11 +45,15 @@ class ChunkedStrategy(QuotientStrategy):
         return task.domain.e
 
     def compute_part(self, task, index):
-        """Part ``index``'s n values of numerator / (X^n − 1), with buffers of its own."""
+        """Part ``index``'s n values of numerator / (X^n − 1): the part's transforms go to a
+        buffer from ``task.allocate`` (``part_buffers``), its values to an array of their own."""
         dom = task.domain
         inverse = pow(dom.part_vanishing(index), -1, Fr.modulus)
-        return _part(task, index, inverse, np.empty((len(task.polys), dom.n, 4), dtype=np.uint64),
+        return _part(task, index, inverse, task.allocate((len(task.polys), dom.n, 4)),
                      np.empty((dom.n, 4), dtype=np.uint64))
+
+    def part_buffers(self, shape):
+        return [(shape.polys, shape.n, 4)]
 
     def combine(self, task, results):
         dom = task.domain

@@ -143,6 +143,70 @@ def test_every_worker_holds_every_coefficient_form_before_the_quotient(dask):
         assert all(len(workers) == 2 for workers in holders.values())
 
 
+def test_part_buffers_are_reused_and_never_handed_out_twice():
+    """A worker's reserved part buffers (reserve_part_buffers) serve one part at a time: the
+    shape asked for gets the reserved buffer, any other a fresh one; it goes back for the next
+    part unless the result is a view of it; a reservation after the parts started, or after the
+    proof ended, does nothing; a new proof's reservation drops what an old one left."""
+    pytest.importorskip("distributed")
+    from halo2py.execution import cluster
+
+    cluster.reserve_part_buffers("p1", [(3, 8, 4)])
+    reserved = cluster._PART_BUFFERS["p1"][0]
+    first = cluster.PartBuffers("p1")
+    assert first.allocate((3, 8, 4)) is reserved
+    assert cluster.PartBuffers("p1").allocate((3, 8, 4)) is not reserved  # taken: a concurrent part gets its own
+    assert first.allocate((8, 4)) is not reserved
+    first.give_back(np.zeros((8, 4), dtype=np.uint64))
+    second = cluster.PartBuffers("p1")
+    assert second.allocate((3, 8, 4)) is reserved
+    second.give_back([reserved[1]])  # the result is a view of the buffer: it stays with the result
+    assert cluster._PART_BUFFERS["p1"] == []
+    cluster.reserve_part_buffers("p1", [(3, 8, 4)])  # the parts have started: too late
+    assert cluster._PART_BUFFERS["p1"] == []
+    cluster.release_part_buffers("p1")
+    cluster.reserve_part_buffers("p1", [(3, 8, 4)])  # the proof is over
+    assert "p1" not in cluster._PART_BUFFERS
+    cluster.reserve_part_buffers("p2", [(3, 8, 4)])
+    cluster.reserve_part_buffers("p3", [(2, 8, 4)])
+    assert list(cluster._PART_BUFFERS) == ["p3"] and cluster._PART_BUFFERS["p3"][0].shape == (2, 8, 4)
+    cluster.release_part_buffers("p3")
+
+
+def test_workers_reserve_the_part_buffers_before_the_quotient_and_drop_them_after(dask, monkeypatch):
+    """Each worker that runs chunked's parts has its buffer of every polynomial allocated before
+    the parts start (announced after the first advice round), the parts take it, and the proof's
+    end drops it."""
+    from halo2py.execution import cluster
+
+    seen = []
+    parts = cluster.DaskExecutor.quotient
+
+    def quotient(self, strategy, task):
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:  # the reservations run in the background
+            held = self._client.run(lambda: {k: [b.shape for b in v] for k, v in cluster._PART_BUFFERS.items()})
+            if all(self._proof_key in h and h[self._proof_key] for h in held.values()):
+                break
+            time.sleep(0.05)
+        seen.append((self._proof_key, held, len(task.polys), task.domain.n))
+        return parts(self, strategy, task)
+
+    monkeypatch.setattr(cluster.DaskExecutor, "quotient", quotient)
+    case = "stress"
+    proof = dask_proof(dask, case, "shplonk")
+    assert proof.to_bytes() == cases.proof(case, "chunked", "shplonk").to_bytes()
+    key, held, polys, n = seen[0]
+    assert len(held) == 2 and all(h[key] == [(polys, n, 4)] for h in held.values())
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        left = dask._client.run(lambda: key in cluster._PART_BUFFERS)
+        if not any(left.values()):
+            break
+        time.sleep(0.05)
+    assert not any(left.values())
+
+
 def test_workers_run_numba_on_their_own_threads(dask):
     """A local worker's nanny sets NUMBA_NUM_THREADS after Numba sized its pool for every core:
     the tasks still run on one thread each (--threads-per-worker 1)."""

@@ -96,8 +96,8 @@ def test_products_match_naive_and_close_exactly_when_copies_hold(seed, copies):
 
     def prove(vals):
         sets = [[Fr.from_ints(v) for v in vals[s:s + chunk_len]] for s in range(0, columns, chunk_len)]
-        return grand_products(sets, sigmas, chunk_len, beta, gamma, OMEGA, N, BLINDING,
-                               lambda count: Fr.random(count, rng))
+        return list(grand_products(sets, sigmas, chunk_len, beta, gamma, OMEGA, N, BLINDING,
+                                   lambda count: Fr.random(count, rng)))
 
     products = prove(values)
     expected = naive_products(values, sigma_ints, chunk_len, beta, gamma)

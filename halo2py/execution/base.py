@@ -63,7 +63,8 @@ class Executor:
     halves, so the prover can go on while they run; ``coefficients`` turns Lagrange-form columns
     into coefficient form in place — by the time the next ``quotient`` returns, so a backend can
     start the quotient on its own copies first — and ``prepare_coefficients`` announces that it
-    will be asked for some (a backend may start on them, where they already are); ``quotient``
+    will be asked for some (a backend may start on them, where they already are), as
+    ``prepare_quotient`` announces the quotient's shape; ``quotient``
     returns ``strategy.compute(task)``'s result, however it is computed. ``traffic`` describes the
     last proof (None in process).
     """
@@ -95,6 +96,11 @@ class Executor:
     def prepare_coefficients(self, domain, arrays: list) -> None:
         """``coefficients(domain, …)`` will be asked for these Lagrange-form arrays, which stay
         unchanged until then. Only a hint: by default, nothing."""
+
+    def prepare_quotient(self, strategy, shape) -> None:
+        """``quotient(strategy, task)`` will follow, for a task of ``shape`` (a QuotientShape):
+        a backend may ready what the strategy's parts need where they will run. Only a hint: by
+        default, nothing."""
 
     def coefficients(self, domain, arrays: list) -> list:
         """The arrays, each written over with its coefficient form (``lagrange_to_coeff(v, out=v)``)

@@ -26,12 +26,16 @@ This is the only module that imports Dask; ``halo2py.execution.open_executor`` i
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import logging
 import math
+import mmap
 import os
+import uuid
 import pickle
 import sys
+import threading
 import time
 from concurrent.futures import CancelledError
 from contextlib import contextmanager
@@ -47,7 +51,7 @@ from halo2py.curve.msm import msm
 from halo2py.curve.points import G1
 from halo2py.execution.base import LAGRANGE, ClusterUnavailable, Executor, ProofTraffic, peak_rss_bytes
 from halo2py.execution.local import commit_column
-from halo2py.quotient.strategy import declared_parts
+from halo2py.quotient.strategy import declared_part_buffers, declared_parts
 
 RETRIES = 2           # re-runs of a task that raised (a dead worker's tasks are rescheduled anyway)
 RESENDS = 2           # times a step starts again after its data died with a worker (see _again)
@@ -59,11 +63,71 @@ QUIET = {"distributed.admin.tick.interval": "1s", "distributed.admin.system-moni
 BACKGROUND = -1       # the priority of interpolations: after any commitment or quotient part
 
 
-def quotient_part(strategy_blob: bytes, task, index: int, *polys):
+def quotient_part(strategy_blob: bytes, task, index: int, proof: str, *polys):
     """One declared quotient part, on a worker: the task arrives without its polynomials, which
-    Dask hands over as the futures they are (the strategy travels cloudpickled, see ``quotient``)."""
+    Dask hands over as the futures they are (the strategy travels cloudpickled, see ``quotient``).
+    Its scratch comes from this worker's buffers for ``proof`` (``PartBuffers``)."""
     numba_threads()
-    return pickle.loads(strategy_blob).compute_part(dataclasses.replace(task, polys=list(polys)), index)
+    buffers = PartBuffers(proof)
+    result = pickle.loads(strategy_blob).compute_part(
+        dataclasses.replace(task, polys=list(polys), allocate=buffers.allocate), index)
+    buffers.give_back(result)
+    return result
+
+
+_PART_BUFFERS: dict = {}  # on a worker: proof key → the free buffers reserved for its parts
+_ENDED_PROOFS: collections.deque = collections.deque(maxlen=16)  # on a worker: proofs released here
+_PART_BUFFERS_LOCK = threading.Lock()
+
+
+def reserve_part_buffers(proof: str, shapes: list) -> None:
+    """Allocate ``proof``'s part buffers on this worker and fault every page in, now, in a gap
+    of the rounds: a part that first touches a fresh buffer of every polynomial (280 MiB at
+    k = 18) pays its page faults inside the quotient, and on a VM whose free pages go back to
+    the host, two workers faulting at once took twice as long per transform (part 1 s → 2 s).
+    A reservation that comes too late — the proof's parts already started here, or the proof is
+    over — does nothing. A worker keeps one proof's buffers: a reservation drops any another
+    proof left (its coordinator died before ``release_part_buffers``; if that proof still runs,
+    its parts allocate their own)."""
+    if proof in _PART_BUFFERS or proof in _ENDED_PROOFS:
+        return
+    _PART_BUFFERS.clear()
+    free = _PART_BUFFERS[proof] = []
+    for shape in shapes:
+        buffer = np.empty(shape, dtype=np.uint64)
+        buffer.reshape(-1).view(np.uint8)[::mmap.PAGESIZE] = 0
+        free.append(buffer)
+
+
+def release_part_buffers(proof: str) -> None:
+    """Drop ``proof``'s part buffers on this worker (the proof is over)."""
+    _PART_BUFFERS.pop(proof, None)
+    _ENDED_PROOFS.append(proof)
+
+
+class PartBuffers:
+    """One part's allocator: a reserved buffer of the shape asked for if one is free, else a new
+    one; ``give_back`` returns the reserved ones to the worker's free list for the next part,
+    unless the part's result is a view of one (that one stays with the result)."""
+
+    def __init__(self, proof: str):
+        self.free = _PART_BUFFERS.setdefault(proof, [])  # from now on, a late reservation does nothing
+        self.taken: list = []
+
+    def allocate(self, shape) -> np.ndarray:
+        shape = tuple(int(d) for d in np.atleast_1d(shape))
+        with _PART_BUFFERS_LOCK:  # a worker of several threads runs parts side by side
+            for i, buffer in enumerate(self.free):
+                if buffer.shape == shape:
+                    self.taken.append(self.free.pop(i))
+                    return self.taken[-1]
+        return np.empty(shape, dtype=np.uint64)
+
+    def give_back(self, result) -> None:
+        kept = _arrays(result)
+        with _PART_BUFFERS_LOCK:
+            self.free += [b for b in self.taken if not any(np.may_share_memory(b, a) for a in kept)]
+        self.taken = []
 
 
 def interpolate(domain, values):
@@ -83,21 +147,26 @@ def outgoing_bytes(dask_worker) -> int:
     return dask_worker.transfer_outgoing_bytes_total
 
 
-def array_bytes(obj, _seen=None) -> int:
+def array_bytes(obj) -> int:
     """The bytes of every numpy array inside ``obj`` (lists, tuples, dicts, object attributes)."""
+    return sum(a.nbytes for a in _arrays(obj))
+
+
+def _arrays(obj, _seen=None) -> list:
+    """Every numpy array inside ``obj`` (lists, tuples, dicts, object attributes), once each."""
     seen = set() if _seen is None else _seen
     if id(obj) in seen:
-        return 0
+        return []
     seen.add(id(obj))
     if isinstance(obj, np.ndarray):
-        return obj.nbytes
+        return [obj]
     if isinstance(obj, (list, tuple)):
-        return sum(array_bytes(x, seen) for x in obj)
+        return [a for x in obj for a in _arrays(x, seen)]
     if isinstance(obj, dict):
-        return sum(array_bytes(x, seen) for x in obj.values())
+        return [a for x in obj.values() for a in _arrays(x, seen)]
     if hasattr(obj, "__dict__"):
-        return array_bytes(vars(obj), seen)
-    return 0
+        return _arrays(vars(obj), seen)
+    return []
 
 
 class _DataLost(Exception):
@@ -156,6 +225,8 @@ class DaskExecutor(Executor):
         self._own_threads = 0    # this process's Numba threads outside the workers' phases
         self._unfilled: dict = {}  # id(array) → array: given to ``coefficients``, not yet written over
         self._filled: dict = {}  # id(array) → array: coordinator arrays that hold their coefficients
+        self._proof_key = ""     # this proof's name for its part buffers on the workers
+        self._reserved: list = []  # the workers asked to reserve them
 
     # --- the cluster's lifetime ----------------------------------------------------------------
     def __enter__(self):
@@ -215,6 +286,7 @@ class DaskExecutor(Executor):
         self.traffic = ProofTraffic(workers=self._await_workers())
         sent_before, cpu_before = self._client.run(outgoing_bytes), self._client.run(time.process_time)
         self._params, self._srs = params, self._broadcast(params)
+        self._proof_key = uuid.uuid4().hex
         self._own_threads = numba.get_num_threads()
         numba.set_num_threads(self._threads_beside_workers())
         try:
@@ -228,6 +300,7 @@ class DaskExecutor(Executor):
             self.traffic.worker_peak_rss = self._client.run(peak_rss_bytes)
         finally:
             numba.set_num_threads(self._own_threads)
+            self._release_part_buffers()
             self._srs.release()
             self._params = self._srs = None
             self._values.clear()
@@ -325,6 +398,27 @@ class DaskExecutor(Executor):
             self._coeffs[id(values)] = (values, coeffs)
             self._unheld.append(coeffs)
 
+    def prepare_quotient(self, strategy, shape) -> None:
+        """Have every worker that will run quotient parts allocate and fault in the strategy's
+        part buffers (``reserve_part_buffers``), in the background: ahead of the parts, in the
+        gaps the coordinator's own work leaves the workers."""
+        shapes = declared_part_buffers(strategy, shape)
+        if shapes:
+            self._reserved = self._workers[:shape.e]
+            distributed.fire_and_forget([
+                self._client.submit(reserve_part_buffers, self._proof_key, shapes, pure=False, workers=[worker],
+                                    allow_other_workers=True, priority=BACKGROUND) for worker in self._reserved])
+
+    def _release_part_buffers(self) -> None:
+        """Have the workers that reserved part buffers drop them, without waiting (a worker that
+        has gone took them along; one that never gets the task drops them at its next
+        reservation)."""
+        if self._reserved:
+            distributed.fire_and_forget([
+                self._client.submit(release_part_buffers, self._proof_key, pure=False, workers=[worker],
+                                    allow_other_workers=True) for worker in self._reserved])
+        self._reserved = []
+
     def _hold(self) -> None:
         """Copy the coefficient forms interpolated since the last call to every worker that runs
         quotient parts: one background ``hold`` per worker for all of them (a task per column and
@@ -381,7 +475,8 @@ class DaskExecutor(Executor):
             polys = [self._coeffs[id(p)][1] for p in task.polys]
             workers = self._workers = sorted(self._client.nthreads())
             # part i on worker i mod W (another if that one dies): the parts spread evenly at once
-            futures = [self._client.submit(quotient_part, blob, bare, i, *polys, pure=False, retries=RETRIES,
+            futures = [self._client.submit(quotient_part, blob, bare, i, self._proof_key, *polys, pure=False,
+                                           retries=RETRIES,
                                            workers=[workers[i % len(workers)]], allow_other_workers=True)
                        for i in range(count)]
             self._fill(task.domain)  # while the parts run

@@ -115,15 +115,17 @@ def halo2_cycle_store(copies, columns: int, n: int, usable_rows: int | None = No
 
 
 def grand_products(sets: list, sigma_values: list, chunk_len: int, beta: int, gamma: int,
-                   omega: int, n: int, blinding_factors: int, random_values) -> list:
-    """The Lagrange-form running product z_s of each chunk of columns, linked across chunks.
+                   omega: int, n: int, blinding_factors: int, random_values):
+    """The Lagrange-form running product z_s of each chunk of columns, linked across chunks,
+    yielded one set at a time: the prover starts z_s's commitment (on a cluster, an MSM on a
+    worker) while z_{s+1} is computed here.
 
     ``sets``: per chunk, the Lagrange values (blinded advice, fixed, instance) of its columns.
     z_s(ω^0) = z_{s−1}(ω^u) (1 for the first set); rows u + 1 .. n − 1 are blinding randomness.
     """
     omega_powers = powers(omega, n)
     usable_plus_last = n - blinding_factors
-    products, last_z = [], 1
+    last_z = 1
     for s, values in enumerate(sets):
         ratios = Fr.ones(n)
         for j, column_values in enumerate(values):
@@ -136,5 +138,4 @@ def grand_products(sets: list, sigma_values: list, chunk_len: int, beta: int, ga
         prefix_product(ratios, last_z, usable_plus_last, z)
         z[usable_plus_last:] = random_values(blinding_factors)
         last_z = Fr.from_mont(tuple(z[usable_plus_last - 1]))
-        products.append(z)
-    return products
+        yield z

@@ -40,7 +40,7 @@ from halo2py.plonk.transcripts import commits_instances, transcript_writer
 from halo2py.poly.ops import evaluate as poly_eval
 from halo2py.quotient.evaluate import evaluate as run_program
 from halo2py.quotient.program import compile_program
-from halo2py.quotient.strategy import QuotientTask, validate_result
+from halo2py.quotient.strategy import QuotientShape, QuotientTask, validate_result
 from halo2py.randomness import UniformScalars
 from halo2py.timing import PhaseTimer
 
@@ -109,6 +109,8 @@ class _Prover:
         self.values: dict = {}  # column -> Lagrange form (until the quotient round)
         self.polys: dict = {}   # column -> coefficient form
         self.circuit_challenges = [0] * len(self.layout.circuit_challenges)
+        self.strategy = None
+        self._copies_program = None  # (program, columns) of several copies, compiled once
 
     def draw(self, count: int) -> np.ndarray:
         return self.scalars.scalars(count)
@@ -141,6 +143,7 @@ class _Prover:
         self.pending = []
 
     def run(self, strategy, multiopen: str) -> bytes:
+        self.strategy = strategy
         t, tr = self.timer, self.tr
         with t.phase("instances"):
             self.absorb_instances()
@@ -223,12 +226,29 @@ class _Prover:
         """The Lagrange-form columns the quotient interpolates besides the committed ones — the
         instance columns and, for a key made for this proof, its fixed and σ columns — announced
         to the executor once the first advice commitments are under way (they stay unchanged:
-        the rounds only read them)."""
+        the rounds only read them) — and the quotient's shape, so the executor can ready the
+        strategy's part buffers in the rounds' gaps."""
         columns = [self.values[self.column(column, c)] for c in range(self.copies)
                    for column in self.layout.instance_columns]
         if self.own_key and self.pk.fixed_polys is None:
             columns += list(self.pk.fixed_values) + list(self.pk.sigma_values)
         self.executor.prepare_coefficients(self.domain, columns)
+        program, queried = self.quotient_program()
+        self.executor.prepare_quotient(self.strategy, QuotientShape(
+            n=self.n, e=self.domain.e, pieces=self.domain.quotient_poly_degree, polys=len(queried),
+            queries=len(program.queries)))
+
+    def quotient_program(self):
+        """The constraint program of every copy and the columns its slots read (the key's own for
+        one copy; compiled once for several)."""
+        if self.copies == 1:
+            return self.pk.program, self.pk.quotient_columns
+        if self._copies_program is None:
+            columns = self.layout.copy_quotient_columns(self.copies)
+            slot = {col: i for i, col in enumerate(columns)}
+            program = compile_program(self.layout.copy_constraints(self.copies), lambda col: slot[col])
+            self._copies_program = program, columns
+        return self._copies_program
 
     def commit_permuted(self, c: int, i: int, theta: int):
         """θ-compress copy c's lookup i input and table over all rows, commit A′ and S′ (rows
@@ -261,7 +281,7 @@ class _Prover:
         sets = [[self.values[self.column(col, c)] for col in chunk] for chunk in self.layout.permutation_sets]
         products = permutation.grand_products(sets, self.pk.sigma_values, self.layout.chunk_len, beta, gamma,
                                               self.domain.omega, self.n, self.bf, self.draw_blinded)
-        for column, z in zip(self.layout.permutation_products, products):
+        for column, z in zip(self.layout.permutation_products, products):  # each set's z committed as it comes
             self.commit(self.column(column, c), z)
 
     def draw_blinded(self, count: int) -> np.ndarray:
@@ -324,12 +344,7 @@ class _Prover:
         self.polys.update(zip(layout.fixed_columns, pk.fixed_polys))
         self.polys.update(zip(layout.sigmas, pk.sigma_polys))
         self.polys.update({layout.l0: pk.l0, layout.l_last: pk.l_last, layout.l_active: pk.l_active})
-        if self.copies == 1:
-            program, columns = pk.program, pk.quotient_columns
-        else:
-            columns = layout.copy_quotient_columns(self.copies)
-            slot = {col: i for i, col in enumerate(columns)}
-            program = compile_program(layout.copy_constraints(self.copies), lambda col: slot[col])
+        program, columns = self.quotient_program()
         task = QuotientTask(self.domain, program, [self.polys[col] for col in columns], challenges, y,
                             allocate=self.store.empty)
         pieces = validate_result(self.executor.quotient(strategy, task), task,

@@ -152,9 +152,23 @@ class QuotientStrategy(ABC):
         """Part ``index`` (0 ≤ index < ``parts(task)``) of the quotient's work."""
         raise NotImplementedError(f"{type(self).__name__} declares no parts")
 
+    def part_buffers(self, shape: QuotientShape) -> list:
+        """The shapes of the large scratch buffers one ``compute_part`` takes from
+        ``task.allocate``, known before the quotient: an executor may have them allocated and
+        faulted in where the parts will run while it waits for the rounds, and hand them to
+        successive parts (whose results must not be views of them). By default, none."""
+        return []
+
     def combine(self, task: QuotientTask, results: list) -> QuotientResult:
         """The quotient from every part's result, in part order."""
         raise NotImplementedError(f"{type(self).__name__} declares no parts")
+
+
+def declared_part_buffers(strategy, shape: QuotientShape) -> list:
+    """The part buffers ``strategy`` declares for a task of ``shape``, as tuples ([] for a
+    duck-typed strategy without ``part_buffers``)."""
+    buffers = getattr(strategy, "part_buffers", None)
+    return [tuple(int(d) for d in b) for b in buffers(shape)] if callable(buffers) else []
 
 
 def declared_parts(strategy, task: QuotientTask) -> int:
