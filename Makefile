@@ -45,8 +45,9 @@ bench: install ## Run the kernel benchmarks (medians; see docs/benchmarks.md)
 
 DASK_K ?= 18
 DASK_WORKERS ?= 1,2
+DASK_PROOFS ?= 1
 bench-dask: install ## Distributed phases (commitments, quotient) with 1 and 2 Dask workers: make bench-dask DASK_K=18 RUNS=3
-	$(H2) bench dask --k $(DASK_K) --workers $(DASK_WORKERS) --runs $(RUNS)
+	$(H2) bench dask --k $(DASK_K) --workers $(DASK_WORKERS) --runs $(RUNS) --proofs $(DASK_PROOFS)
 bench-memory: install ## Peak RSS and time of the default stress prove: make bench-memory K="18 20" RUNS=3 [BEFORE=../main]
 	$(PY) benchmarks/memory.py --k $(K) --runs $(RUNS) $(if $(BEFORE),--before $(BEFORE))
 SPILL_K ?= 20 22

@@ -267,6 +267,22 @@ def test_profile_reports_what_the_proof_shipped(dask, monkeypatch, capsys, tmp_p
     assert len(result["traffic"]["worker_peak_rss_bytes"]) == 2
 
 
+def test_bench_dask_times_the_last_of_several_proofs_per_cluster(monkeypatch, capsys):
+    """``bench dask --proofs 2``: each run proves twice on one fresh cluster, times the second and
+    reports the first's distributed phases beside it (identical proofs, checked by the bench)."""
+    pytest.importorskip("distributed")
+    code, out, _ = run_main(monkeypatch, capsys, "bench", "dask", "--k", "8", "--workers", "1", "--runs", "1",
+                            "--proofs", "2", "--no-in-process", "--json")
+    assert code in (0, None)
+    result = json.loads(out)
+    row = result["results"][0]
+    assert result["proofs"] == 2 and row["workers"] == 1 and row["speedup"] == row["first_speedup"] == 1.0
+    assert row["distributed_seconds"] > 0 and row["first_distributed_seconds"] > 0
+    assert row["traffic"]["workers"] == 1
+    code, _, err = run_main(monkeypatch, capsys, "bench", "dask", "--proofs", "0")
+    assert code == 2 and "--proofs" in err
+
+
 def test_unreachable_scheduler_is_one_line_exit_2(monkeypatch, capsys):
     timeout = 2
     t0 = time.monotonic()

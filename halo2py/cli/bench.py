@@ -215,6 +215,9 @@ def dask_cmd(
     runs: int = typer.Option(3, "--runs", metavar="N", help="Alternating rounds; medians are reported."),
     in_process: bool = typer.Option(True, "--in-process/--no-in-process", metavar="",
                                     help="Also time the in-process prover (the reference)."),
+    proofs: int = typer.Option(1, "--proofs", metavar="N",
+                               help="Proofs per fresh cluster, the last one timed (2: workers that have "
+                                    "proved before, as a deployed cluster's)."),
     json_out: bool = _JSON,
 ):
     """Distributed phases (commitments, quotient) with 1, 2 … Dask workers of 1 thread, alternating."""
@@ -224,15 +227,15 @@ def dask_cmd(
         counts = [int(w) for w in workers.split(",") if w.strip()]
     except ValueError:
         raise InputError(f"--workers takes a comma-separated list of counts, got {workers!r}") from None
-    if not counts or min(counts) < 1 or runs < 1:
-        raise InputError("--workers needs counts of at least 1, and --runs at least 1")
+    if not counts or min(counts) < 1 or runs < 1 or proofs < 1:
+        raise InputError("--workers needs counts of at least 1, and --runs and --proofs at least 1")
     from halo2py.cli.execution import executor_options
     from halo2py.profiling.distributed import DISTRIBUTED_PHASES, bench
 
     executor_options("dask", None, counts[0], 1, 30.0)  # a missing Dask fails here, in one line
     load_before = os.getloadavg()
     result = bench(circuit, k, param, counts, runs, in_process, progress=None if json_out else
-                   lambda text: err.print(f"[dim]… {text}[/]", highlight=False))
+                   lambda text: err.print(f"[dim]… {text}[/]", highlight=False), proofs=proofs)
     result["load_average"] = {"before": load_before, "after": os.getloadavg()}
     if json_out:
         emit_json({"op": "dask", **result})
@@ -240,10 +243,12 @@ def dask_cmd(
     from rich.table import Table
 
     mib = 1 << 20
-    err.print(f"{circuit} k={k} {' '.join(param)}: medians of {runs} alternating runs, 1 thread per worker; "
-              f"load average {load_before[0]:.2f} before, {os.getloadavg()[0]:.2f} after")
+    timed = "one proof per cluster" if proofs == 1 else f"proof {proofs} of {proofs} per cluster timed"
+    err.print(f"{circuit} k={k} {' '.join(param)}: medians of {runs} alternating runs, {timed}, 1 thread per "
+              f"worker; load average {load_before[0]:.2f} before, {os.getloadavg()[0]:.2f} after")
     table = Table()
-    for col in ("executor", *DISTRIBUTED_PHASES, "distributed", "speed-up", "proof", "coordinator CPU s",
+    first = ("first proof's distributed", "first's speed-up") if proofs > 1 else ()
+    for col in ("executor", *DISTRIBUTED_PHASES, "distributed", "speed-up", *first, "proof", "coordinator CPU s",
                 "workers' CPU s", "shipped (between workers) MiB", "coordinator RSS MiB", "worker RSS MiB"):
         table.add_column(col, justify="left" if col == "executor" else "right")
     for row in result["results"]:
@@ -251,6 +256,8 @@ def dask_cmd(
         table.add_row("in process" if row["workers"] == 0 else f"dask × {row['workers']}",
                       *(f"{row['phases'].get(name, 0.0):.2f}" for name in DISTRIBUTED_PHASES),
                       f"{row['distributed_seconds']:.2f}", "—" if row["speedup"] is None else f"{row['speedup']:.2f}×",
+                      *((f"{row['first_distributed_seconds']:.2f}",
+                         "—" if row["first_speedup"] is None else f"{row['first_speedup']:.2f}×") if first else ()),
                       f"{row['seconds']:.2f}", f"{row['coordinator_cpu_seconds']:.2f}",
                       "—" if row["worker_cpu_seconds"] is None else f"{row['worker_cpu_seconds']:.2f}",
                       "—" if not traffic else f"{traffic['shipped_bytes'] / mib:,.0f} "

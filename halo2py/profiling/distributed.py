@@ -1,8 +1,11 @@
 """``halo2py bench dask``: the distributed phases with 1, 2 … Dask workers against each other.
 
-Every proof runs in a fresh interpreter (so the coordinator's peak RSS is that proof's) with a
-fresh LocalCluster of w process workers, 1 thread each (Numba's threads too), after one small
-untimed proof that loads the kernels in the coordinator and in every worker. Configurations
+Every run is a fresh interpreter (so the coordinator's peak RSS is that run's) with a fresh
+LocalCluster of w process workers, 1 thread each (Numba's threads too), which makes one small
+untimed proof that loads the kernels in the coordinator and in every worker and then ``proofs``
+full ones: the last is timed (with ``proofs`` ≥ 2, workers that have proved before — a deployed
+cluster — where a first proof on new workers touches all their memory for the first time), and
+the first one's distributed phases are reported beside it. Configurations
 alternate within each round (in-process, 1, 2, …, then again), so a machine whose load drifts
 hurts every configuration alike; the report gives medians. The proofs of every run must be
 byte-identical (same seed) — that is checked, not assumed.
@@ -49,22 +52,29 @@ class PhaseCPU:
 
 
 def timed_proof(circuit: str, k: int, params: list, workers: int, strategy: str = "chunked",
-                multiopen: str = "shplonk", seed: int = 0) -> dict:
-    """One timed proof in this process: in process (``workers`` = 0) or on a fresh LocalCluster."""
+                multiopen: str = "shplonk", seed: int = 0, proofs: int = 1) -> dict:
+    """Timed proofs in this process: in process (``workers`` = 0) or on a fresh LocalCluster,
+    ``proofs`` of them one after another; the figures are the last one's (with ``proofs`` > 1, a
+    cluster whose workers stay up, as a deployed one does), plus the first one's distributed
+    seconds."""
     instance = pipeline.build_circuit(circuit, k, params)
     setup = pipeline.obtain_params(instance.params.k)
     options = {"name": "dask", "workers": workers} if workers else {}
+    first = None
     with open_executor(**options) as executor:
         load_kernels(instance, strategy, multiopen, executor)
-        cpu = PhaseCPU()
-        timer = PhaseTimer([cpu])
-        t0 = time.perf_counter()
-        outcome = pipeline.prove(instance, setup, strategy, multiopen, seed, check=False, timer=timer,
-                                 executor=executor)
-        seconds = time.perf_counter() - t0
+        for _ in range(proofs):
+            cpu = PhaseCPU()
+            timer = PhaseTimer([cpu])
+            t0 = time.perf_counter()
+            outcome = pipeline.prove(instance, setup, strategy, multiopen, seed, check=False, timer=timer,
+                                     executor=executor)
+            seconds = time.perf_counter() - t0
+            distributed = sum(timer.seconds.get(name, 0.0) for name in DISTRIBUTED_PHASES)
+            first = distributed if first is None else first
     return {"workers": workers, "seconds": seconds,
             "phases": {name: timer.seconds[name] for name in timer.order},
-            "distributed_seconds": sum(timer.seconds.get(name, 0.0) for name in DISTRIBUTED_PHASES),
+            "distributed_seconds": distributed, "first_distributed_seconds": first,
             "coordinator_cpu_seconds": cpu.seconds,
             "coordinator_peak_rss_bytes": peak_rss_bytes(),
             "traffic": executor.traffic.as_dict() if executor.traffic else None,
@@ -85,15 +95,16 @@ def _run_fresh(**kwargs) -> dict:
 
 
 def bench(circuit: str, k: int, params: list, workers: list, runs: int, in_process: bool = True,
-          progress=None) -> dict:
-    """Alternating runs of every configuration; medians per phase, speed-up against 1 worker."""
+          progress=None, proofs: int = 1) -> dict:
+    """Alternating runs of every configuration (``proofs`` proofs each, the last one timed);
+    medians per phase, speed-up against 1 worker (of the last proofs, and of the first)."""
     configs = ([0] if in_process else []) + list(workers)
     samples: dict = {w: [] for w in configs}
     for r in range(runs):
         for w in configs:
             if progress:
                 progress(f"run {r + 1}/{runs}: {'in process' if w == 0 else f'{w} worker(s)'}")
-            samples[w].append(_run_fresh(circuit=circuit, k=k, params=list(params), workers=w))
+            samples[w].append(_run_fresh(circuit=circuit, k=k, params=list(params), workers=w, proofs=proofs))
     hashes = {s["proof_sha256"] for runs_of in samples.values() for s in runs_of}
     if len(hashes) != 1:
         raise BenchFailed("the benchmark's proofs differ between configurations")
@@ -103,6 +114,7 @@ def bench(circuit: str, k: int, params: list, workers: list, runs: int, in_proce
         last = runs_of[-1]
         rows.append({"workers": w, "seconds": statistics.median(s["seconds"] for s in runs_of),
                      "distributed_seconds": statistics.median(s["distributed_seconds"] for s in runs_of),
+                     "first_distributed_seconds": statistics.median(s["first_distributed_seconds"] for s in runs_of),
                      "coordinator_cpu_seconds": statistics.median(s["coordinator_cpu_seconds"] for s in runs_of),
                      "worker_cpu_seconds": statistics.median(sum(s["traffic"]["worker_cpu_seconds"].values())
                                                              for s in runs_of) if w else None,
@@ -112,4 +124,6 @@ def bench(circuit: str, k: int, params: list, workers: list, runs: int, in_proce
     base = next((row for row in rows if row["workers"] == 1), None)
     for row in rows:
         row["speedup"] = base["distributed_seconds"] / row["distributed_seconds"] if base and row["workers"] else None
-    return {"circuit": circuit, "k": k, "params": list(params), "runs": runs, "results": rows}
+        row["first_speedup"] = (base["first_distributed_seconds"] / row["first_distributed_seconds"]
+                                if base and row["workers"] else None)
+    return {"circuit": circuit, "k": k, "params": list(params), "runs": runs, "proofs": proofs, "results": rows}
