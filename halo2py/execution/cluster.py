@@ -32,11 +32,11 @@ import logging
 import math
 import mmap
 import os
-import uuid
 import pickle
 import sys
 import threading
 import time
+import uuid
 from concurrent.futures import CancelledError
 from contextlib import contextmanager
 

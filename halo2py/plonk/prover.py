@@ -234,9 +234,7 @@ class _Prover:
             columns += list(self.pk.fixed_values) + list(self.pk.sigma_values)
         self.executor.prepare_coefficients(self.domain, columns)
         program, queried = self.quotient_program()
-        self.executor.prepare_quotient(self.strategy, QuotientShape(
-            n=self.n, e=self.domain.e, pieces=self.domain.quotient_poly_degree, polys=len(queried),
-            queries=len(program.queries)))
+        self.executor.prepare_quotient(self.strategy, QuotientShape.of(self.domain, program, len(queried)))
 
     def quotient_program(self):
         """The constraint program of every copy and the columns its slots read (the key's own for

@@ -46,6 +46,12 @@ class QuotientShape:
     polys: int
     queries: int
 
+    @classmethod
+    def of(cls, domain, program, polys: int) -> "QuotientShape":
+        """The shape of a task over ``domain`` running ``program`` on ``polys`` polynomials."""
+        return cls(n=domain.n, e=domain.e, pieces=domain.quotient_poly_degree, polys=polys,
+                   queries=len(program.queries))
+
 
 @dataclass
 class QuotientTask:
@@ -70,9 +76,7 @@ class QuotientTask:
 
     @property
     def shape(self) -> QuotientShape:
-        d = self.domain
-        return QuotientShape(n=d.n, e=d.e, pieces=d.quotient_poly_degree, polys=len(self.polys),
-                             queries=len(self.program.queries))
+        return QuotientShape.of(self.domain, self.program, len(self.polys))
 
 
 @dataclass
