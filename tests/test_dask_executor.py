@@ -143,68 +143,108 @@ def test_every_worker_holds_every_coefficient_form_before_the_quotient(dask):
         assert all(len(workers) == 2 for workers in holders.values())
 
 
+def test_a_kept_keys_polynomials_reach_every_worker_before_the_quotient(dask, monkeypatch):
+    """A key kept for further proofs (``prove --pk``) brings its fixed and σ polynomials, and l0,
+    l_last and l_active, in coefficient form: they are sent after the first advice round and
+    copied to both workers by the rounds' holds, not sent when the quotient's parts need them;
+    the proof is the in-process one's, byte for byte."""
+    from halo2py.execution import cluster
+
+    circuit, params = cases.circuit("stress"), cases.params(cases.k_of("stress"))
+    pk = pipeline.proving_key(circuit, params)
+    key_polys = [*pk.fixed_polys, *pk.sigma_polys, pk.l0, pk.l_last, pk.l_active]
+    seen = []
+    parts = cluster.DaskExecutor.quotient
+
+    def quotient(self, strategy, task):
+        sent = [id(p) in self._coeffs for p in key_polys]
+        futures = [self._coeffs[id(p)][1] for p in key_polys if id(p) in self._coeffs]
+        self._client.gather(self._holds)
+        seen.append((sent, self._client.who_has(futures)))
+        return parts(self, strategy, task)
+
+    monkeypatch.setattr(cluster.DaskExecutor, "quotient", quotient)
+    proof = pipeline.prove(circuit, params, "chunked", "shplonk", seed=cases.PROVE_SEED, check=False, pk=pk,
+                           executor=dask).proof
+    assert proof.to_bytes() == cases.proof("stress", "chunked", "shplonk").to_bytes()
+    (sent, holders), = seen
+    assert all(sent) and len(holders) == len(key_polys)
+    assert all(len(workers) == 2 for workers in holders.values())
+
+
 def test_part_buffers_are_reused_and_never_handed_out_twice():
     """A worker's reserved part buffers (reserve_part_buffers) serve one part at a time: the
     shape asked for gets the reserved buffer, any other a fresh one; it goes back for the next
-    part unless the result is a view of it; a reservation after the parts started, or after the
-    proof ended, does nothing; a new proof's reservation drops what an old one left."""
+    part — and the next proof of the same shape, whose reservation allocates nothing — unless
+    the result is a view of it (then the next reservation replaces it); a reservation after the
+    proof's parts started does nothing; one of another shape drops the old buffers, and so does
+    the release."""
     pytest.importorskip("distributed")
     from halo2py.execution import cluster
 
+    cluster.release_part_buffers()
     cluster.reserve_part_buffers("p1", [(3, 8, 4)])
-    reserved = cluster._PART_BUFFERS["p1"][0]
+    reserved = cluster._POOL[0].free[0]
     first = cluster.PartBuffers("p1")
     assert first.allocate((3, 8, 4)) is reserved
     assert cluster.PartBuffers("p1").allocate((3, 8, 4)) is not reserved  # taken: a concurrent part gets its own
     assert first.allocate((8, 4)) is not reserved
     first.give_back(np.zeros((8, 4), dtype=np.uint64))
-    second = cluster.PartBuffers("p1")
+    assert cluster._POOL[0].free == [reserved]
+    cluster.reserve_part_buffers("p2", [(3, 8, 4)])  # the next proof: the same buffer, nothing new
+    assert cluster._POOL[0].owned == [reserved] and cluster._POOL[0].free == [reserved]
+    second = cluster.PartBuffers("p2")
     assert second.allocate((3, 8, 4)) is reserved
     second.give_back([reserved[1]])  # the result is a view of the buffer: it stays with the result
-    assert cluster._PART_BUFFERS["p1"] == []
-    cluster.reserve_part_buffers("p1", [(3, 8, 4)])  # the parts have started: too late
-    assert cluster._PART_BUFFERS["p1"] == []
-    cluster.release_part_buffers("p1")
-    cluster.reserve_part_buffers("p1", [(3, 8, 4)])  # the proof is over
-    assert "p1" not in cluster._PART_BUFFERS
-    cluster.reserve_part_buffers("p2", [(3, 8, 4)])
-    cluster.reserve_part_buffers("p3", [(2, 8, 4)])
-    assert list(cluster._PART_BUFFERS) == ["p3"] and cluster._PART_BUFFERS["p3"][0].shape == (2, 8, 4)
-    cluster.release_part_buffers("p3")
+    assert cluster._POOL[0].owned == [] and cluster._POOL[0].free == []
+    cluster.reserve_part_buffers("p2", [(3, 8, 4)])  # the parts have started: too late
+    assert cluster._POOL[0].owned == []
+    cluster.reserve_part_buffers("p3", [(3, 8, 4)])  # a new one replaces what the result took
+    replaced = cluster._POOL[0].free[0]
+    assert replaced is not reserved and replaced.shape == (3, 8, 4)
+    third = cluster.PartBuffers("p4")
+    assert third.allocate((3, 8, 4)) is replaced
+    cluster.reserve_part_buffers("p5", [(2, 8, 4), (8, 4)])  # another shape: the old buffers go
+    assert [b.shape for b in cluster._POOL[0].free] == [(2, 8, 4), (8, 4)]
+    third.give_back(None)  # the dropped pool's buffer does not come back
+    assert all(b is not replaced for b in cluster._POOL[0].free + cluster._POOL[0].owned)
+    cluster.release_part_buffers()
+    assert cluster._POOL == []
 
 
-def test_workers_reserve_the_part_buffers_before_the_quotient_and_drop_them_after(dask, monkeypatch):
-    """Each worker that runs chunked's parts has its buffer of every polynomial allocated before
-    the parts start (announced after the first advice round), the parts take it, and the proof's
-    end drops it."""
+def test_workers_keep_the_part_buffers_from_proof_to_proof_and_drop_them_at_the_end(dask, monkeypatch):
+    """Each worker that runs chunked's parts owns its buffer of every polynomial before the parts
+    start (announced after the first advice round); the parts take it, and it stays there: the
+    next proof of the same circuit finds the very same buffer, allocating nothing. The
+    executor's release drops it on every worker."""
     from halo2py.execution import cluster
 
     seen = []
     parts = cluster.DaskExecutor.quotient
 
+    def owned():
+        return [(b.shape, b.ctypes.data) for b in cluster._POOL[0].owned] if cluster._POOL else []
+
     def quotient(self, strategy, task):
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:  # the reservations run in the background
-            held = self._client.run(lambda: {k: [b.shape for b in v] for k, v in cluster._PART_BUFFERS.items()})
-            if all(self._proof_key in h and h[self._proof_key] for h in held.values()):
+            held = self._client.run(owned)
+            if len(held) == 2 and all(held.values()):
                 break
             time.sleep(0.05)
-        seen.append((self._proof_key, held, len(task.polys), task.domain.n))
+        seen.append((held, len(task.polys), task.domain.n))
         return parts(self, strategy, task)
 
     monkeypatch.setattr(cluster.DaskExecutor, "quotient", quotient)
     case = "stress"
-    proof = dask_proof(dask, case, "shplonk")
-    assert proof.to_bytes() == cases.proof(case, "chunked", "shplonk").to_bytes()
-    key, held, polys, n = seen[0]
-    assert len(held) == 2 and all(h[key] == [(polys, n, 4)] for h in held.values())
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        left = dask._client.run(lambda: key in cluster._PART_BUFFERS)
-        if not any(left.values()):
-            break
-        time.sleep(0.05)
-    assert not any(left.values())
+    for _ in range(2):
+        proof = dask_proof(dask, case, "shplonk")
+        assert proof.to_bytes() == cases.proof(case, "chunked", "shplonk").to_bytes()
+    (first, polys, n), (second, _, _) = seen
+    assert all([shape for shape, _ in held] == [(polys, n, 4)] for held in first.values())
+    assert second == first and dask._client.run(owned) == first
+    dask._release_part_buffers()
+    assert not any(dask._client.run(owned).values())
 
 
 def test_workers_run_numba_on_their_own_threads(dask):
@@ -231,6 +271,16 @@ def test_every_worker_runs_the_proving_memory_policy(dask):
         return huge_page_advice()
 
     assert list(dask._client.run(advice).values()) == [False, False]
+
+
+def test_every_worker_keeps_the_memory_it_frees(dask):
+    """Each worker retains freed memory (halo2py._malloc.retain_freed_memory) when it joins: a
+    column freed there leaves its pages for the next one, which faults hardly any in again (the
+    CLI's pinned policy faults every page: test_malloc)."""
+    from test_malloc import refaulted_pages
+
+    for pages, faults in dask._client.run(refaulted_pages).values():
+        assert faults < pages // 8
 
 
 def test_the_coordinator_leaves_the_local_workers_their_cores(dask):

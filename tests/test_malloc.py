@@ -1,15 +1,18 @@
 """``halo2py._malloc``: the CLI pins glibc's mmap threshold so freed columns leave the RSS, and
-turns numpy's huge-page advice off."""
+turns numpy's huge-page advice off; a Dask worker keeps what it frees for its next proof."""
 
 import ctypes
 import platform
+import resource
+import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from halo2py._malloc import (HUGE_PAGE_VARIABLE, MMAP_THRESHOLD, avoid_huge_pages, huge_page_advice,
-                             pin_mmap_threshold)
+                             pin_mmap_threshold, retain_freed_memory)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
@@ -28,6 +31,36 @@ def test_a_pinned_threshold_returns_a_freed_column_to_the_kernel():
 def test_elsewhere_it_is_a_no_op(monkeypatch):
     monkeypatch.setattr(sys, "platform", "darwin")
     assert pin_mmap_threshold() is False
+    assert retain_freed_memory() is False
+
+
+def refaulted_pages(nbytes: int = 8 << 20) -> tuple:
+    """(pages, page faults) of touching a column of ``nbytes`` allocated right after an equal one
+    was touched and freed: every page is faulted in again if the freed one went back to the
+    kernel, hardly any if its pages were kept for reuse."""
+    who = getattr(resource, "RUSAGE_THREAD", resource.RUSAGE_SELF)
+    np.ones(nbytes, dtype=np.uint8)  # touched, then freed at once
+    before = resource.getrusage(who).ru_minflt
+    column = np.ones(nbytes, dtype=np.uint8)
+    faults = resource.getrusage(who).ru_minflt - before
+    del column
+    return nbytes // ctypes.CDLL(None).getpagesize(), faults
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
+                    reason="mallopt's thresholds are glibc's")
+@pytest.mark.parametrize("retain", [False, True])
+def test_a_retaining_process_reuses_a_freed_columns_pages(retain):
+    """In a fresh process under the proving policy: as the CLI runs (pinned threshold), a freed
+    8 MiB column is given back and the next one faults every page in; retaining, as a Dask
+    worker does, the next one reuses its pages."""
+    code = ("from halo2py._malloc import apply_memory_policy, retain_freed_memory; apply_memory_policy(); "
+            f"assert {retain} is False or retain_freed_memory(); "
+            "from test_malloc import refaulted_pages; print(*refaulted_pages())")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).parent)
+    pages, faults = map(int, done.stdout.split())
+    assert faults < pages // 8 if retain else faults >= pages
 
 
 def _rss() -> int:

@@ -64,7 +64,8 @@ class Executor:
     into coefficient form in place — by the time the next ``quotient`` returns, so a backend can
     start the quotient on its own copies first — and ``prepare_coefficients`` announces that it
     will be asked for some (a backend may start on them, where they already are), as
-    ``prepare_quotient`` announces the quotient's shape; ``quotient``
+    ``prepare_polynomials`` announces coefficient-form arrays the quotient will read and
+    ``prepare_quotient`` the quotient's shape; ``quotient``
     returns ``strategy.compute(task)``'s result, however it is computed. ``traffic`` describes the
     last proof (None in process).
     """
@@ -96,6 +97,10 @@ class Executor:
     def prepare_coefficients(self, domain, arrays: list) -> None:
         """``coefficients(domain, …)`` will be asked for these Lagrange-form arrays, which stay
         unchanged until then. Only a hint: by default, nothing."""
+
+    def prepare_polynomials(self, arrays: list) -> None:
+        """The next ``quotient``'s task will hold these coefficient-form arrays (a key's), which
+        stay unchanged until then. Only a hint: by default, nothing."""
 
     def prepare_quotient(self, strategy, shape) -> None:
         """``quotient(strategy, task)`` will follow, for a task of ``shape`` (a QuotientShape):

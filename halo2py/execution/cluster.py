@@ -46,7 +46,7 @@ import distributed
 import numba
 import numpy as np
 
-from halo2py._malloc import apply_memory_policy
+from halo2py._malloc import apply_memory_policy, retain_freed_memory
 from halo2py.curve.msm import msm
 from halo2py.curve.points import G1
 from halo2py.execution.base import LAGRANGE, ClusterUnavailable, Executor, ProofTraffic, peak_rss_bytes
@@ -75,58 +75,91 @@ def quotient_part(strategy_blob: bytes, task, index: int, proof: str, *polys):
     return result
 
 
-_PART_BUFFERS: dict = {}  # on a worker: proof key → the free buffers reserved for its parts
-_ENDED_PROOFS: collections.deque = collections.deque(maxlen=16)  # on a worker: proofs released here
-_PART_BUFFERS_LOCK = threading.Lock()
+class _Pool:
+    """A worker's part buffers: every buffer it ``owns`` for one list of ``shapes``, and those
+    of them no part holds now (``free``)."""
+
+    def __init__(self, shapes: tuple, buffers: list):
+        self.shapes, self.owned, self.free = shapes, list(buffers), list(buffers)
+
+
+_POOL: list = []  # on a worker: [] or [the _Pool]
+_STARTED: collections.deque = collections.deque(maxlen=16)  # on a worker: proofs whose parts began here
+_POOL_LOCK = threading.Lock()
 
 
 def reserve_part_buffers(proof: str, shapes: list) -> None:
-    """Allocate ``proof``'s part buffers on this worker and fault every page in, now, in a gap
+    """Have this worker own the part buffers ``shapes`` and fault every page in, now, in a gap
     of the rounds: a part that first touches a fresh buffer of every polynomial (280 MiB at
     k = 18) pays its page faults inside the quotient, and on a VM whose free pages go back to
     the host, two workers faulting at once took twice as long per transform (part 1 s → 2 s).
-    A reservation that comes too late — the proof's parts already started here, or the proof is
-    over — does nothing. A worker keeps one proof's buffers: a reservation drops any another
-    proof left (its coordinator died before ``release_part_buffers``; if that proof still runs,
-    its parts allocate their own)."""
-    if proof in _PART_BUFFERS or proof in _ENDED_PROOFS:
+
+    The buffers stay with the worker after the proof, for the next proof of the same shape (a
+    cluster proves one circuit again and again: faulting them in again cost each worker
+    0.1–1.3 CPU s per proof at k = 18, in the lookup rounds, where the coordinator's own work
+    is the critical path); the worker's memory between proofs stays at the quotient's. A
+    reservation of other shapes drops them (another circuit or k), and so does the executor's
+    end (``release_part_buffers``). A reservation that comes after ``proof``'s parts started
+    here does nothing: they have allocated their own."""
+    shapes = tuple(tuple(int(d) for d in shape) for shape in shapes)
+    with _POOL_LOCK:
+        if proof in _STARTED:
+            return
+        if not _POOL or _POOL[0].shapes != shapes:
+            _POOL[:] = [_Pool(shapes, [])]  # another shape's go (those a part holds, when it gives them back)
+        pool = _POOL[0]
+        missing = list(shapes)  # those not owned: all, or one a part's result kept
+        for buffer in pool.owned:
+            missing.remove(buffer.shape)
+    if not missing:
         return
-    _PART_BUFFERS.clear()
-    free = _PART_BUFFERS[proof] = []
-    for shape in shapes:
+    buffers = []
+    for shape in missing:
         buffer = np.empty(shape, dtype=np.uint64)
         buffer.reshape(-1).view(np.uint8)[::mmap.PAGESIZE] = 0
-        free.append(buffer)
+        buffers.append(buffer)
+    with _POOL_LOCK:
+        if _POOL and _POOL[0] is pool:
+            pool.owned += buffers
+            pool.free += buffers
 
 
-def release_part_buffers(proof: str) -> None:
-    """Drop ``proof``'s part buffers on this worker (the proof is over)."""
-    _PART_BUFFERS.pop(proof, None)
-    _ENDED_PROOFS.append(proof)
+def release_part_buffers() -> None:
+    """Drop this worker's part buffers (their executor is done proving)."""
+    with _POOL_LOCK:
+        _POOL.clear()
 
 
 class PartBuffers:
-    """One part's allocator: a reserved buffer of the shape asked for if one is free, else a new
-    one; ``give_back`` returns the reserved ones to the worker's free list for the next part,
-    unless the part's result is a view of one (that one stays with the result)."""
+    """One part's allocator: a free buffer of the worker's pool of the shape asked for if there is
+    one, else a new one; ``give_back`` returns the pool's to it for the next part (or proof),
+    unless the part's result is a view of one (that one stays with the result and leaves the
+    pool)."""
 
     def __init__(self, proof: str):
-        self.free = _PART_BUFFERS.setdefault(proof, [])  # from now on, a late reservation does nothing
+        with _POOL_LOCK:
+            if proof not in _STARTED:
+                _STARTED.append(proof)  # from now on, a late reservation for this proof does nothing
         self.taken: list = []
 
     def allocate(self, shape) -> np.ndarray:
         shape = tuple(int(d) for d in np.atleast_1d(shape))
-        with _PART_BUFFERS_LOCK:  # a worker of several threads runs parts side by side
-            for i, buffer in enumerate(self.free):
+        with _POOL_LOCK:  # a worker of several threads runs parts side by side
+            free = _POOL[0].free if _POOL else []
+            for i, buffer in enumerate(free):
                 if buffer.shape == shape:
-                    self.taken.append(self.free.pop(i))
-                    return self.taken[-1]
+                    self.taken.append((_POOL[0], free.pop(i)))
+                    return self.taken[-1][1]
         return np.empty(shape, dtype=np.uint64)
 
     def give_back(self, result) -> None:
         kept = _arrays(result)
-        with _PART_BUFFERS_LOCK:
-            self.free += [b for b in self.taken if not any(np.may_share_memory(b, a) for a in kept)]
+        with _POOL_LOCK:
+            for pool, buffer in self.taken:
+                if any(np.may_share_memory(buffer, a) for a in kept):
+                    pool.owned = [b for b in pool.owned if b is not buffer]
+                elif _POOL and pool is _POOL[0]:  # not dropped meanwhile
+                    pool.free.append(buffer)
         self.taken = []
 
 
@@ -182,11 +215,16 @@ class WorkerSetup(distributed.WorkerPlugin):
       mismatch, and ``numba_threads`` could not lower the count.
     - The CLI's memory policy (``halo2py._malloc``): a worker allocates and frees columns as the
       coordinator does, and without it pays the same huge-page stalls on every fresh column.
+    - Then it keeps the memory it frees (``retain_freed_memory``): a worker proves again and
+      again, and a column it frees is one the next proof allocates again; given back to the
+      kernel, every page of it is faulted in again (k = 18, second proofs: distributed phases
+      15.3 → 14.1 s with one worker, 9.9 → 9.0 s with two).
     """
 
     def setup(self, worker) -> None:
         numba.config.reload_config()
         apply_memory_policy()
+        retain_freed_memory()
 
 
 def numba_threads() -> None:
@@ -226,7 +264,7 @@ class DaskExecutor(Executor):
         self._unfilled: dict = {}  # id(array) → array: given to ``coefficients``, not yet written over
         self._filled: dict = {}  # id(array) → array: coordinator arrays that hold their coefficients
         self._proof_key = ""     # this proof's name for its part buffers on the workers
-        self._reserved: list = []  # the workers asked to reserve them
+        self._reserved: set = set()  # the workers asked to reserve them (kept there across proofs)
 
     # --- the cluster's lifetime ----------------------------------------------------------------
     def __enter__(self):
@@ -266,6 +304,8 @@ class DaskExecutor(Executor):
         return self
 
     def __exit__(self, *exc) -> None:
+        if self._client is not None and self._reserved and self._cluster is None:
+            self._release_part_buffers()  # a local cluster's workers end with it
         for part in (self._client, self._cluster):
             if part is not None:
                 part.close()
@@ -300,7 +340,6 @@ class DaskExecutor(Executor):
             self.traffic.worker_peak_rss = self._client.run(peak_rss_bytes)
         finally:
             numba.set_num_threads(self._own_threads)
-            self._release_part_buffers()
             self._srs.release()
             self._params = self._srs = None
             self._values.clear()
@@ -398,26 +437,38 @@ class DaskExecutor(Executor):
             self._coeffs[id(values)] = (values, coeffs)
             self._unheld.append(coeffs)
 
+    def prepare_polynomials(self, arrays: list) -> None:
+        """Send the coefficient-form arrays to one worker each now, and copy them to every other
+        worker that runs quotient parts with the next round's ``hold``s: in the rounds' gaps, not
+        when the parts need them (a kept key's fixed and σ polynomials at k = 18 are 18 × 8 MiB:
+        sent at the quotient, both workers idled ≈ 1 s before its parts could start)."""
+        unsent = [a for a in arrays if id(a) not in self._coeffs]
+        for poly, future in zip(unsent, self._send(unsent)):
+            self._coeffs[id(poly)] = (poly, future)
+            self._unheld.append(future)
+
     def prepare_quotient(self, strategy, shape) -> None:
-        """Have every worker that will run quotient parts allocate and fault in the strategy's
-        part buffers (``reserve_part_buffers``), in the background: ahead of the parts, in the
-        gaps the coordinator's own work leaves the workers."""
+        """Have every worker that will run quotient parts own the strategy's part buffers
+        (``reserve_part_buffers``: allocated and faulted in, unless an earlier proof of this shape
+        left them there), in the background: ahead of the parts, in the gaps the coordinator's
+        own work leaves the workers."""
         shapes = declared_part_buffers(strategy, shape)
         if shapes:
-            self._reserved = self._workers[:shape.e]
+            workers = self._workers[:shape.e]
+            self._reserved.update(workers)
             distributed.fire_and_forget([
                 self._client.submit(reserve_part_buffers, self._proof_key, shapes, pure=False, workers=[worker],
-                                    allow_other_workers=True, priority=BACKGROUND) for worker in self._reserved])
+                                    allow_other_workers=True, priority=BACKGROUND) for worker in workers])
 
     def _release_part_buffers(self) -> None:
-        """Have the workers that reserved part buffers drop them, without waiting (a worker that
-        has gone took them along; one that never gets the task drops them at its next
-        reservation)."""
-        if self._reserved:
-            distributed.fire_and_forget([
-                self._client.submit(release_part_buffers, self._proof_key, pure=False, workers=[worker],
-                                    allow_other_workers=True) for worker in self._reserved])
-        self._reserved = []
+        """Have the workers that reserved part buffers drop them, now (a worker that has gone took
+        them along; one that cannot be reached drops them at its next reservation of another
+        shape)."""
+        try:
+            self._client.run(release_part_buffers, workers=sorted(self._reserved), on_error="ignore")
+        except (OSError, TimeoutError):
+            pass
+        self._reserved.clear()
 
     def _hold(self) -> None:
         """Copy the coefficient forms interpolated since the last call to every worker that runs

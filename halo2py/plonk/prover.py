@@ -224,15 +224,20 @@ class _Prover:
 
     def prepare_other_columns(self) -> None:
         """The Lagrange-form columns the quotient interpolates besides the committed ones — the
-        instance columns and, for a key made for this proof, its fixed and σ columns — announced
-        to the executor once the first advice commitments are under way (they stay unchanged:
-        the rounds only read them) — and the quotient's shape, so the executor can ready the
-        strategy's part buffers in the rounds' gaps."""
+        instance columns and, for a key made for this proof, its fixed and σ columns — and the
+        key's coefficient forms it reads (fixed and σ of a kept key, l0, l_last, l_active),
+        announced to the executor once the first advice commitments are under way (they stay
+        unchanged: the rounds only read them), and the quotient's shape, so the executor can ready
+        the strategy's part buffers in the rounds' gaps."""
         columns = [self.values[self.column(column, c)] for c in range(self.copies)
                    for column in self.layout.instance_columns]
-        if self.own_key and self.pk.fixed_polys is None:
-            columns += list(self.pk.fixed_values) + list(self.pk.sigma_values)
+        pk = self.pk
+        if self.own_key and pk.fixed_polys is None:
+            columns += list(pk.fixed_values) + list(pk.sigma_values)
         self.executor.prepare_coefficients(self.domain, columns)
+        if pk.fixed_polys is not None:  # a kept key (or one keygen interpolated): its polynomials as they are
+            self.executor.prepare_polynomials(list(pk.fixed_polys) + list(pk.sigma_polys))
+        self.executor.prepare_polynomials(pk.quotient_only())
         program, queried = self.quotient_program()
         self.executor.prepare_quotient(self.strategy, QuotientShape.of(self.domain, program, len(queried)))
 
