@@ -9,8 +9,11 @@ interleaved slots. Only one part of every column is alive at a time: the width t
 loses its factor e. The FFT work is smaller than legacy's (size-n instead of size-e·n transforms).
 
 The e parts are independent, and declared as such (``parts``): a distributed executor evaluates
-each on a worker (``compute_part``, n values) and the coordinator interleaves and interpolates
-them (``combine``) — the same arithmetic, so the same pieces.
+each on a worker (``compute_part``), which also interpolates its n values on its own coset
+(``part_to_folded``: one size-n transform), and the coordinator unfolds the e results into the
+pieces (``combine``: ``unfold_parts``, e scaled additions per piece) — the coefficients one
+size-e·n interpolation of the interleaved values gives, so the same pieces, with the transform
+on the workers instead of between the parts and the pieces' commitments.
 """
 
 import numpy as np
@@ -45,25 +48,24 @@ class ChunkedStrategy(QuotientStrategy):
         return task.domain.e
 
     def compute_part(self, task, index):
-        """Part ``index``'s n values of numerator / (X^n − 1): the part's transforms go to a
-        buffer from ``task.allocate`` (``part_buffers``), its values to an array of their own."""
+        """Part ``index``'s n values of numerator / (X^n − 1), interpolated on the part's coset
+        (folded coefficients, see ``combine``): the part's transforms go to a buffer from
+        ``task.allocate`` (``part_buffers``), its values to an array of their own."""
         dom = task.domain
         inverse = pow(dom.part_vanishing(index), -1, Fr.modulus)
-        return _part(task, index, inverse, task.allocate((len(task.polys), dom.n, 4)),
-                     np.empty((dom.n, 4), dtype=np.uint64))
+        values = _part(task, index, inverse, task.allocate((len(task.polys), dom.n, 4)),
+                       np.empty((dom.n, 4), dtype=np.uint64))
+        return dom.part_to_folded(values, index, out=values)
 
     def part_buffers(self, shape):
         return [(shape.polys, shape.n, 4)]
 
     def combine(self, task, results):
         dom = task.domain
-        mem = Allocations()
-        numerator = mem.empty((dom.e * dom.n, 4))
-        interleaved = numerator.reshape(dom.n, dom.e, 4)
-        for i, values in enumerate(results):
-            interleaved[:, i, :] = values
-        # the coordinator holds the gathered parts (e·n) beside the numerator they fill
-        return _pieces(task, numerator, mem.peak + sum(values.nbytes for values in results))
+        pieces = dom.unfold_parts(results, dom.quotient_poly_degree, task.allocate)
+        # the coordinator holds the gathered parts (e·n) beside the pieces they make ((d − 1)·n)
+        return QuotientResult(pieces, peak_bytes=sum(values.nbytes for values in results)
+                              + sum(piece.nbytes for piece in pieces))
 
     @classmethod
     def model_bytes(cls, shape: QuotientShape) -> int:

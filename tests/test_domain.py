@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from halo2py.arith import ntt
 from halo2py.arith.constants import FR_MODULUS as P
 from halo2py.arith.field import Fr
 from halo2py.errors import InputError
@@ -182,3 +183,34 @@ def test_part_with_a_shared_powers_table_equals_the_plain_part():
         fused = dom.coeff_to_part(coeffs, i, powers=dom.part_powers(i))
         assert (fused == dom.coeff_to_part(coeffs, i)).all()
     assert Fr.to_ints(dom.part_powers(1)[:3]) == [1, dom.part_shifts[1], dom.part_shifts[1] ** 2 % Fr.modulus]
+
+
+@pytest.mark.parametrize("k, d", [(2, 3), (3, 5), (4, 9), (13, 4)])
+def test_folded_parts_unfold_to_the_coefficients(k, d):
+    """Each part's own size-n interpolation (``part_to_folded``) is Σ_m f_(j+mn)·s_i^(mn),
+    against Python ints; ``unfold_parts`` turns the e of them back into f's coefficients, the
+    same as one extended interpolation of the interleaved values (k = 13: above the NTT block).
+    Runs past f's degree come out zero, and a run count the parts cannot give is refused."""
+    dom = EvaluationDomain(k, d)
+    n, e = dom.n, dom.e
+    degree = n * dom.quotient_poly_degree
+    coeffs = Fr.zeros(e * n)
+    coeffs[:degree] = Fr.random(degree, seeded_rng(k, "folded"))
+    ext = ntt.coset_ntt(coeffs.copy(), dom.zeta)  # f on ζ·⟨ω_ext⟩: part i is entries i, i + e, …
+    parts = [ext[i::e].copy() for i in range(e)]
+    folded = [dom.part_to_folded(part, i) for i, part in enumerate(parts)]
+    if k <= 4:
+        xs = Fr.to_ints(coeffs)
+        for i, f in enumerate(folded):
+            s_mn = pow(dom.part_shifts[i], n, P)
+            assert Fr.to_ints(f) == [sum(xs[j + m * n] * pow(s_mn, m, P) for m in range(e)) % P for j in range(n)]
+    runs = dom.unfold_parts(folded, e)
+    assert (np.concatenate(runs) == coeffs).all()
+    assert (np.concatenate(runs) == dom.extended_to_coeff(ext)).all()
+    assert not np.concatenate(runs[dom.quotient_poly_degree:] or [Fr.zeros(0)]).any()
+    out = parts[1]
+    assert dom.part_to_folded(out, 1, out=out) is out and (out == folded[1]).all()
+    with pytest.raises(InputError, match="folded"):
+        dom.unfold_parts(folded[:-1], 1)
+    with pytest.raises(InputError, match="folded"):
+        dom.unfold_parts(folded, e + 1)

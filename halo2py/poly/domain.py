@@ -19,6 +19,7 @@ from halo2py.arith import ntt
 from halo2py.arith.constants import FR_MODULUS
 from halo2py.arith.field import Fr
 from halo2py.errors import InputError
+from halo2py.poly.ops import add_scaled
 
 # halo2curves' bn256 Fr ZETA (``WithSmallOrderMulGroup<3>``), the coset shift halo2 uses:
 # a primitive cube root of unity, equal to (7^((r−1)/3))^2 for the generator 7.
@@ -135,6 +136,42 @@ class EvaluationDomain:
         if not isinstance(i, (int, np.integer)) or not 0 <= i < self.e:
             raise InputError(f"part index must be in 0..{self.e - 1}, got {i!r}")
         return int(i)
+
+    def part_to_folded(self, values: np.ndarray, i: int, out: np.ndarray | None = None) -> np.ndarray:
+        """Part i's n values of a polynomial f of up to e·n coefficients → its *folded*
+        coefficients F_i[j] = Σ_m f_(j + m·n)·s_i^(m·n), j < n: the size-n interpolation on
+        s_i·⟨ω⟩, which one part can do alone (``unfold_parts`` recovers f from all e of them).
+        ``out=values`` works in place."""
+        self._vector(values, self.n, "part values")
+        return ntt.coset_intt(self._target(values, out, self.n), self.part_shifts[self._part_index(i)])
+
+    def unfold_parts(self, folded: list, blocks: int, allocate=None) -> list:
+        """The first ``blocks`` runs of n coefficients of f, from its e parts' folded coefficients
+        (``part_to_folded``, in part order), each run an (n, 4) array from ``allocate``.
+
+        s_i^(m·n) = ζ^(m·n)·ε^(i·m) with ε = ω_ext^n, a primitive e-th root of unity, so F_i is
+        the size-e DFT over m of ζ^(m·n)·f_(j + m·n), and run m is ζ^(−m·n)/e · Σ_i ε^(−i·m)·F_i:
+        e scaled additions of n elements per run, instead of one interpolation of size e·n of
+        the interleaved values (``extended_to_coeff``), the same coefficients."""
+        if len(folded) != self.e or not 0 <= blocks <= self.e:
+            raise InputError(f"unfold_parts takes the {self.e} parts' folded coefficients and at most "
+                             f"{self.e} runs, got {len(folded)} and {blocks}")
+        for values in folded:
+            self._vector(values, self.n, "folded coefficients")
+        allocate = allocate or (lambda shape: np.empty(shape, dtype=np.uint64))
+        r = FR_MODULUS
+        eps_inv = pow(self.extended_omega, -self.n, r)
+        zeta_n_inv = pow(self.zeta, -self.n, r)
+        e_inv = pow(self.e, -1, r)
+        runs = []
+        for m in range(blocks):
+            run = allocate((self.n, 4))
+            scale = pow(zeta_n_inv, m, r) * e_inv % r
+            Fr.scale(folded[0], scale, out=run)
+            for i in range(1, self.e):
+                add_scaled(run, folded[i], scale * pow(eps_inv, i * m, r) % r)
+            runs.append(run)
+        return runs
 
     # ---- the vanishing polynomial X^n − 1 on the extended coset ----------------------------------
     def part_vanishing(self, i: int) -> int:
