@@ -101,9 +101,10 @@ def test_permuted_columns_are_halo2s(columns):
     assert tuple(Fr.to_ints(v) for v in got) == _halo2_permuted(inputs, table)
 
 
-@pytest.mark.parametrize("rows, spread", [(3000, 50), (5000, R), (4099, 2**64 + 3)])
+@pytest.mark.parametrize("rows, spread", [(3000, 50), (5000, R), (4099, 2**64 + 3), (4100, 2**130 + 7)])
 def test_permuted_columns_are_halo2s_over_many_rows(rows, spread):
-    """Past one insertion-sorted run: merges of odd widths, values sharing their top limbs."""
+    """Past one insertion-sorted run: merges of odd widths, values sharing their top limbs;
+    values below 2^64 (sorted by their one limb), 2^65 and 2^131 (ties on limb 1 or 2 sorted)."""
     rng = seeded_rng(rows, "lookup-sort")
     draw = lambda: int.from_bytes(rng(32), "little") % spread  # noqa: E731
     table = [draw() for _ in range(rows)]

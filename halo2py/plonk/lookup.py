@@ -45,12 +45,17 @@ def permute_expression_pair(inputs: np.ndarray, table: np.ndarray, name: str):
 
 def _integer_order(keys: np.ndarray):
     """(order, keys[order]) for canonical rows sorted by integer value: NumPy's (vectorised)
-    argsort of the top limbs, then the runs of equal top limbs sorted in full — none for
-    random-looking values, one run for small ones. The order among equal rows is immaterial:
-    their values are equal."""
-    order = np.argsort(keys[:, 3])
+    argsort of the highest limb that is not zero in every row, then the runs of rows equal in
+    it sorted in full — none for random-looking values. Small values (a range check's, below
+    2^64) sort by their one limb alone: rows equal there are equal. The order among equal rows
+    is immaterial: their values are equal."""
+    top = 3
+    while top > 0 and not keys[:, top].any():
+        top -= 1
+    order = np.argsort(keys[:, top])
     sorted_keys = keys[order]
-    _sort_ties(keys, order, sorted_keys)
+    if top > 0:
+        _sort_ties(keys, order, sorted_keys, top)
     return order, sorted_keys
 
 
@@ -64,15 +69,15 @@ def _compare(a, i, b, j):
 
 
 @njit(cache=True)
-def _sort_ties(keys, order, sorted_keys):
-    """Sort each run of rows sharing their top limb by whole rows: order and sorted_keys
-    (= keys[order]) in place."""
+def _sort_ties(keys, order, sorted_keys, top):
+    """Sort each run of rows sharing limb ``top`` (the limbs above it are zero in every row) by
+    whole rows: order and sorted_keys (= keys[order]) in place."""
     n = order.shape[0]
     spare = np.empty(0, dtype=order.dtype)
     lo = 0
     while lo < n:
         hi = lo + 1
-        while hi < n and sorted_keys[hi, 3] == sorted_keys[lo, 3]:
+        while hi < n and sorted_keys[hi, top] == sorted_keys[lo, top]:
             hi += 1
         if hi - lo > 1:
             if spare.shape[0] < n:

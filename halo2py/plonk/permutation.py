@@ -126,8 +126,9 @@ def grand_products(sets: list, sigma_values: list, chunk_len: int, beta: int, ga
     omega_powers = powers(omega, n)
     usable_plus_last = n - blinding_factors
     last_z = 1
+    ratios = np.empty((n, 4), dtype=np.uint64)  # every set's, in turn: one allocation's page faults
     for s, values in enumerate(sets):
-        ratios = Fr.ones(n)
+        ratios[:] = Fr.one_limbs
         for j, column_values in enumerate(values):
             mul_linear_factor(ratios, column_values, sigma_values[s * chunk_len + j], beta, gamma)
         ratios = Fr.batch_inverse(ratios, out=ratios)
