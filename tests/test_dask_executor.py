@@ -247,6 +247,25 @@ def test_workers_keep_the_part_buffers_from_proof_to_proof_and_drop_them_at_the_
     assert not any(dask._client.run(owned).values())
 
 
+def test_a_remote_clusters_workers_drop_the_part_buffers_when_the_executor_ends():
+    """On a cluster the executor did not start (``--scheduler``), a worker still holds its part
+    buffers after the proof (for the next one), and drops them when the executor ends — the
+    cluster lives on, and so would the memory."""
+    distributed = pytest.importorskip("distributed")
+    from halo2py.execution import cluster
+
+    def owned():
+        return len(cluster._POOL[0].owned) if cluster._POOL else 0
+
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  silence_logs=50) as remote, distributed.Client(remote) as watcher:
+        with open_executor("dask", scheduler=remote.scheduler_address, timeout=30) as executor:
+            proof = dask_proof(executor, "stress", "shplonk")
+            assert proof.to_bytes() == cases.proof("stress", "chunked", "shplonk").to_bytes()
+            assert list(watcher.run(owned).values()) == [1]
+        assert list(watcher.run(owned).values()) == [0]
+
+
 def test_workers_run_numba_on_their_own_threads(dask):
     """A local worker's nanny sets NUMBA_NUM_THREADS after Numba sized its pool for every core:
     the tasks still run on one thread each (--threads-per-worker 1)."""
