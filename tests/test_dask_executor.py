@@ -257,7 +257,7 @@ def test_a_remote_clusters_workers_drop_the_part_buffers_when_the_executor_ends(
     def owned():
         return len(cluster._POOL[0].owned) if cluster._POOL else 0
 
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0",
                                   silence_logs=50) as remote, distributed.Client(remote) as watcher:
         with open_executor("dask", scheduler=remote.scheduler_address, timeout=30) as executor:
             proof = dask_proof(executor, "stress", "shplonk")
