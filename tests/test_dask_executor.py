@@ -348,8 +348,30 @@ def test_bench_dask_times_the_last_of_several_proofs_per_cluster(monkeypatch, ca
     assert result["proofs"] == 2 and row["workers"] == 1 and row["speedup"] == row["first_speedup"] == 1.0
     assert row["distributed_seconds"] > 0 and row["first_distributed_seconds"] > 0
     assert row["traffic"]["workers"] == 1
+    assert isinstance(row["kernels_compiled"], int) and row["kernels_compiled"] >= 0
+    assert set(row["traffic"]["worker_kernels_compiled"]) == set(row["traffic"]["worker_peak_rss_bytes"])
     code, _, err = run_main(monkeypatch, capsys, "bench", "dask", "--proofs", "0")
     assert code == 2 and "--proofs" in err
+
+
+def test_bench_dask_warns_when_the_timed_proofs_compiled_kernels(monkeypatch, capsys):
+    """A run whose timed proofs compiled kernels (a cold cache here or on a worker) says so under
+    the table: its seconds and memory include the JIT's."""
+    pytest.importorskip("distributed")
+    from halo2py.profiling import distributed as bench_module
+
+    def row(workers, compiled):
+        traffic = {"shipped_bytes": 1 << 20, "between_workers_bytes": 0, "worker_peak_rss_bytes": {"w": 1 << 20}}
+        return {"workers": workers, "phases": {}, "distributed_seconds": 1.0, "speedup": 1.0, "seconds": 1.0,
+                "coordinator_cpu_seconds": 0.1, "worker_cpu_seconds": 0.9, "coordinator_peak_rss_bytes": 1 << 20,
+                "traffic": traffic, "kernels_compiled": compiled}
+
+    for compiled, warned in ((0, False), (3, True)):
+        monkeypatch.setattr(bench_module, "bench", lambda *a, **k: {"results": [row(1, compiled)]})
+        code, _, err = run_main(monkeypatch, capsys, "bench", "dask", "--workers", "1", "--runs", "1",
+                                "--no-in-process")
+        assert code in (0, None)
+        assert ("3 kernel(s) compiled during the timed proofs" in " ".join(err.split())) is warned
 
 
 def test_unreachable_scheduler_is_one_line_exit_2(monkeypatch, capsys):

@@ -25,3 +25,23 @@ def test_started_commits_run_together_in_order():
     again = executor.commit(params, rounds[1])
     assert [p.tolist() for p in again] == [p.tolist() for p in want[1]]
     assert np.array_equal(executor.finish_commits(handles[0])[0], want[0][0])  # finished handles keep their points
+
+
+def test_kernels_compiled_counts_compilations_not_calls():
+    """``kernels_compiled`` (the benchmarks' cold-cache flag) grows by one when a kernel compiles
+    for a new signature, and not when a compiled one runs again."""
+    from numba import njit
+
+    from halo2py.execution.base import kernels_compiled
+
+    @njit
+    def twice(x):
+        return 2 * x
+
+    before = kernels_compiled()
+    assert twice(3) == 6
+    assert kernels_compiled() == before + 1
+    assert twice(4) == 8
+    assert kernels_compiled() == before + 1
+    assert twice(1.5) == 3.0  # a new signature: compiled again
+    assert kernels_compiled() == before + 2

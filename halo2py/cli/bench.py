@@ -266,3 +266,8 @@ def dask_cmd(
                       "—" if not traffic else ", ".join(f"{v / mib:,.0f}"
                                                        for v in traffic["worker_peak_rss_bytes"].values()))
     err.print(table)
+    compiled = sum(row["kernels_compiled"] for row in result["results"])
+    if compiled:
+        err.print(f"[yellow]warning:[/] {compiled} kernel(s) compiled during the timed proofs (a cold Numba "
+                  "cache here or on a worker): their JIT time and memory are in these figures; run `make warm` "
+                  "and measure again")

@@ -14,6 +14,30 @@ def peak_rss_bytes() -> int:
     or — run by the Dask executor on every worker — a worker's."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
+
+def kernels_compiled() -> int:
+    """How many kernels this process has compiled — not loaded from Numba's cache — since it
+    first asked: a listener counts Numba's ``numba:compile`` events, which only a compilation
+    fires. A timed proof during which this grew has JIT time, and the compiler's memory, in its
+    figures (a cold cache)."""
+    if not _COMPILES:
+        from numba.core import event
+
+        class Counter(event.Listener):
+            def on_start(self, ev) -> None:
+                pass
+
+            def on_end(self, ev) -> None:
+                _COMPILES[0] += 1
+
+        _COMPILES.append(0)
+        event.register("numba:compile", Counter())
+    return _COMPILES[0]
+
+
+_COMPILES: list = []  # [the count], once kernels_compiled has installed its listener
+
+
 LAGRANGE = "lagrange"  # a column's n values on ⟨ω⟩, committed with g_lagrange (commit_lagrange)
 COEFF = "coeff"        # a polynomial's coefficients, committed with g (commit)
 
@@ -33,7 +57,9 @@ class ProofTraffic:
     polynomials a quotient part needs from the worker that interpolated them), by their own count.
     ``worker_peak_rss`` maps each worker to its process's peak resident set so far (bytes), and
     ``worker_cpu_seconds`` to the CPU time its process spent during this proof (tasks and
-    communication: what the proof cost it, whatever else runs on its machine)."""
+    communication: what the proof cost it, whatever else runs on its machine), and
+    ``worker_kernels_compiled`` to the kernels it compiled during it (``kernels_compiled``: a
+    worker whose cache was cold)."""
 
     workers: int = 0
     scattered: int = 0
@@ -42,6 +68,7 @@ class ProofTraffic:
     between_workers: int = 0
     worker_peak_rss: dict = field(default_factory=dict)
     worker_cpu_seconds: dict = field(default_factory=dict)
+    worker_kernels_compiled: dict = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -51,7 +78,8 @@ class ProofTraffic:
         return {"workers": self.workers, "scattered_bytes": self.scattered, "submitted_bytes": self.submitted,
                 "gathered_bytes": self.gathered, "between_workers_bytes": self.between_workers,
                 "shipped_bytes": self.total, "worker_peak_rss_bytes": dict(self.worker_peak_rss),
-                "worker_cpu_seconds": dict(self.worker_cpu_seconds)}
+                "worker_cpu_seconds": dict(self.worker_cpu_seconds),
+                "worker_kernels_compiled": dict(self.worker_kernels_compiled)}
 
 
 class Executor:

@@ -49,7 +49,9 @@ import numpy as np
 from halo2py._malloc import apply_memory_policy, retain_freed_memory
 from halo2py.curve.msm import msm
 from halo2py.curve.points import G1
-from halo2py.execution.base import LAGRANGE, ClusterUnavailable, Executor, ProofTraffic, peak_rss_bytes
+from halo2py.execution.base import (
+    LAGRANGE, ClusterUnavailable, Executor, ProofTraffic, kernels_compiled, peak_rss_bytes,
+)
 from halo2py.execution.local import commit_column
 from halo2py.quotient.strategy import declared_part_buffers, declared_parts
 
@@ -325,6 +327,7 @@ class DaskExecutor(Executor):
     def proof(self, params):
         self.traffic = ProofTraffic(workers=self._await_workers())
         sent_before, cpu_before = self._client.run(outgoing_bytes), self._client.run(time.process_time)
+        compiled_before = self._client.run(kernels_compiled)
         self._params, self._srs = params, self._broadcast(params)
         self._proof_key = uuid.uuid4().hex
         self._own_threads = numba.get_num_threads()
@@ -333,6 +336,8 @@ class DaskExecutor(Executor):
             yield self
             cpu = self._client.run(time.process_time)
             self.traffic.worker_cpu_seconds = {w: cpu[w] - cpu_before.get(w, 0.0) for w in cpu}
+            compiled = self._client.run(kernels_compiled)
+            self.traffic.worker_kernels_compiled = {w: compiled[w] - compiled_before.get(w, 0) for w in compiled}
             sent = self._client.run(outgoing_bytes)
             # what the workers sent, less what this process gathered: what they sent each other
             self.traffic.between_workers = max(0, sum(sent[w] - sent_before.get(w, 0) for w in sent)

@@ -23,7 +23,7 @@ import time
 from halo2py import pipeline
 from halo2py.errors import Halo2pyError
 from halo2py.execution import open_executor
-from halo2py.execution.base import peak_rss_bytes
+from halo2py.execution.base import kernels_compiled, peak_rss_bytes
 from halo2py.profiling.run import load_kernels
 from halo2py.timing import PhaseTimer
 
@@ -56,7 +56,8 @@ def timed_proof(circuit: str, k: int, params: list, workers: int, strategy: str 
     """Timed proofs in this process: in process (``workers`` = 0) or on a fresh LocalCluster,
     ``proofs`` of them one after another; the figures are the last one's (with ``proofs`` > 1, a
     cluster whose workers stay up, as a deployed one does), plus the first one's distributed
-    seconds."""
+    seconds, and how many kernels the timed proof compiled here and on the workers (a cold
+    cache: JIT time in the figures)."""
     instance = pipeline.build_circuit(circuit, k, params)
     setup = pipeline.obtain_params(instance.params.k)
     options = {"name": "dask", "workers": workers} if workers else {}
@@ -66,10 +67,12 @@ def timed_proof(circuit: str, k: int, params: list, workers: int, strategy: str 
         for _ in range(proofs):
             cpu = PhaseCPU()
             timer = PhaseTimer([cpu])
+            compiled = kernels_compiled()
             t0 = time.perf_counter()
             outcome = pipeline.prove(instance, setup, strategy, multiopen, seed, check=False, timer=timer,
                                      executor=executor)
             seconds = time.perf_counter() - t0
+            compiled = kernels_compiled() - compiled
             distributed = sum(timer.seconds.get(name, 0.0) for name in DISTRIBUTED_PHASES)
             first = distributed if first is None else first
     return {"workers": workers, "seconds": seconds,
@@ -77,6 +80,8 @@ def timed_proof(circuit: str, k: int, params: list, workers: int, strategy: str 
             "distributed_seconds": distributed, "first_distributed_seconds": first,
             "coordinator_cpu_seconds": cpu.seconds,
             "coordinator_peak_rss_bytes": peak_rss_bytes(),
+            "kernels_compiled": compiled + (sum(executor.traffic.worker_kernels_compiled.values())
+                                            if executor.traffic else 0),
             "traffic": executor.traffic.as_dict() if executor.traffic else None,
             "proof_sha256": hashlib.sha256(outcome.proof.to_bytes()).hexdigest()}
 
@@ -120,6 +125,7 @@ def bench(circuit: str, k: int, params: list, workers: list, runs: int, in_proce
                                                              for s in runs_of) if w else None,
                      "phases": phases,
                      "coordinator_peak_rss_bytes": max(s["coordinator_peak_rss_bytes"] for s in runs_of),
+                     "kernels_compiled": sum(s["kernels_compiled"] for s in runs_of),
                      "traffic": last["traffic"], "samples": runs_of})
     base = next((row for row in rows if row["workers"] == 1), None)
     for row in rows:
