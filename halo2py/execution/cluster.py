@@ -177,9 +177,12 @@ def hold(*coeffs) -> None:
     keeps), so that every worker holds every polynomial before the quotient parts need them."""
 
 
-def outgoing_bytes(dask_worker) -> int:
-    """The bytes this worker has sent to others (peers and clients), by its own count."""
-    return dask_worker.transfer_outgoing_bytes_total
+def worker_counters(dask_worker) -> tuple:
+    """(bytes sent to others — peers and clients — by its own count, CPU seconds, kernels
+    compiled, peak RSS) of this worker's process so far: read once before and once after a
+    proof, in one round trip each."""
+    return (dask_worker.transfer_outgoing_bytes_total, time.process_time(), kernels_compiled(),
+            peak_rss_bytes())
 
 
 def array_bytes(obj) -> int:
@@ -326,23 +329,20 @@ class DaskExecutor(Executor):
     @contextmanager
     def proof(self, params):
         self.traffic = ProofTraffic(workers=self._await_workers())
-        sent_before, cpu_before = self._client.run(outgoing_bytes), self._client.run(time.process_time)
-        compiled_before = self._client.run(kernels_compiled)
+        before = self._client.run(worker_counters)
         self._params, self._srs = params, self._broadcast(params)
         self._proof_key = uuid.uuid4().hex
         self._own_threads = numba.get_num_threads()
         numba.set_num_threads(self._threads_beside_workers())
         try:
             yield self
-            cpu = self._client.run(time.process_time)
-            self.traffic.worker_cpu_seconds = {w: cpu[w] - cpu_before.get(w, 0.0) for w in cpu}
-            compiled = self._client.run(kernels_compiled)
-            self.traffic.worker_kernels_compiled = {w: compiled[w] - compiled_before.get(w, 0) for w in compiled}
-            sent = self._client.run(outgoing_bytes)
+            after = self._client.run(worker_counters)
+            since = {w: [now - then for now, then in zip(after[w], before.get(w, (0, 0.0, 0, 0)))] for w in after}
+            self.traffic.worker_cpu_seconds = {w: d[1] for w, d in since.items()}
+            self.traffic.worker_kernels_compiled = {w: d[2] for w, d in since.items()}
             # what the workers sent, less what this process gathered: what they sent each other
-            self.traffic.between_workers = max(0, sum(sent[w] - sent_before.get(w, 0) for w in sent)
-                                               - self.traffic.gathered)
-            self.traffic.worker_peak_rss = self._client.run(peak_rss_bytes)
+            self.traffic.between_workers = max(0, sum(d[0] for d in since.values()) - self.traffic.gathered)
+            self.traffic.worker_peak_rss = {w: counters[3] for w, counters in after.items()}
         finally:
             numba.set_num_threads(self._own_threads)
             self._srs.release()
