@@ -23,7 +23,8 @@ frees and allocates columns all the time, so it touches fresh pages all the time
 turns numpy's advice off, unless ``NUMPY_MADVISE_HUGEPAGE`` is set, which numpy itself honours and
 which then wins.
 
-**Keeping freed memory** (``retain_freed_memory``, Dask workers only). A worker proves one proof
+**Keeping freed memory** (``retain_freed_memory``: Dask workers, and a Dask coordinator while its
+executor is open, until ``release_retained_memory``). A worker proves one proof
 after another, each allocating the columns the last one freed. With the policy above every
 column is its own mmap, given back by ``free``, and the next proof faults each of its pages in
 again (on a VM whose free pages go back to the host, ~2–12 µs per 4 KiB page). So a worker raises
@@ -32,8 +33,13 @@ freed columns stay in malloc's heaps and the next ones reuse their pages. Measur
 second proofs on one cluster (the distributed phases): 15.3 → 14.1 s with one worker, 9.9 →
 9.0 s with two. The cost is peak RSS where one worker holds every column (843 → 1 033 MiB: the
 heap keeps the holes between live columns); two workers' peaks did not move (≈ 840 MiB). A
-one-proof process (the CLI) gains nothing from this and pays the higher peak (session 6
-measured 884 → 1 060 MiB at k = 18), so it keeps the threshold pinned low. (Dask's nanny asks
+Dask coordinator keeps its freed memory too, while its executor is open: on a cluster its own
+work (the lookup sorts, the running products, the draws) is what the workers wait for, and it
+allocates the same scratch again every round and every proof (k = 18, two workers, second
+proofs, on the EPYC VM of session 11: its CPU in the distributed phases 1.6–1.9 → 0.9–1.0 s,
+those phases 6.5–7.1 → 5.9–6.7 s, its peak RSS 598 → 656 MiB). The in-process prover gains
+nothing from this and pays the higher peak (session 6 measured 884 → 1 060 MiB at k = 18), so
+it keeps the threshold pinned low. (Dask's nanny asks
 for the opposite, ``MALLOC_TRIM_THRESHOLD_=65536``: mallopt, called after it, wins.)
 """
 
@@ -47,6 +53,7 @@ M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's malloc.h
 MMAP_THRESHOLD = 1 << 20
 RETAINED_MMAP_THRESHOLD = 32 << 20  # glibc's largest (DEFAULT_MMAP_THRESHOLD_MAX on 64-bit)
 RETAINED_TRIM_THRESHOLD = 1 << 30
+GLIBC_TRIM_THRESHOLD = 128 << 10  # M_TRIM_THRESHOLD's default (DEFAULT_TRIM_THRESHOLD)
 HUGE_PAGE_VARIABLE = "NUMPY_MADVISE_HUGEPAGE"  # numpy's own switch, read when numpy is imported
 
 
@@ -65,6 +72,19 @@ def retain_freed_memory() -> bool:
     """Keep freed columns in malloc's heaps for the next proof (see the module docstring): the
     mmap threshold at its maximum, the trim threshold at 1 GiB; whether both were set."""
     return _mallopt(M_MMAP_THRESHOLD, RETAINED_MMAP_THRESHOLD) & _mallopt(M_TRIM_THRESHOLD, RETAINED_TRIM_THRESHOLD)
+
+
+def release_retained_memory() -> bool:
+    """End ``retain_freed_memory``: the proving policy's pinned mmap threshold and glibc's default
+    trim threshold again, and the free memory kept so far given back now (``malloc_trim``);
+    whether all of it took."""
+    pinned = _mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD) & _mallopt(M_TRIM_THRESHOLD, GLIBC_TRIM_THRESHOLD)
+    if not pinned:
+        return False
+    trim = ctypes.CDLL(None).malloc_trim
+    trim.argtypes, trim.restype = (ctypes.c_size_t,), ctypes.c_int
+    trim(0)
+    return True
 
 
 def _mallopt(param: int, value: int) -> bool:

@@ -131,7 +131,7 @@ class UniformScalars:
 _TWO_512 = pow(2, 512, FR_MODULUS)
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def _below_modulus(a, m):
     """Reduce each row (any 256-bit value) below m by subtracting m while it fits — at most
     five times for a modulus above 2^253."""

@@ -35,7 +35,7 @@ R = FR_MODULUS
 _FOLD_CHUNK = 1024
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def _fold(poly, out, c_starts, c_step, w):
     """out[a] = c^a · Σ_b poly[a + m·b]·w^b, w = c^m; c^a advances by c_step within each chunk."""
     m = out.shape[0]
@@ -50,7 +50,7 @@ def _fold(poly, out, c_starts, c_step, w):
             ca = fr.mul(ca, c_step)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _folded(poly, a, m, blocks, w):
     """Σ_b poly[a + m·b]·w^b by Horner's rule: one coefficient of the fold before its c^a."""
     acc = limbs.load(poly, a + m * (blocks - 1))
@@ -59,7 +59,7 @@ def _folded(poly, a, m, blocks, w):
     return acc
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def _fold_ifma(poly, out, c_starts, c_step, w):
     """``_fold`` eight values of a per IFMA step (a chunk's last rows past a multiple of eight
     scalar): the lanes hold a, a + 1, …, a + 7, and c^a advances by c_step^8 per step."""

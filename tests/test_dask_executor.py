@@ -302,6 +302,16 @@ def test_every_worker_keeps_the_memory_it_frees(dask):
         assert faults < pages // 8
 
 
+def test_the_coordinator_keeps_the_memory_it_frees_while_the_executor_is_open(dask):
+    """The coordinator's own rounds allocate the same scratch again and again (sort keys, ratio
+    columns, draws) while the workers wait for it: with the executor open, a column freed here
+    leaves its pages for the next one, as on the workers."""
+    from test_malloc import refaulted_pages
+
+    pages, faults = refaulted_pages()
+    assert faults < pages // 8
+
+
 def test_the_coordinator_leaves_the_local_workers_their_cores(dask):
     """While a local cluster's workers compute, the coordinator's own kernels run on the cores
     they leave (at least one thread), and on all of its own again after the proof; the workers

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from halo2py._malloc import (HUGE_PAGE_VARIABLE, MMAP_THRESHOLD, avoid_huge_pages, huge_page_advice,
-                             pin_mmap_threshold, retain_freed_memory)
+                             pin_mmap_threshold, release_retained_memory, retain_freed_memory)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
@@ -32,6 +32,7 @@ def test_elsewhere_it_is_a_no_op(monkeypatch):
     monkeypatch.setattr(sys, "platform", "darwin")
     assert pin_mmap_threshold() is False
     assert retain_freed_memory() is False
+    assert release_retained_memory() is False
 
 
 def refaulted_pages(nbytes: int = 8 << 20) -> tuple:
@@ -61,6 +62,24 @@ def test_a_retaining_process_reuses_a_freed_columns_pages(retain):
                           cwd=Path(__file__).parent)
     pages, faults = map(int, done.stdout.split())
     assert faults < pages // 8 if retain else faults >= pages
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
+                    reason="mallopt's thresholds are glibc's")
+def test_releasing_gives_the_kept_memory_back_and_pins_the_threshold_again():
+    """A process that retained (a Dask coordinator while its executor is open) gives the columns
+    it freed back when it releases, and from then on faults a new column's pages in again, as
+    under the CLI's policy."""
+    code = ("import numpy as np; from halo2py._malloc import apply_memory_policy, retain_freed_memory, "
+            "release_retained_memory; apply_memory_policy(); assert retain_freed_memory(); "
+            "from test_malloc import _rss, refaulted_pages; "
+            "columns = [np.ones(16 << 20, dtype=np.uint8) for _ in range(4)]; del columns; kept = _rss(); "
+            "assert release_retained_memory(); print(kept - _rss(), *refaulted_pages())")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).parent)
+    given_back, pages, faults = map(int, done.stdout.split())
+    assert given_back >= 56 << 20  # of the 64 MiB kept
+    assert faults >= pages
 
 
 def _rss() -> int:

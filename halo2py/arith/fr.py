@@ -15,26 +15,26 @@ ONE = FR.one_limbs
 R2 = FR.r2_limbs
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def add(a, b):
     return limbs.add(a, b, _M)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def sub(a, b):
     return limbs.sub(a, b, _M)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def neg(a):
     return limbs.neg(a, _M)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def mul(a, b):
     return limbs.mont_mul(a, b, _M, _MINV)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def square(a):
     return limbs.mont_mul(a, a, _M, _MINV)

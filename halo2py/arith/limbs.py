@@ -15,7 +15,7 @@ from halo2py.arith._intrinsics import adc, mac, sbb
 _Z = np.uint64(0)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _select(mask, x, y):
     """Limb-wise ``x if mask == all-ones else y`` (mask is 0 or all-ones)."""
     nm = ~mask
@@ -27,7 +27,7 @@ def _select(mask, x, y):
     )
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _sub_raw(a, b):
     """(a - b mod 2^256, borrow)."""
     d0, c = sbb(a[0], b[0], _Z)
@@ -37,14 +37,14 @@ def _sub_raw(a, b):
     return (d0, d1, d2, d3), c
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _reduce_once(t, m):
     """t - m if t >= m else t, for t < 2m."""
     d, borrow = _sub_raw(t, m)
     return _select(_Z - borrow, t, d)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def add(a, b, m):
     s0, c = adc(a[0], b[0], _Z)
     s1, c = adc(a[1], b[1], c)
@@ -53,7 +53,7 @@ def add(a, b, m):
     return _reduce_once((s0, s1, s2, s3), m)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def sub(a, b, m):
     d, borrow = _sub_raw(a, b)
     mask = _Z - borrow
@@ -64,12 +64,12 @@ def sub(a, b, m):
     return (s0, s1, s2, s3)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def neg(a, m):
     return sub((_Z, _Z, _Z, _Z), a, m)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _round(t0, t1, t2, t3, ai, b, m, minv):
     """One CIOS outer iteration: t = (t + ai*b + q*m) / 2^64 with q chosen to clear the low limb."""
     u0, c = mac(t0, ai, b[0], _Z)
@@ -84,7 +84,7 @@ def _round(t0, t1, t2, t3, ai, b, m, minv):
     return r0, r1, r2, c + c2
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def mont_mul(a, b, m, minv):
     t0, t1, t2, t3 = _round(_Z, _Z, _Z, _Z, a[0], b, m, minv)
     t0, t1, t2, t3 = _round(t0, t1, t2, t3, a[1], b, m, minv)
@@ -93,22 +93,22 @@ def mont_mul(a, b, m, minv):
     return _reduce_once((t0, t1, t2, t3), m)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def is_zero(a):
     return (a[0] | a[1] | a[2] | a[3]) == _Z
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def equal(a, b):
     return ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3])) == _Z
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def load(arr, i):
     return (arr[i, 0], arr[i, 1], arr[i, 2], arr[i, 3])
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def store(arr, i, v):
     arr[i, 0] = v[0]
     arr[i, 1] = v[1]

@@ -71,7 +71,7 @@ def twiddle_cache_bytes() -> int:
 # ---- kernels --------------------------------------------------------------------------------------
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _pow_u64(base, e):
     """base^e for a small non-negative int exponent (chunk starting powers)."""
     acc = fr.ONE
@@ -83,7 +83,7 @@ def _pow_u64(base, e):
     return acc
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def _mul_powers(src, dst, base, chunk):
     """dst[j] = src[j] · base^j (dst may be src); each task starts from its own power."""
     n = src.shape[0]
@@ -96,7 +96,7 @@ def _mul_powers(src, dst, base, chunk):
             acc = fr.mul(acc, base)
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def _powers(dst, base, chunk):
     """dst[j] = base^j."""
     n = dst.shape[0]
@@ -109,7 +109,7 @@ def _powers(dst, base, chunk):
             acc = fr.mul(acc, base)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _bitrev32(x):
     x = ((x >> 1) & 0x55555555) | ((x & 0x55555555) << 1)
     x = ((x >> 2) & 0x33333333) | ((x & 0x33333333) << 2)
@@ -118,7 +118,7 @@ def _bitrev32(x):
     return ((x >> 16) & 0xFFFF) | ((x & 0xFFFF) << 16)
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def _bit_reverse(a, log_n):
     """Permute rows into bit-reversed order; each pair is swapped by its smaller index only."""
     shift = 32 - log_n
@@ -130,7 +130,7 @@ def _bit_reverse(a, log_n):
             store(a, j, x)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _butterfly(a, i, j, w):
     u = load(a, i)
     v = fr.mul(load(a, j), w)
@@ -138,7 +138,7 @@ def _butterfly(a, i, j, w):
     store(a, j, fr.sub(u, v))
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def _block_stages(a, block_tw, log_b):
     """DIT stages with half-size m < 2^log_b, each block of 2^log_b rows finished in cache."""
     size = 1 << log_b
@@ -156,7 +156,7 @@ def _block_stages(a, block_tw, log_b):
                     _butterfly(a, g + j, g + j + m, load(block_tw, m + j))
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def _streaming_stages(a, tw, log_n, log_b, chunk):
     """DIT stages with half-size m ≥ 2^log_b; twiddle ω_{2m}^j is tw[j · n/(2m)]."""
     half = a.shape[0] >> 1
@@ -172,7 +172,7 @@ def _streaming_stages(a, tw, log_n, log_b, chunk):
                 _butterfly(a, lo + j, lo + j + m, load(tw, (j0 + j) * stride))
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def _block_stages_ifma(a, block_tw, log_b):
     """``_block_stages`` with eight butterflies per IFMA step: the first three stages as one
     ``dit8_rows`` step per 64 rows (blocks of fewer rows take the scalar kernel's), then three
@@ -211,7 +211,7 @@ def _block_stages_ifma(a, block_tw, log_b):
 _COLUMN_WIDTH = 16  # columns per task of ``_column_stages_ifma``: rows of 512 bytes, two IFMA steps
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def _column_stages_ifma(a, tw, log_n, log_b):
     """``_streaming_stages`` in one pass instead of log_n − log_b. Seen as a matrix of
     2^(log_n − log_b) rows of 2^log_b entries, these stages pair entries of one column only
@@ -242,7 +242,7 @@ def _column_stages_ifma(a, tw, log_n, log_b):
             a[(r << log_b) + c0:(r << log_b) + c0 + w] = scratch[r * w:(r + 1) * w]
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def _reverse_and_scale(a, scale):
     """a[i] ↔ a[n−i] for 0 < i < n/2, everything times ``scale``: turns NTT into inverse NTT."""
     n = a.shape[0]
@@ -259,7 +259,7 @@ def _reverse_and_scale(a, scale):
 _REVERSE_CHUNK = 256  # pairs (i, n − i) per task of ``_reverse_scale_powers_ifma``
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _times_powers_ifma(dst, d0, src, s0, count, first, base, rows8, lanes):
     """dst[d0 + t] = src[s0 + t] · first · base^t for t < count: eight rows per IFMA step, the
     lanes' powers advanced by base^8 each step; the last count mod 8 rows scalar. ``rows8`` (8, 4)
@@ -284,7 +284,7 @@ def _times_powers_ifma(dst, d0, src, s0, count, first, base, rows8, lanes):
         acc = fr.mul(acc, base)
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def _reverse_scale_powers_ifma(a, scale, base):
     """a[i] ← a[(n − i) mod n] · scale · base^i in one pass (n ≥ 2): with scale = 1/n it turns the
     forward NTT into the inverse (ω^{−ij} = ω^{(n−i)j}), and base = shift^{−1} adds a coset's
@@ -351,7 +351,7 @@ def log2_size(a) -> int:
     return k
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def _scatter_scaled(src, powers, dst, log_n):
     """dst[bitrev(j)] = src[j]·powers[j]: a coset's scaling fused into the bit-reversal pass."""
     shift = 32 - log_n
@@ -362,7 +362,7 @@ def _scatter_scaled(src, powers, dst, log_n):
 _SCATTER_CHUNK = 256  # rows per task of the IFMA scatter: its products stay in L1 before they scatter
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def _scatter_scaled_ifma(src, powers, dst, log_n):
     """``_scatter_scaled`` with the products taken eight rows per IFMA step into a small
     per-task buffer, then scattered to their bit-reversed rows (n ≥ 8 rows, a multiple of 8)."""
@@ -381,7 +381,7 @@ def _scatter_scaled_ifma(src, powers, dst, log_n):
 _TILE_BITS = 4  # the tiled scatter's tiles: 2^4 runs of 2^4 rows (512 bytes each), 8 KiB of products
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def _scatter_scaled_tiled_ifma(src, powers, dst, log_n):
     """``_scatter_scaled_ifma`` for log_n ≥ 2·_TILE_BITS in cache-friendly tiles. Write
     j = (hi, mid, lo) with b-bit hi and lo (b = _TILE_BITS): bitrev(j) = (rev(lo), rev(mid),

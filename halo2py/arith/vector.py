@@ -14,38 +14,38 @@ from halo2py.arith import ifma, limbs
 _Z = np.uint64(0)
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def vec_add(a, b, out, m):
     for i in prange(a.shape[0]):
         limbs.store(out, i, limbs.add(limbs.load(a, i), limbs.load(b, i), m))
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def vec_sub(a, b, out, m):
     for i in prange(a.shape[0]):
         limbs.store(out, i, limbs.sub(limbs.load(a, i), limbs.load(b, i), m))
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def vec_neg(a, out, m):
     for i in prange(a.shape[0]):
         limbs.store(out, i, limbs.neg(limbs.load(a, i), m))
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def vec_mul(a, b, out, m, minv):
     for i in prange(a.shape[0]):
         limbs.store(out, i, limbs.mont_mul(limbs.load(a, i), limbs.load(b, i), m, minv))
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def vec_scale(a, s, out, m, minv):
     """out[i] = a[i] * s for one element s (a 4-tuple)."""
     for i in prange(a.shape[0]):
         limbs.store(out, i, limbs.mont_mul(limbs.load(a, i), s, m, minv))
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def vec_square(a, out, m, minv):
     for i in prange(a.shape[0]):
         x = limbs.load(a, i)
@@ -56,7 +56,7 @@ def vec_square(a, out, m, minv):
 # the last multiple of eight take the scalar kernel). Separate functions, so that a CPU without
 # IFMA never compiles them; ``field.PrimeField`` chooses. C-contiguous arrays only.
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def vec_mul_ifma(a, b, out, m, minv):
     full = a.shape[0] >> 3
     for t in prange(full):
@@ -65,7 +65,7 @@ def vec_mul_ifma(a, b, out, m, minv):
         limbs.store(out, i, limbs.mont_mul(limbs.load(a, i), limbs.load(b, i), m, minv))
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def vec_scale_ifma(a, s, out, m, minv):
     full = a.shape[0] >> 3
     for t in prange(full):
@@ -74,7 +74,7 @@ def vec_scale_ifma(a, s, out, m, minv):
         limbs.store(out, i, limbs.mont_mul(limbs.load(a, i), s, m, minv))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def pow_one(x, exp, one, m, minv):
     """x^exp by left-to-right square-and-multiply over the 256 exponent bits (exp: 4-tuple)."""
     acc = one
@@ -87,19 +87,19 @@ def pow_one(x, exp, one, m, minv):
     return acc
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def vec_pow(a, exp, out, one, m, minv):
     for i in prange(a.shape[0]):
         limbs.store(out, i, pow_one(limbs.load(a, i), exp, one, m, minv))
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def vec_eq(a, b, out):
     for i in prange(a.shape[0]):
         out[i] = limbs.equal(limbs.load(a, i), limbs.load(b, i))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _batch_invert_range(a, out, lo, hi, one, pm2, m, minv):
     """Montgomery's trick on a[lo:hi]: one exponentiation, 3 multiplications per element.
 
@@ -122,7 +122,7 @@ def _batch_invert_range(a, out, lo, hi, one, pm2, m, minv):
             inv = limbs.mont_mul(inv, x, m, minv)
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def batch_invert(a, out, chunks, one, pm2, m, minv):
     """Invert every element; ``chunks`` independent Montgomery tricks run in parallel."""
     n = a.shape[0]
@@ -134,7 +134,7 @@ def batch_invert(a, out, chunks, one, pm2, m, minv):
             _batch_invert_range(a, out, lo, hi, one, pm2, m, minv)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def vec_less_than(a, bound):
     """Per-row ``a[i] < bound`` on canonical limbs (used to reject non-canonical input)."""
     n = a.shape[0]

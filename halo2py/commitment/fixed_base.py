@@ -34,7 +34,7 @@ def _windows(c: int) -> int:
     return -(-_SCALAR_BITS // c) + 1  # one extra window absorbs the final carry
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _window_bases(base, c, out):
     """out[w] = 2^(c·w)·base (Jacobian rows), by c doublings per window."""
     x, y = g1.load_aff(base, 0)
@@ -45,7 +45,7 @@ def _window_bases(base, c, out):
             x, y, z = g1.double(x, y, z)
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def _fill_table(bases, half, table):
     """table[w·half + d − 1] = d·bases[w] for d = 1 .. half (Jacobian rows), windows in parallel."""
     for w in prange(bases.shape[0]):
@@ -56,7 +56,7 @@ def _fill_table(bases, half, table):
             g1.store_jac(table, w * half + d, x, y, z)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _digit_bits(s, i, offset, c):
     """Bits [offset, offset + c) of the canonical scalar s[i] (4 little-endian limbs)."""
     limb = offset >> 6
@@ -70,7 +70,7 @@ def _digit_bits(s, i, offset, c):
     return np.int64(v & mask)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _recode(scalars, lo, hi, c, windows, digits):
     """digits[t − lo, w] = signed c-bit digits of scalars[t], d ∈ (−2^(c−1), 2^(c−1)]."""
     half = np.int64(1) << (c - 1)
@@ -87,7 +87,7 @@ def _recode(scalars, lo, hi, c, windows, digits):
             digits[t - lo, w] = d
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _entry(table, half, w, d):
     """±T[w][|d|] as affine coordinates."""
     tx, ty = g1.load_aff(table, w * half + abs(d) - 1)
@@ -96,7 +96,7 @@ def _entry(table, half, w, d):
     return tx, ty
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def _multiply(table, c, windows, scalars, out, chunk):
     """out[i] = scalars[i]·B (affine) from the table of signed-digit multiples.
 

@@ -25,7 +25,7 @@ from halo2py.poly import ops
 
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _mul(x, y, z, k, table, t):
     """k·(x, y, z) for a canonical scalar row k (4 limbs), left to right in 4-bit windows.
 
@@ -50,7 +50,7 @@ def _mul(x, y, z, k, table, t):
     return ax, ay, az
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def _stage(a, tw, m, stride, tasks, table):
     """One radix-2 stage over blocks of size m; twiddle of offset j is tw[j·stride]."""
     n = a.shape[0]
@@ -71,7 +71,7 @@ def _stage(a, tw, m, stride, tasks, table):
             g1.store_jac(a, i + half, dx, dy, dz)
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def _scale(a, k, tasks, table):
     n = a.shape[0]
     per = (n + tasks - 1) // tasks

@@ -302,7 +302,7 @@ def _sum(points: np.ndarray) -> np.ndarray:
     return sums[0]
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def _chunk_sums(points, sums):
     """sums[c] = Σ of chunk c of points (mixed additions); sums[0] then holds the whole sum."""
     n, chunks = points.shape[0], sums.shape[0]

@@ -20,7 +20,7 @@ G2_ROW = 16
 FQ12_ROWS = 12
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def pairing_product(g1, g2, out):
     """out ← Π_j e(P_j, Q_j) ∈ Fq12 (reduced, so it is 1 exactly when the product is trivial)."""
     f = final_exponentiation(multi_miller_loop(g1, g2))

@@ -237,7 +237,7 @@ def decode_raw(data, check: bool = True) -> np.ndarray:
     return points
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def _raw_failures(points, q, out):
     """out[i] = 1 if x ≥ q, else 2 if y ≥ q, else 3 if off the curve, else 0."""
     for i in prange(points.shape[0]):

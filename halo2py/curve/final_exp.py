@@ -29,7 +29,7 @@ _U = np.uint64(U)
 _U_TOP = U.bit_length() - 1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def exp_by_u(f):
     """f^u for f in the cyclotomic subgroup (square-and-multiply over the 63 bits of u)."""
     acc = f
@@ -40,14 +40,14 @@ def exp_by_u(f):
     return acc
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def easy_part(f):
     """f^((q⁶ − 1)(q² + 1)); f must be non-zero (a Miller loop value always is)."""
     g = fq12_mul(fq12_conj(f), tower.fq12_inverse(f))
     return fq12_mul(fq12_frobenius(g, 2), g)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def hard_part(f):
     """f^((q⁴ − q² + 1)/r) for f in the cyclotomic subgroup."""
     a = exp_by_u(f)
@@ -66,6 +66,6 @@ def hard_part(f):
     return fq12_mul(cyclotomic_square(z), y0)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def final_exponentiation(f):
     return hard_part(easy_part(f))

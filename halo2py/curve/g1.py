@@ -24,12 +24,12 @@ B = to_limbs(3 * FQ.r % FQ.p)  # the curve constant b = 3, Montgomery form
 _QM2 = to_limbs(FQ.p - 2)  # Fermat exponent for a single inversion
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _dbl2(a):
     return fq.add(a, a)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def double(x, y, z):
     """2·P (dbl-2009-l, 2M + 5S). Infinity maps to infinity because Z3 = 2·Y·Z."""
     a = fq.square(x)
@@ -46,7 +46,7 @@ def double(x, y, z):
     return x3, y3, z3
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def add(x1, y1, z1, x2, y2, z2):
     """P + Q for Jacobian P, Q (add-2007-bl, 11M + 5S), any inputs."""
     if limbs.is_zero(z1):
@@ -75,7 +75,7 @@ def add(x1, y1, z1, x2, y2, z2):
     return x3, y3, z3
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def add_mixed(x1, y1, z1, x2, y2):
     """P + Q for Jacobian P and affine Q (madd-2007-bl, 7M + 4S); Q = (0, 0) is the identity."""
     if limbs.is_zero(x2) and limbs.is_zero(y2):
@@ -102,7 +102,7 @@ def add_mixed(x1, y1, z1, x2, y2):
     return x3, y3, z3
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def inverse(a):
     """a^(q−2) = a⁻¹ for a ≠ 0 (one-off use; vectors go through batch inversion)."""
     acc = ONE
@@ -115,7 +115,7 @@ def inverse(a):
     return acc
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def to_affine_with(x, y, z, zinv):
     """Affine (x/Z², y/Z³) given Z⁻¹ (from a batch inversion); infinity gives (0, 0)."""
     if limbs.is_zero(z):
@@ -124,7 +124,7 @@ def to_affine_with(x, y, z, zinv):
     return fq.mul(x, zi2), fq.mul(y, fq.mul(zi2, zinv))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def on_curve(x, y):
     """y² = x³ + 3, or the identity (0, 0) — halo2curves counts the identity as on the curve."""
     if limbs.is_zero(x) and limbs.is_zero(y):
@@ -133,7 +133,7 @@ def on_curve(x, y):
     return limbs.equal(fq.square(y), rhs)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def load_jac(arr, i):
     return (
         (arr[i, 0], arr[i, 1], arr[i, 2], arr[i, 3]),
@@ -142,7 +142,7 @@ def load_jac(arr, i):
     )
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def store_jac(arr, i, x, y, z):
     for k in range(4):
         arr[i, k] = x[k]
@@ -150,7 +150,7 @@ def store_jac(arr, i, x, y, z):
         arr[i, 8 + k] = z[k]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def load_aff(arr, i):
     return (
         (arr[i, 0], arr[i, 1], arr[i, 2], arr[i, 3]),
@@ -158,7 +158,7 @@ def load_aff(arr, i):
     )
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def store_aff(arr, i, x, y):
     for k in range(4):
         arr[i, k] = x[k]

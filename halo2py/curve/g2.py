@@ -21,12 +21,12 @@ B_TWIST = fq2_constant((3 * 9 * _XI_INV % _P, -3 * _XI_INV % _P))
 _R_BITS = np.array([int(b) for b in bin(FR_MODULUS)[2:]], dtype=np.uint8)  # most significant first
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _is_zero2(a):
     return limbs.is_zero(a[0]) and limbs.is_zero(a[1])
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _double(x, y, z):
     a = fq2_square(x)
     b = fq2_square(y)
@@ -38,7 +38,7 @@ def _double(x, y, z):
     return x3, y3, fq2_dbl(fq2_mul(y, z))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _add(x1, y1, z1, x2, y2, z2):
     if _is_zero2(z1):
         return x2, y2, z2
@@ -65,14 +65,14 @@ def _add(x1, y1, z1, x2, y2, z2):
     return x3, y3, z3
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _on_twist(x, y):
     lhs = fq2_square(y)
     rhs = fq2_add(fq2_mul(fq2_square(x), x), B_TWIST)
     return limbs.equal(lhs[0], rhs[0]) and limbs.equal(lhs[1], rhs[1])
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _membership(coords, bits):
     """0: in G2; 1: not on the twist; 2: on the twist but r·P ≠ O. coords: (4, 4) Montgomery
     limbs x.c0, x.c1, y.c0, y.c1 of an affine point (not the identity)."""

@@ -54,7 +54,7 @@ _B2 = np.uint64(B2)
 _BETA = to_limbs(BETA * FQ.r % FQ.p)  # Montgomery form
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def phi_x(bases, out):
     """out[i] = β·x of bases[i], the x-coordinate of φ(P) = (β·x, y) (y is P's own).
 
@@ -65,7 +65,7 @@ def phi_x(bases, out):
         limbs.store(out, i, fq.mul(x, _BETA))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _mac_row(t0, t1, t2, t3, k, g):
     """(t0, t1, t2, t3) + k·g for a 4-limb k and one limb g, as 5 limbs."""
     r0, c = mac(t0, k[0], g, _Z)
@@ -75,7 +75,7 @@ def _mac_row(t0, t1, t2, t3, k, g):
     return r0, r1, r2, r3, c
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _quotients(k):
     """(c1, c2 low, c2 high): c1 = ⌊(k·G1 + 2^255) / 2^256⌋ < 2^64 and c2 likewise < 2^127.
 
@@ -93,21 +93,21 @@ def _quotients(k):
     return c1, lo, l5 + carry
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _mul128(alo, ahi, blo, bhi):
     """a·b mod 2^128 as (low, high) limbs."""
     lo, hi = mac(_Z, alo, blo, _Z)
     return lo, hi + alo * bhi + ahi * blo
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _sub128(alo, ahi, blo, bhi):
     lo, borrow = sbb(alo, blo, _Z)
     hi, _ = sbb(ahi, bhi, borrow)
     return lo, hi
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _signed_store(out, i, col, lo, hi):
     """Store a two's-complement 128-bit value |v| with v's sign in bit 127."""
     if hi >> np.uint64(63):
@@ -117,7 +117,7 @@ def _signed_store(out, i, col, lo, hi):
     out[i, col + 1] = hi
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def split(scalars, out):
     """out[i] = the halves (k1, k2) of canonical scalars[i] (see the module docstring).
 
@@ -138,7 +138,7 @@ def split(scalars, out):
         _signed_store(out, i, 2, lo, hi)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def digit(s, i, half, w, c):
     """Signed Booth digit of window ``w`` (width c) of half ``half`` of split row ``i``, with the
     half's sign applied, so the bucket method adds digit·P (half 0) or digit·φ(P) (half 1).

@@ -54,7 +54,7 @@ _XI_INV = (9 * pow(82, -1, _P) % _P, -pow(82, -1, _P) % _P)  # 1/(9 + u) = (9 �
 B3_TWIST = tower.fq2_constant((9 * _XI_INV[0], 9 * _XI_INV[1]))  # 3·b′ = 9/ξ
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def double_step(t, xp, yp):
     """(2T, line tangent at T evaluated at P), for T ≠ O.
 
@@ -82,7 +82,7 @@ def double_step(t, xp, yp):
     return (x3, y3, z3), la, lb, lc
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def add_step(t, qx, qy, xp, yp):
     """(T + Q, line through T and Q evaluated at P) for affine Q ≠ ±T (mixed addition).
 
@@ -107,48 +107,48 @@ def add_step(t, qx, qy, xp, yp):
     return (x3, y3, z3), la, lb, lc
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def twist_frobenius(qx, qy):
     """π(Q) on E′: ψ⁻¹∘π∘ψ maps (x, y) to (conj(x)·ξ^((q−1)/3), conj(y)·ξ^((q−1)/2))."""
     return fq2_mul(fq2_conj(qx), FROB1[2]), fq2_mul(fq2_conj(qy), FROB1[3])
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def twist_frobenius2(qx, qy):
     """π²(Q) on E′: (x·ξ^((q²−1)/3), y·ξ^((q²−1)/2)); no conjugation for an even power."""
     return fq2_mul(qx, FROB2[2]), fq2_mul(qy, FROB2[3])
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _fq(row, k):
     return (row[k], row[k + 1], row[k + 2], row[k + 3])
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _fq2(row, k):
     return (_fq(row, k), _fq(row, k + 4))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _store_fq2(row, k, a):
     for i in range(4):
         row[k + i] = a[0][i]
         row[k + 4 + i] = a[1][i]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _store_point(row, t):
     _store_fq2(row, 0, t[0])
     _store_fq2(row, 8, t[1])
     _store_fq2(row, 16, t[2])
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _load_point(row):
     return (_fq2(row, 0), _fq2(row, 8), _fq2(row, 16))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def multi_miller_loop(g1, g2):
     """Π_j f_{6u+2, Q_j}(P_j)·(Frobenius lines) ∈ Fq12, before the final exponentiation.
 

@@ -58,7 +58,7 @@ _ZERO3 = (g1.ZERO, g1.ZERO, g1.ZERO)
 _MIN_AFFINE = 512  # fewer buckets than this cannot amortise a batch's inversion (see batch_size)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _bits(s, i, start, length):
     """``length`` (≤ 63) bits of scalar row ``i`` starting at bit ``start`` (zeros past 256)."""
     limb = start >> 6
@@ -71,7 +71,7 @@ def _bits(s, i, start, length):
     return word & ((_U1 << np.uint64(length)) - _U1)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def booth_digit(s, i, w, c):
     """Signed digit of window ``w``: bits [cw, cw+c) + bit cw−1 − 2^c·bit(cw+c−1).
 
@@ -89,7 +89,7 @@ def booth_digit(s, i, w, c):
     return x + prev - (top << c)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _digit(scalars, t, w, c, split):
     """Digit of item ``t`` in window ``w``: item = point t, or with GLV (``split``) half t & 1 of
     point t >> 1 (``scalars`` then holds split rows, see ``glv``)."""
@@ -98,7 +98,7 @@ def _digit(scalars, t, w, c, split):
     return booth_digit(scalars, t, w, c)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _signed_item(bases, phix, t, d, split):
     """(x, y) of sign(d)·Q for item t's point Q: P_t, or with GLV P_(t>>1) or φ(P_(t>>1)),
     whose x is ``phix[t >> 1]`` (see ``msm``)."""
@@ -113,7 +113,7 @@ def _signed_item(bases, phix, t, d, split):
     return x, y
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _window_jacobian(bases, phix, scalars, split, lo, hi, w, c, nb):
     """Σ (b+1)·B_b of window w over items [lo, hi), with nb Jacobian buckets."""
     buckets = np.zeros((nb, JACOBIAN), dtype=np.uint64)
@@ -135,7 +135,7 @@ def _window_jacobian(bases, phix, scalars, split, lo, hi, w, c, nb):
     return ax, ay, az
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _apply_batch(buckets, busy, op_b, op_p, op_d, op_pre, nops):
     """Finish ``nops`` pending affine additions bucket[op_b[k]] += op_p[k] with one inversion.
 
@@ -169,14 +169,14 @@ def _apply_batch(buckets, busy, op_b, op_p, op_d, op_pre, nops):
 _BX, _BY, _PX, _PY, _INV, _DINV, _LAM, _X3, _Y3, _TMP = range(10)  # rows of the lane scratch
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _lane_ones(w64, slot):
     for i in range(4):
         for j in range(ifma.LANES):
             w64[slot, i, j] = fq.ONE[i]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _apply_batch_ifma(buckets, busy, op_b, op_p, op_d, nops, d52, pre52, t52, w64):
     """``_apply_batch`` with the multiplications eight at a time (``halo2py.arith.ifma``).
 
@@ -257,7 +257,7 @@ def _apply_batch_ifma(buckets, busy, op_b, op_p, op_d, nops, d52, pre52, t52, w6
             busy[b] = False
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _schedule(buckets, busy, op_b, op_p, op_d, nops, b, x, y):
     """Queue bucket[b] += (x, y) into the batch (bucket b not busy); returns the new op count.
 
@@ -282,7 +282,7 @@ def _schedule(buckets, busy, op_b, op_p, op_d, nops, b, x, y):
     return nops + 1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _drain(buckets, busy, op_b, op_p, op_d, nops, q_b, q_p, nq):
     """Move waiting points whose bucket is free into the batch (while it has room); keep the
     rest, in order."""
@@ -299,7 +299,7 @@ def _drain(buckets, busy, op_b, op_p, op_d, nops, q_b, q_p, nq):
     return nops, kept
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _finish_batch(buckets, busy, op_b, op_p, op_d, op_pre, nops, d52, pre52, t52, w64, use_ifma):
     """``_apply_batch``, or ``_apply_batch_ifma`` when ``use_ifma`` is not None. A None-typed
     argument makes Numba drop the IFMA branch at compile time, so the scalar specialization
@@ -310,7 +310,7 @@ def _finish_batch(buckets, busy, op_b, op_p, op_d, op_pre, nops, d52, pre52, t52
         _apply_batch_ifma(buckets, busy, op_b, op_p, op_d, nops, d52, pre52, t52, w64)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _window_batch_affine(bases, phix, scalars, split, lo, hi, w, c, nb, batch, use_ifma):
     """Σ (b+1)·B_b of window w over items [lo, hi), with nb batch-affine buckets; the batches
     are finished eight additions at a time with IFMA unless ``use_ifma`` is None."""
@@ -374,7 +374,7 @@ def _window_batch_affine(bases, phix, scalars, split, lo, hi, w, c, nb, batch, u
     return _bucket_sum_affine(buckets, op_b, op_p, op_d, op_pre, d52, pre52, t52, w64, use_ifma)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _fold_spill(buckets, spill):
     """bucket[b] += spill[b] for every spilled bucket, back to affine with one inversion."""
     nb = buckets.shape[0]
@@ -406,7 +406,7 @@ def _fold_spill(buckets, spill):
         g1.store_aff(buckets, b, ax, ay)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def reduction_chains(nb, batch):
     """Chains m of the bucket sum: about 4·√nb, where the batch inversions (2·nb/m of them) and
     the Jacobian combination of the chains (3m additions) cost about the same; a power of two,
@@ -420,7 +420,7 @@ def reduction_chains(nb, batch):
     return m
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _bucket_sum_affine(buckets, op_b, op_p, op_d, op_pre, d52, pre52, t52, w64, use_ifma):
     """Σ (b+1)·B_b over affine buckets with batch-affine additions (see ``_apply_batch``).
 
@@ -468,7 +468,7 @@ def _bucket_sum_affine(buckets, op_b, op_p, op_d, op_pre, d52, pre52, t52, w64, 
     return g1.add(ax, ay, az, wx, wy, wz)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def window_count(c, split):
     """Windows of c bits covering the scalars (r < 2^254) or GLV halves (< 2^127), with the one
     zero bit on top that the Booth recoding needs."""
@@ -476,7 +476,7 @@ def window_count(c, split):
     return (bits + c - 1) // c
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def window_buckets(c, split, w):
     """Buckets window w needs: 2^(c−1), fewer in a top window that holds only a few bits (its
     digits are at most 2^(bits left)), which then has fewer buckets to sum."""
@@ -484,7 +484,7 @@ def window_buckets(c, split, w):
     return 1 << min(c - 1, top - c * w)
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def pippenger(bases, phix, scalars, split, c, batch, tasks, workers, taken, out, use_ifma):
     """out[j] = Σ_i scalars[j, i]·bases[i] (Jacobian) for every column j of ``scalars``
     (m, n, 4): canonical, or GLV-split (``split``, then ``phix`` holds φ's x-coordinates; unread

@@ -69,33 +69,33 @@ FROB3 = tuple(fq2_constant(g) for g in _G3_INT)
 
 
 # ---- Fq2 ------------------------------------------------------------------------------------
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fq2_add(a, b):
     return (fq.add(a[0], b[0]), fq.add(a[1], b[1]))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fq2_sub(a, b):
     return (fq.sub(a[0], b[0]), fq.sub(a[1], b[1]))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fq2_neg(a):
     return (fq.neg(a[0]), fq.neg(a[1]))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fq2_dbl(a):
     return (fq.add(a[0], a[0]), fq.add(a[1], a[1]))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fq2_conj(a):
     """a^q: the Frobenius of Fq2 negates u."""
     return (a[0], fq.neg(a[1]))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fq2_mul(a, b):
     """Karatsuba: a0b0 − a1b1 + ((a0 + a1)(b0 + b1) − a0b0 − a1b1)·u, 3 Fq products."""
     t0 = fq.mul(a[0], b[0])
@@ -104,20 +104,20 @@ def fq2_mul(a, b):
     return (fq.sub(t0, t1), fq.sub(fq.sub(m, t0), t1))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fq2_square(a):
     """(a0 + a1)(a0 − a1) + 2·a0·a1·u, 2 Fq products."""
     t = fq.mul(a[0], a[1])
     return (fq.mul(fq.add(a[0], a[1]), fq.sub(a[0], a[1])), fq.add(t, t))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fq2_mul_fq(a, s):
     """a·s for s ∈ Fq (line coefficients times the G1 coordinates)."""
     return (fq.mul(a[0], s), fq.mul(a[1], s))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fq2_mul_xi(a):
     """a·(9 + u) = (9a0 − a1) + (a0 + 9a1)·u, with additions only."""
     a0, a1 = a
@@ -130,7 +130,7 @@ def fq2_mul_xi(a):
     return (fq.sub(e0, a1), fq.add(a0, e1))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fq2_inverse(a):
     """conj(a) / (a0² + a1²); a must be non-zero."""
     n = fq_inverse(fq.add(fq.square(a[0]), fq.square(a[1])))
@@ -138,28 +138,28 @@ def fq2_inverse(a):
 
 
 # ---- Fq6 ------------------------------------------------------------------------------------
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fq6_add(a, b):
     return (fq2_add(a[0], b[0]), fq2_add(a[1], b[1]), fq2_add(a[2], b[2]))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fq6_sub(a, b):
     return (fq2_sub(a[0], b[0]), fq2_sub(a[1], b[1]), fq2_sub(a[2], b[2]))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fq6_neg(a):
     return (fq2_neg(a[0]), fq2_neg(a[1]), fq2_neg(a[2]))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fq6_mul_v(a):
     """a·v: the coefficients shift up and v³ = ξ wraps the top one around."""
     return (fq2_mul_xi(a[2]), a[0], a[1])
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fq6_mul(a, b):
     """Karatsuba over Fq2 (6 products): cross terms from (a_i + a_j)(b_i + b_j) − a_ib_i − a_jb_j."""
     t0 = fq2_mul(a[0], b[0])
@@ -171,7 +171,7 @@ def fq6_mul(a, b):
     return (fq2_add(t0, fq2_mul_xi(m12)), fq2_add(m01, fq2_mul_xi(t2)), fq2_add(m02, t1))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fq6_square(a):
     """Chung–Hasan SQR2: 2 products and 3 squarings instead of 6 products."""
     s0 = fq2_square(a[0])
@@ -187,12 +187,12 @@ def fq6_square(a):
     return (c0, c1, c2)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fq6_mul_fq2(a, s):
     return (fq2_mul(a[0], s), fq2_mul(a[1], s), fq2_mul(a[2], s))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fq6_mul_01(a, b0, b1):
     """a·(b0 + b1·v), the shape of a line's odd half (5 Fq2 products)."""
     t0 = fq2_mul(a[0], b0)
@@ -203,7 +203,7 @@ def fq6_mul_01(a, b0, b1):
     return (fq2_add(t0, fq2_mul_xi(t3)), fq2_sub(fq2_sub(m, t0), t1), fq2_add(t1, t2))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fq6_inverse(a):
     """adj(a)/N(a) with adj from the 3×3 multiplication matrix; a must be non-zero."""
     a0, a1, a2 = a
@@ -216,7 +216,7 @@ def fq6_inverse(a):
 
 
 # ---- Fq12 -----------------------------------------------------------------------------------
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fq12_mul(a, b):
     """Karatsuba over Fq6: (a0 + a1w)(b0 + b1w) = a0b0 + a1b1·v + ((a0 + a1)(b0 + b1) − a0b0 − a1b1)·w."""
     t0 = fq6_mul(a[0], b[0])
@@ -225,7 +225,7 @@ def fq12_mul(a, b):
     return (fq6_add(t0, fq6_mul_v(t1)), fq6_sub(fq6_sub(m, t0), t1))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fq12_square(a):
     """Complex squaring: a0² + a1²v = (a0 + a1)(a0 + a1v) − a0a1 − a0a1·v, 2 Fq6 products."""
     ab = fq6_mul(a[0], a[1])
@@ -233,20 +233,20 @@ def fq12_square(a):
     return (fq6_sub(fq6_sub(m, ab), fq6_mul_v(ab)), fq6_add(ab, ab))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fq12_conj(a):
     """a^(q⁶): w ↦ −w. On the cyclotomic subgroup (after the easy part) this is the inverse."""
     return (a[0], fq6_neg(a[1]))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fq12_inverse(a):
     """(a0 − a1w)/(a0² − a1²v); a must be non-zero."""
     d = fq6_inverse(fq6_sub(fq6_square(a[0]), fq6_mul_v(fq6_square(a[1]))))
     return (fq6_mul(a[0], d), fq6_neg(fq6_mul(a[1], d)))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fq12_mul_line(f, a, b, c):
     """f·(a + b·w + c·w³), the sparse shape of every Miller-loop line (13 Fq2 products, not 18).
 
@@ -258,7 +258,7 @@ def fq12_mul_line(f, a, b, c):
     return (fq6_add(t0, fq6_mul_v(t1)), fq6_sub(fq6_sub(m, t0), t1))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _frobenius(a, g, odd):
     """Σ c_i w^i ↦ Σ conj^k(c_i)·γ_{k,i}·w^i, given γ_{k,·} = g and whether k is odd."""
     e0, e1 = a
@@ -271,7 +271,7 @@ def _frobenius(a, g, odd):
     )
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fq12_frobenius(a, k):
     """a^(q^k) for k = 1, 2, 3 (the powers the final exponentiation uses)."""
     if k == 1:
@@ -281,7 +281,7 @@ def fq12_frobenius(a, k):
     return _frobenius(a, FROB3, True)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _fq4_square(x0, x1):
     """(x0 + x1·s)² in Fq4 = Fq2[s]/(s² − ξ): (x0² + ξx1², 2x0x1), from 3 Fq2 squarings."""
     s0 = fq2_square(x0)
@@ -290,7 +290,7 @@ def _fq4_square(x0, x1):
     return fq2_add(s0, fq2_mul_xi(s1)), cross
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def cyclotomic_square(f):
     """f² for f in the cyclotomic subgroup (f^(q⁶+1) = 1), Granger–Scott: 9 Fq2 squarings.
 

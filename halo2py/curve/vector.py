@@ -13,7 +13,7 @@ from halo2py.curve import g1
 _ONE = np.uint64(1)
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def vec_add(a, b, out):
     for i in prange(a.shape[0]):
         x1, y1, z1 = g1.load_jac(a, i)
@@ -22,7 +22,7 @@ def vec_add(a, b, out):
         g1.store_jac(out, i, x, y, z)
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def vec_add_mixed(a, b, out):
     for i in prange(a.shape[0]):
         x1, y1, z1 = g1.load_jac(a, i)
@@ -31,7 +31,7 @@ def vec_add_mixed(a, b, out):
         g1.store_jac(out, i, x, y, z)
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def vec_double(a, out):
     for i in prange(a.shape[0]):
         x1, y1, z1 = g1.load_jac(a, i)
@@ -39,7 +39,7 @@ def vec_double(a, out):
         g1.store_jac(out, i, x, y, z)
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def vec_neg_y(a, out):
     """Negate the y limbs (columns 4:8) of affine or Jacobian rows; −0 = 0 keeps the identity."""
     for i in prange(a.shape[0]):
@@ -50,7 +50,7 @@ def vec_neg_y(a, out):
             out[i, 4 + k] = y[k]
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def vec_from_affine(a, out):
     """Affine rows → Jacobian rows (Z = 1, or Z = 0 for the identity (0, 0))."""
     for i in prange(a.shape[0]):
@@ -61,7 +61,7 @@ def vec_from_affine(a, out):
             g1.store_jac(out, i, x, y, g1.ONE)
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def vec_to_affine(a, zinv, out):
     """Jacobian rows → affine rows given every Z⁻¹ (from one batch inversion)."""
     for i in prange(a.shape[0]):
@@ -70,14 +70,14 @@ def vec_to_affine(a, zinv, out):
         g1.store_aff(out, i, ax, ay)
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def vec_on_curve(a, out):
     for i in prange(a.shape[0]):
         x, y = g1.load_aff(a, i)
         out[i] = g1.on_curve(x, y)
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def vec_jac_eq(a, b, out):
     """Projective equality: X1·Z2² = X2·Z1² and Y1·Z2³ = Y2·Z1³ (or both at infinity)."""
     for i in prange(a.shape[0]):
@@ -95,7 +95,7 @@ def vec_jac_eq(a, b, out):
         out[i] = same_x and same_y
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def scalar_mul(p, k, out):
     """out[0] = k·p for one Jacobian point p (row 0) and a canonical scalar k (4-tuple).
 
@@ -113,7 +113,7 @@ def scalar_mul(p, k, out):
     g1.store_jac(out, 0, x, y, z)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def straus(bases, scalars, out):
     """out[0] = Σ scalars[i]·bases[i] for affine bases (m, 8) and canonical scalars (m, 4 limbs).
 
@@ -146,7 +146,7 @@ def straus(bases, scalars, out):
     g1.store_jac(out, 0, x, y, z)
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def vec_progressions(starts, steps, out):
     """Row j·m + i of ``out`` = starts[j] + i·steps[j] (m = rows per progression): many points for
     one Jacobian addition each, in parallel over progressions."""

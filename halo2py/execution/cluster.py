@@ -46,7 +46,7 @@ import distributed
 import numba
 import numpy as np
 
-from halo2py._malloc import apply_memory_policy, retain_freed_memory
+from halo2py._malloc import apply_memory_policy, release_retained_memory, retain_freed_memory
 from halo2py.curve.msm import msm
 from halo2py.curve.points import G1
 from halo2py.execution.base import (
@@ -251,6 +251,23 @@ def partial_commit(params, start: int, coeffs):
     return msm(params.g[start:start + coeffs.shape[0]], coeffs)
 
 
+_OPEN = [0]  # this process's open Dask executors
+_OPEN_LOCK = threading.Lock()
+
+
+def _coordinating(change: int) -> None:
+    """Count this process's open executors: from the first one's start to the last one's end it
+    keeps the memory it frees, as its workers do (``halo2py._malloc``) — a coordinator's own
+    rounds allocate the same scratch (sort keys, ratio columns, draws) again and again, and on a
+    cluster that work is what the workers wait for."""
+    with _OPEN_LOCK:
+        _OPEN[0] += change
+        if change > 0 and _OPEN[0] == 1:
+            retain_freed_memory()
+        elif change < 0 and _OPEN[0] == 0:
+            release_retained_memory()
+
+
 class DaskExecutor(Executor):
     name = "dask"
 
@@ -270,6 +287,7 @@ class DaskExecutor(Executor):
         self._filled: dict = {}  # id(array) → array: coordinator arrays that hold their coefficients
         self._proof_key = ""     # this proof's name for its part buffers on the workers
         self._reserved: set = set()  # the workers asked to reserve them (kept there across proofs)
+        self._retaining = False  # counted among this process's open executors (_coordinating)
 
     # --- the cluster's lifetime ----------------------------------------------------------------
     def __enter__(self):
@@ -306,6 +324,8 @@ class DaskExecutor(Executor):
         except BaseException:
             self.__exit__()  # a `with` whose __enter__ raised calls no __exit__: the client would live on
             raise
+        self._retaining = True
+        _coordinating(+1)
         return self
 
     def __exit__(self, *exc) -> None:
@@ -315,6 +335,9 @@ class DaskExecutor(Executor):
             if part is not None:
                 part.close()
         self._client = self._cluster = None
+        if self._retaining:
+            self._retaining = False
+            _coordinating(-1)
 
     def _await_workers(self) -> int:
         try:

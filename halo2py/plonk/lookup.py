@@ -59,7 +59,7 @@ def _integer_order(keys: np.ndarray):
     return order, sorted_keys
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _compare(a, i, b, j):
     """Canonical rows a[i] and b[j] as integers: −1, 0 or 1 (limbs compared from the top)."""
     for w in range(3, -1, -1):
@@ -68,10 +68,10 @@ def _compare(a, i, b, j):
     return 0
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _sort_ties(keys, order, sorted_keys, top):
     """Sort each run of rows sharing limb ``top`` (the limbs above it are zero in every row) by
-    whole rows: order and sorted_keys (= keys[order]) in place."""
+    whole rows, unless its rows are all equal: order and sorted_keys (= keys[order]) in place."""
     n = order.shape[0]
     spare = np.empty(0, dtype=order.dtype)
     lo = 0
@@ -79,7 +79,7 @@ def _sort_ties(keys, order, sorted_keys, top):
         hi = lo + 1
         while hi < n and sorted_keys[hi, top] == sorted_keys[lo, top]:
             hi += 1
-        if hi - lo > 1:
+        if hi - lo > 1 and not _all_equal(sorted_keys, lo, hi):  # equal rows are in order already
             if spare.shape[0] < n:
                 spare = np.empty(n, dtype=order.dtype)
             _merge_sort(keys, order, spare, lo, hi)
@@ -88,7 +88,17 @@ def _sort_ties(keys, order, sorted_keys, top):
         lo = hi
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
+def _all_equal(rows, lo, hi):
+    """Whether rows lo … hi − 1 are all equal: a run of ties that is one repeated value (a
+    witness's duplicates, a table's padding) needs no sort."""
+    for r in range(lo + 1, hi):
+        if _compare(rows, r, rows, lo) != 0:
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True)
 def _merge_sort(keys, order, spare, lo, hi):
     """order[lo:hi] sorted by whole rows: insertion-sorted runs of 16, then bottom-up merges
     (through spare, copied back when the passes end there)."""
@@ -122,7 +132,7 @@ def _merge_sort(keys, order, spare, lo, hi):
         order[lo:hi] = spare[lo:hi]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _permute_pair(input_keys, table, table_order, table_keys, permuted_input, permuted_table):
     """S′ by one merge of the sorted input keys with the sorted table keys (A′ given); returns
     −1, or the row of A′ whose value the table lacks (the smallest such value).
@@ -160,13 +170,13 @@ def _permute_pair(input_keys, table, table_order, table_keys, permuted_input, pe
 def grand_product(compressed_input, compressed_table, permuted_input, permuted_table,
                   beta: int, gamma: int, n: int, blinding_factors: int, random_values) -> np.ndarray:
     """Z with Z(ω^0) = 1 and Z(ω^{i+1}) = Z(ω^i)·(A+β)(S+γ)/((A′+β)(S′+γ)); last rows random."""
-    ratios = Fr.ones(n)
-    mul_linear_factor(ratios, permuted_input, permuted_input, 0, beta)
-    mul_linear_factor(ratios, permuted_table, permuted_table, 0, gamma)
-    ratios = Fr.batch_inverse(ratios, out=ratios)
+    denominators = Fr.ones(n)
+    mul_linear_factor(denominators, permuted_input, permuted_input, 0, beta)
+    mul_linear_factor(denominators, permuted_table, permuted_table, 0, gamma)
+    ratios = Fr.batch_inverse(denominators)  # out of place: in place would allocate and copy back a column
     mul_linear_factor(ratios, compressed_input, compressed_input, 0, beta)
     mul_linear_factor(ratios, compressed_table, compressed_table, 0, gamma)
-    z = np.empty((n, 4), dtype=np.uint64)
+    z = denominators  # no longer needed: Z goes where they were (two columns alive, not three)
     prefix_product(ratios, 1, n - blinding_factors, z)
     z[n - blinding_factors:] = random_values(blinding_factors)
     return z

@@ -66,7 +66,7 @@ class CycleStore(NamedTuple):
     sizes: np.ndarray
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _merge_and_swap(left, right, mapping, aux, sizes):
     """halo2's ``Assembly::copy`` over flat cell ids, in order: a copy inside one cycle is a no-op;
     otherwise the smaller cycle (ties: the right one) is relabelled with the larger's
@@ -128,14 +128,14 @@ def grand_products(sets: list, sigma_values: list, chunk_len: int, beta: int, ga
     last_z = 1
     ratios = np.empty((n, 4), dtype=np.uint64)  # every set's, in turn: one allocation's page faults
     for s, values in enumerate(sets):
-        ratios[:] = Fr.one_limbs
+        denominators = Fr.ones(n)
         for j, column_values in enumerate(values):
-            mul_linear_factor(ratios, column_values, sigma_values[s * chunk_len + j], beta, gamma)
-        ratios = Fr.batch_inverse(ratios, out=ratios)
+            mul_linear_factor(denominators, column_values, sigma_values[s * chunk_len + j], beta, gamma)
+        Fr.batch_inverse(denominators, out=ratios)  # out of place: in place allocates and copies back a column
         for j, column_values in enumerate(values):
             delta_beta = beta * pow(DELTA, s * chunk_len + j, FR_MODULUS) % FR_MODULUS
             mul_linear_factor(ratios, column_values, omega_powers, delta_beta, gamma)
-        z = np.empty((n, 4), dtype=np.uint64)
+        z = denominators  # no longer needed: z_s goes where they were (two columns alive, not three)
         prefix_product(ratios, last_z, usable_plus_last, z)
         z[usable_plus_last:] = random_values(blinding_factors)
         last_z = Fr.from_mont(tuple(z[usable_plus_last - 1]))

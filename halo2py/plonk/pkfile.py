@@ -58,7 +58,7 @@ def _checksum(arrays) -> bytes:
     return sums.astype("<u8").tobytes()
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def _checksum_rows(rows, start, sums):
     """Add to sums[j] the splitmix64 finalizer of each limb j of each row plus (p + 1)·γ, p = 4·row + j
     its word's position, γ splitmix64's increment: the mix is a bijection, so changing any one word
@@ -79,7 +79,7 @@ def _checksum_rows(rows, start, sums):
     sums[3] += s3
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, nogil=True, inline="always")
 def _mix(z):
     z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
     z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)

@@ -165,9 +165,9 @@ class _Prover:
             del compressed
             for c in range(self.copies):
                 self.commit_shuffle_products(c, theta, gamma)
+            random_poly = self.vanishing_random_poly()
             self.flush()
         with t.phase("quotient"):
-            random_poly = self.vanishing_random_poly()
             y = tr.squeeze_challenge()
             pieces = self.quotient(strategy, self.circuit_challenges + [theta, beta, gamma], y)
             x = tr.squeeze_challenge()
@@ -316,15 +316,18 @@ class _Prover:
                                                                         self.draw_blinded))
 
     def vanishing_random_poly(self) -> np.ndarray:
-        """The vanishing argument's random polynomial (coefficient form), committed: n random
-        coefficients and a blind (PSE), or the constant 1 and no draw (Scroll)."""
+        """The vanishing argument's random polynomial (coefficient form), its commitment started
+        for the round's ``flush`` to write after the products': n random coefficients and a blind
+        (PSE), or the constant 1 and no draw (Scroll). It is the next thing halo2 draws and
+        writes after the products, so it is drawn while their commitments run (on a cluster the
+        workers would otherwise wait for the n draws)."""
         if self.dialect.zero_knowledge:
             poly = self.store.keep(self.draw(self.n))
             self.draw_unused()
         else:
             poly = np.zeros((self.n, 4), dtype=np.uint64)
             poly[0] = Fr.one_limbs
-        self.tr.write_point(self.executor.commit(self.params, [(COEFF, poly)])[0])
+        self.pending.append(self.executor.start_commits(self.params, [(COEFF, poly)]))
         return poly
 
     def quotient(self, strategy, challenges: list, y: int) -> list:

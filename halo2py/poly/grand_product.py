@@ -12,14 +12,14 @@ from halo2py.arith import fr, ifma, limbs
 from halo2py.arith.field import Fr
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def _mul_linear_factor(acc, values, scaled, c, gamma):
     for i in prange(acc.shape[0]):
         term = fr.add(fr.add(limbs.load(values, i), fr.mul(c, limbs.load(scaled, i))), gamma)
         limbs.store(acc, i, fr.mul(limbs.load(acc, i), term))
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def _mul_linear_factor_ifma(acc, values, scaled, c, gamma, scale, m, minv):
     """``_mul_linear_factor`` with the products eight rows at a time (IFMA): c·scaled into an
     8-row scratch (skipped when ``scale`` is False: c = 0, the lookups' factors), the two
@@ -63,7 +63,7 @@ def mul_linear_factor(acc: np.ndarray, values: np.ndarray, scaled: np.ndarray, c
         _mul_linear_factor(acc, values, scaled, c_mont, gamma_mont)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _prefix_product(ratios, start, out, count):
     acc = start
     limbs.store(out, 0, acc)

@@ -22,7 +22,7 @@ def _chunks(n: int) -> int:
     return max(1, min(64, n // 4096))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _chunk(n, chunks, c):
     """Rows [lo, hi) of chunk c when n rows are cut into ``chunks`` equal runs (the last shorter)."""
     step = (n + chunks - 1) // chunks
@@ -30,7 +30,7 @@ def _chunk(n, chunks, c):
     return lo, min(n, lo + step)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _horner(a, z, lo, hi):
     """Σ_{lo ≤ i < hi} a[i]·z^(i − lo) by Horner's rule."""
     acc = _ZERO
@@ -39,7 +39,7 @@ def _horner(a, z, lo, hi):
     return acc
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def _horner_chunks(a, z, out):
     """out[c] = Σ_{i in chunk c} a[i]·z^(i − lo_c): Horner's rule on each chunk independently."""
     for c in prange(out.shape[0]):
@@ -47,7 +47,7 @@ def _horner_chunks(a, z, out):
         limbs.store(out, c, _horner(a, z, lo, hi))
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def _horner_chunks_ifma(a, z, z8, out):
     """``_horner_chunks`` eight rows per IFMA step, for chunks of a multiple of 8 rows: lane q of
     a chunk's accumulator runs Horner in z^8 over the rows ≡ q (mod 8), Σ_j a[lo + 8j + q]·z^(8j),
@@ -91,7 +91,7 @@ def evaluate(poly: np.ndarray, z: int) -> int:
     return total
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _synthetic_division(a, z, out):
     """Quotient of a(X) / (X − z) into out[0:n−1], out[n−1] = 0; returns the remainder a(z).
 
@@ -127,13 +127,13 @@ def divide_by_linear(poly: np.ndarray, z: int, out: np.ndarray | None = None) ->
     return out
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def _add_scaled(acc, x, s):
     for i in prange(x.shape[0]):
         limbs.store(acc, i, fr.add(limbs.load(acc, i), fr.mul(limbs.load(x, i), s)))
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def _add_scaled_ifma(acc, x, s, m, minv):
     """``_add_scaled`` with the products eight rows at a time (IFMA), over 64 parallel pieces so
     each piece reuses one 8-row scratch; rows past the last multiple of eight are scalar."""
@@ -177,7 +177,7 @@ def linear_combination(polys, scalars, n: int | None = None) -> np.ndarray:
     return acc
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def _powers(base, starts, out):
     n = out.shape[0]
     chunks = starts.shape[0]

@@ -21,6 +21,8 @@ import sys
 import time
 
 from halo2py import pipeline
+from halo2py._malloc import apply_memory_policy
+from halo2py._threads import prefer_passive_waits
 from halo2py.errors import Halo2pyError
 from halo2py.execution import open_executor
 from halo2py.execution.base import kernels_compiled, peak_rss_bytes
@@ -86,8 +88,17 @@ def timed_proof(circuit: str, k: int, params: list, workers: int, strategy: str 
             "proof_sha256": hashlib.sha256(outcome.proof.to_bytes()).hexdigest()}
 
 
-_CHILD = ("import json, sys; from halo2py.profiling.distributed import timed_proof; "
-          "print(json.dumps(timed_proof(**json.loads(sys.argv[1]))))")
+_CHILD = "import sys; from halo2py.profiling.distributed import child_main; child_main(sys.argv[1])"
+
+
+def child_main(arguments: str) -> None:
+    """A benchmark run's interpreter: the CLI's process policies first (``halo2py.cli.app.main``:
+    glibc's pinned mmap threshold, no numpy huge pages, passive OpenMP waits — which the workers
+    of its LocalCluster inherit), so that the figures are those of ``halo2py prove``; then
+    ``timed_proof``, its result as JSON on stdout."""
+    apply_memory_policy()
+    prefer_passive_waits()
+    print(json.dumps(timed_proof(**json.loads(arguments))))
 
 
 def _run_fresh(**kwargs) -> dict:

@@ -184,9 +184,11 @@ def predict(shape: ProofShape, strategy, spill: bool = False, threads: int | Non
         "permutation": {**held, **compressed, **permuted, **products,
                         "ω^j and a ratio column, or an MSM (transient)": max(2 * V, msm)},
         # A, S (each pair freed once its Z exists), A′, S′, the permutation products and the
-        # lookups' Z; each shuffle's compressed A, S and ratio column beside the products made so far
+        # lookups' Z; each shuffle's compressed A, S and ratio column beside the products made so
+        # far; at the round's end the vanishing random polynomial, drawn before its commitments run
         "lookup products": {**held, "lookup A, S, then Z": 2 * V * L, **permuted, **products, "shuffle Z": V * SH,
-                            "ratio columns, or an MSM (transient)": max(V * (3 if SH else 1), msm)},
+                            "ratio columns, or an MSM (transient)": max(V * (3 if SH else 1), msm),
+                            "vanishing random polynomial": V},
     }
     if s.phases > 1:  # a later phase re-synthesises the table; its advice columns are kept
         components["advice commit"] = {**held, "later phase's witness": terms["witness"], **synthesised,

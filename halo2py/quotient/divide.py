@@ -10,7 +10,7 @@ from numba import njit, prange
 from halo2py.arith import fr, limbs
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def divide_cyclic(values, inverses):
     """values[j] *= inverses[j mod e] in place; ``inverses`` is (e, 4) Montgomery."""
     e = inverses.shape[0]

@@ -107,12 +107,12 @@ def _check(program: Program, columns, rot_scale, start, end, out) -> int:
     return n
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _get(regs, r, i):
     return (regs[r, i, 0], regs[r, i, 1], regs[r, i, 2], regs[r, i, 3])
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _put(regs, r, i, v):
     regs[r, i, 0] = v[0]
     regs[r, i, 1] = v[1]
@@ -120,7 +120,7 @@ def _put(regs, r, i, v):
     regs[r, i, 3] = v[3]
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def _run(ops, slots, shifts, columns, scalars, y, bounds, x_starts, x_step, x_step_block,
          start, out, accumulate, n_registers):
     n = columns.shape[1]
@@ -202,7 +202,7 @@ def _run(ops, slots, shifts, columns, scalars, y, bounds, x_starts, x_step, x_st
 _GROUPS = BLOCK // ifma.LANES  # lane-block rows per register
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _gather(dst, src, base, n, idx, count):
     """dst[q] = src[base + (idx + q) mod n] for q < count, zero after: the eight rows of a lane
     group that wraps around the evaluation set (or runs past a partial block's end)."""
@@ -213,7 +213,7 @@ def _gather(dst, src, base, n, idx, count):
             limbs.store(dst, q, (_Z, _Z, _Z, _Z))
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def _run_ifma(ops, slots, shifts, columns, n, scalars, y, bounds, x_starts, x_step, x_step_block,
               start, out, accumulate, n_registers):
     """``_run`` with registers held as 52-bit lane blocks: register r of the block is lane-block
