@@ -47,6 +47,7 @@ import numba
 import numpy as np
 
 from halo2py._malloc import apply_memory_policy, release_retained_memory, retain_freed_memory
+from halo2py.arith.field import Fr
 from halo2py.curve.msm import msm
 from halo2py.curve.points import G1
 from halo2py.execution.base import (
@@ -207,6 +208,16 @@ def _arrays(obj, _seen=None) -> list:
     return []
 
 
+def msm_weight(values: np.ndarray) -> float:
+    """What committing a Lagrange-form column costs, in rows of random scalars: the MSM adds a
+    point per nonzero window digit, so a value of 64 bits or more costs a whole row (with GLV,
+    16 digits of 16 bits), a smaller nonzero one — a range check's value, the running products'
+    ones — about a quarter (4 of them, at most), and zero nothing."""
+    canonical = Fr.from_montgomery(values)
+    wide = canonical[:, 1] | canonical[:, 2] | canonical[:, 3]
+    return np.count_nonzero(wide) + np.count_nonzero((canonical[:, 0] != 0) & (wide == 0)) / 4
+
+
 class _DataLost(Exception):
     """A future was cancelled because the only copy of one of its inputs died with its worker."""
 
@@ -288,6 +299,7 @@ class DaskExecutor(Executor):
         self._proof_key = ""     # this proof's name for its part buffers on the workers
         self._reserved: set = set()  # the workers asked to reserve them (kept there across proofs)
         self._retaining = False  # counted among this process's open executors (_coordinating)
+        self._queued: list = []  # (future, worker, msm_weight) of the commitments placed, until done
 
     # --- the cluster's lifetime ----------------------------------------------------------------
     def __enter__(self):
@@ -377,6 +389,7 @@ class DaskExecutor(Executor):
             self._hold_on = []
             self._unfilled.clear()
             self._filled.clear()
+            self._queued.clear()
 
     def _threads_beside_workers(self) -> int:
         """The Numba threads of this process's own kernels while the workers compute: on a local
@@ -400,9 +413,9 @@ class DaskExecutor(Executor):
         slices' points, which is the whole MSM's point. The round's slice j runs on worker j mod W
         (another if that one dies), its rows sent there: left to the scheduler, two slices could
         queue on the worker that is idle when they arrive while the other finishes a background
-        task and then waits, idle, for the round's points (the random polynomial's halves did)."""
-        if any(basis != LAGRANGE for basis, _ in columns):
-            self._workers = sorted(self._client.nthreads())  # the slices' workers must be alive
+        task and then waits, idle, for the round's points (the random polynomial's halves did).
+        Whole columns go where the MSMs already queued end first (``_place``)."""
+        self._workers = sorted(self._client.nthreads())  # the columns' and slices' workers must be alive
         workers = max(1, len(self._workers))
         rest = len(columns) % workers
         ways = workers // math.gcd(rest, workers)
@@ -414,10 +427,17 @@ class DaskExecutor(Executor):
                 step = -(-values.shape[0] // ways)
                 slices += [(i, start, values[start:start + step], self._workers[(len(slices) + j) % workers])
                            for j, start in enumerate(range(0, values.shape[0], step))]
-        data = self._send([rows for _, rows in whole])
+        placed, weights = self._place([(columns[i][0], values) for i, values in whole])
+        data = [None] * len(whole)
+        for worker in dict.fromkeys(placed):
+            mine = [j for j, w in enumerate(placed) if w == worker]
+            for j, future in zip(mine, self._send([whole[j][1] for j in mine], worker)):
+                data[j] = future
         sent = [self._send([rows], worker)[0] for _, _, rows, worker in slices]
-        futures = [self._client.submit(commit_task, self._srs, columns[i][0], rows, pure=False, retries=RETRIES)
-                   for (i, _), rows in zip(whole, data)]
+        futures = [self._client.submit(commit_task, self._srs, columns[i][0], rows, pure=False, retries=RETRIES,
+                                       workers=[worker], allow_other_workers=True)
+                   for (i, _), rows, worker in zip(whole, data, placed)]
+        self._queued += zip(futures, placed, weights)
         futures += [self._client.submit(partial_commit, self._srs, start, rows, pure=False, retries=RETRIES,
                                         workers=[worker], allow_other_workers=True)
                     for (_, start, _, worker), rows in zip(slices, sent)]
@@ -425,6 +445,24 @@ class DaskExecutor(Executor):
             if columns[i][0] == LAGRANGE:
                 self._values[id(values)] = (values, future)
         return columns, [(i, None) for i, _ in whole] + [(i, start) for i, start, _, _ in slices], futures
+
+    def _place(self, columns: list) -> tuple:
+        """(workers, weights) for whole columns' commitments: each on the worker whose queued MSMs
+        (``msm_weight``) end first, the heaviest column first. Round-robin would put a lookup's
+        A′ columns (dense) on one worker and its S′ (half of it table padding, nearly free) on
+        the other, which then waits: a commitment costs what its scalars do, not its length."""
+        workers = self._workers
+        self._queued = [(f, w, c) for f, w, c in self._queued if not f.done() and w in workers]
+        load = dict.fromkeys(workers, 0.0)
+        for _, worker, weight in self._queued:
+            load[worker] += weight
+        weights = [msm_weight(values) if basis == LAGRANGE else float(values.shape[0]) for basis, values in columns]
+        placed = [None] * len(columns)
+        for j in sorted(range(len(columns)), key=lambda j: -weights[j]):
+            worker = min(workers, key=lambda w: (load[w], workers.index(w)))
+            placed[j] = worker
+            load[worker] += weights[j]
+        return placed, weights
 
     def finish_commits(self, handle) -> list:
         self._hold()
