@@ -385,7 +385,10 @@ def test_bench_dask_warns_when_the_timed_proofs_compiled_kernels(monkeypatch, ca
 
 
 def test_unreachable_scheduler_is_one_line_exit_2(monkeypatch, capsys):
+    """One line, exit 2, no hang — and no thread left behind (Dask's Client, failing to connect,
+    would leave its event loop running: the executor asks the address first)."""
     timeout = 2
+    threads = set(threading.enumerate())
     t0 = time.monotonic()
     code, out, err = run_main(monkeypatch, capsys, "prove", "fibonacci", "--k", "4", "--out", "/dev/null",
                               "--executor", "dask", "--scheduler", f"tcp://127.0.0.1:{free_port()}",
@@ -394,6 +397,7 @@ def test_unreachable_scheduler_is_one_line_exit_2(monkeypatch, capsys):
     assert code == 2 and "Traceback" not in err
     errors = [line for line in err.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "cannot reach the Dask scheduler" in errors[0]
+    assert set(threading.enumerate()) <= threads
 
 
 def test_a_cluster_without_workers_is_one_error():

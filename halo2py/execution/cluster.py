@@ -33,6 +33,7 @@ import math
 import mmap
 import os
 import pickle
+import socket
 import sys
 import threading
 import time
@@ -176,6 +177,21 @@ def interpolate(domain, values):
 def hold(*coeffs) -> None:
     """Nothing: pinned to a worker, it has that worker fetch coefficient forms (which it then
     keeps), so that every worker holds every polynomial before the quotient parts need them."""
+
+
+def _accepts_connections(address: str, timeout: float) -> bool:
+    """Whether a TCP scheduler address (``tcp://HOST:PORT`` or ``HOST:PORT``) takes a connection
+    within ``timeout`` seconds — asked before Dask's ``Client``, whose constructor, when it cannot
+    connect, raises and leaves its event-loop thread running. Other schemes are left to Dask."""
+    scheme, _, rest = address.rpartition("://")
+    host, colon, port = rest.rpartition(":")
+    if scheme not in ("", "tcp") or not colon or not port.isdigit():
+        return True
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout):
+            return True
+    except OSError:
+        return False
 
 
 def worker_counters(dask_worker) -> tuple:
@@ -323,6 +339,9 @@ class DaskExecutor(Executor):
                     env={"NUMBA_NUM_THREADS": str(self.threads)},
                     config={**QUIET, "distributed.worker.profile.enabled": False})
         where = self.scheduler or self._cluster.scheduler_address
+        if self.scheduler is not None and not _accepts_connections(self.scheduler, self.timeout):
+            raise ClusterUnavailable(f"cannot reach the Dask scheduler at {where} within {self.timeout:g} s "
+                                     "(no connection); is `dask scheduler` running there?")
         try:
             self._client = distributed.Client(self._cluster or self.scheduler, timeout=self.timeout,
                                               set_as_default=False, direct_to_workers=True)
