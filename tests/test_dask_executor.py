@@ -491,3 +491,27 @@ def test_commitments_go_where_the_queued_msms_end_first(dask):
     assert len(heavy) == 2 and len(set(heavy)) == 2
     for column, point in zip([dense[0], sparse[0], dense[1], sparse[1]], points):
         assert np.array_equal(point, kzg.commit_lagrange(params, column))
+
+
+def test_bench_dask_reports_each_rounds_own_speed_up(monkeypatch):
+    """The configurations alternate within a round, so a round's own ratio is the one a drifting
+    machine spoils least: ``run_speedups`` pairs each round's one-worker run with that round's
+    run of W workers (not the sorted samples), beside the ratio of the medians."""
+    from halo2py.profiling import distributed as bench_module
+
+    seconds = {1: iter([10.0, 12.0, 9.0]), 2: iter([5.0, 6.0, 7.0])}
+
+    def fake_run(**kwargs):
+        w = kwargs["workers"]
+        value = next(seconds[w])
+        return {"workers": w, "seconds": value, "phases": {"quotient": value}, "distributed_seconds": value,
+                "first_distributed_seconds": value, "coordinator_cpu_seconds": 0.1,
+                "coordinator_peak_rss_bytes": 1, "kernels_compiled": 0, "proof_sha256": "same",
+                "traffic": {"worker_cpu_seconds": {"a": 1.0}}}
+
+    monkeypatch.setattr(bench_module, "_run_fresh", fake_run)
+    result = bench_module.bench("stress", 8, [], [1, 2], runs=3, in_process=False)
+    one, two = result["results"]
+    assert one["run_speedups"] == [1.0, 1.0, 1.0]
+    assert two["run_speedups"] == [10 / 5, 12 / 6, 9 / 7]
+    assert two["median_run_speedup"] == 2.0 and two["speedup"] == 10 / 6

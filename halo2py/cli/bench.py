@@ -5,6 +5,7 @@ output is a table on stderr, ``--json`` one object on stdout. Kernels are import
 commands so that ``halo2py --help`` does not load Numba.
 """
 
+import statistics
 from contextlib import contextmanager
 
 import typer
@@ -248,7 +249,8 @@ def dask_cmd(
               f"worker; load average {load_before[0]:.2f} before, {os.getloadavg()[0]:.2f} after")
     table = Table()
     first = ("first proof's distributed", "first's speed-up") if proofs > 1 else ()
-    for col in ("executor", *DISTRIBUTED_PHASES, "distributed", "speed-up", *first, "proof", "coordinator CPU s",
+    for col in ("executor", *DISTRIBUTED_PHASES, "distributed", "speed-up", "per round", *first, "proof",
+                "coordinator CPU s",
                 "workers' CPU s", "shipped (between workers) MiB", "coordinator RSS MiB", "worker RSS MiB"):
         table.add_column(col, justify="left" if col == "executor" else "right")
     for row in result["results"]:
@@ -256,6 +258,7 @@ def dask_cmd(
         table.add_row("in process" if row["workers"] == 0 else f"dask × {row['workers']}",
                       *(f"{row['phases'].get(name, 0.0):.2f}" for name in DISTRIBUTED_PHASES),
                       f"{row['distributed_seconds']:.2f}", "—" if row["speedup"] is None else f"{row['speedup']:.2f}×",
+                      _per_round(row.get("run_speedups")),
                       *((f"{row['first_distributed_seconds']:.2f}",
                          "—" if row["first_speedup"] is None else f"{row['first_speedup']:.2f}×") if first else ()),
                       f"{row['seconds']:.2f}", f"{row['coordinator_cpu_seconds']:.2f}",
@@ -271,3 +274,11 @@ def dask_cmd(
         err.print(f"[yellow]warning:[/] {compiled} kernel(s) compiled during the timed proofs (a cold Numba "
                   "cache here or on a worker): their JIT time and memory are in these figures; run `make warm` "
                   "and measure again")
+
+
+def _per_round(speedups) -> str:
+    """A configuration's speed-ups round by round: their median and range ("—" for the baseline)."""
+    if not speedups:
+        return "—"
+    middle = statistics.median(speedups)
+    return f"{middle:.2f}× ({min(speedups):.2f}–{max(speedups):.2f})" if len(speedups) > 1 else f"{middle:.2f}×"

@@ -113,7 +113,8 @@ def _run_fresh(**kwargs) -> dict:
 def bench(circuit: str, k: int, params: list, workers: list, runs: int, in_process: bool = True,
           progress=None, proofs: int = 1) -> dict:
     """Alternating runs of every configuration (``proofs`` proofs each, the last one timed);
-    medians per phase, speed-up against 1 worker (of the last proofs, and of the first)."""
+    medians per phase, speed-up against 1 worker (of the last proofs, and of the first), and
+    each round's own speed-up (a round runs every configuration once, one after another)."""
     configs = ([0] if in_process else []) + list(workers)
     samples: dict = {w: [] for w in configs}
     for r in range(runs):
@@ -143,4 +144,9 @@ def bench(circuit: str, k: int, params: list, workers: list, runs: int, in_proce
         row["speedup"] = base["distributed_seconds"] / row["distributed_seconds"] if base and row["workers"] else None
         row["first_speedup"] = (base["first_distributed_seconds"] / row["first_distributed_seconds"]
                                 if base and row["workers"] else None)
+        # each round's own ratio (its runs alternate, so the machine's drift hits both alike)
+        row["run_speedups"] = ([one["distributed_seconds"] / mine["distributed_seconds"]
+                                for one, mine in zip(base["samples"], row["samples"])]
+                               if base and row["workers"] else None)
+        row["median_run_speedup"] = statistics.median(row["run_speedups"]) if row["run_speedups"] else None
     return {"circuit": circuit, "k": k, "params": list(params), "runs": runs, "proofs": proofs, "results": rows}
