@@ -456,21 +456,6 @@ def test_conformance_checks_that_declared_parts_combine_to_compute():
         check_strategy(MisCombined, cases=[("fibonacci", 4, ())])
 
 
-def test_msm_weight_counts_rows_by_the_digits_their_scalars_have():
-    """Against Python ints: a value of 64 bits or more weighs a row, a smaller nonzero one a
-    quarter, zero nothing — on a mix of random, small, one and zero rows."""
-    from halo2py.arith.field import Fr
-    from halo2py.execution.cluster import msm_weight
-
-    rng = np.random.default_rng(7)
-    ints = [int.from_bytes(rng.bytes(32), "little") % Fr.modulus for _ in range(40)]
-    ints += [int(v) for v in rng.integers(1, 1 << 63, 30)]
-    ints += [0] * 20 + [1] * 10 + [(1 << 64) - 1, 1 << 64]
-    rng.shuffle(ints)
-    expected = sum(1.0 if v >> 64 else (0.25 if v else 0.0) for v in ints)
-    assert msm_weight(Fr.from_ints(ints)) == expected
-
-
 def test_commitments_go_where_the_queued_msms_end_first(dask):
     """A round of two dense and two nearly-empty columns, alternating (two lookups' A′ and S′):
     the dense ones land on different workers, where round-robin would stack them on one; the

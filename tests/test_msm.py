@@ -419,3 +419,17 @@ def test_scratch_model_counts_the_chains():
     c = msm_mod.window_bits(1 << 18, True)
     nb = 1 << (c - 1)
     assert msm_scratch_bytes(1 << 18, 2) > 2 * 32 * (1 << 18) + 2 * nb * (64 + 96)
+
+
+def test_scalar_weight_counts_rows_by_the_digits_their_scalars_have():
+    """Against Python ints: a value of 64 bits or more weighs a row, a smaller nonzero one a
+    quarter, zero nothing — on a mix of random, small, one and zero rows."""
+    from halo2py.curve.msm import scalar_weight
+
+    rng = np.random.default_rng(7)
+    ints = [int.from_bytes(rng.bytes(32), "little") % Fr.modulus for _ in range(40)]
+    ints += [int(v) for v in rng.integers(1, 1 << 63, 30)]
+    ints += [0] * 20 + [1] * 10 + [(1 << 64) - 1, 1 << 64]
+    rng.shuffle(ints)
+    expected = sum(1.0 if v >> 64 else (0.25 if v else 0.0) for v in ints)
+    assert scalar_weight(Fr.from_ints(ints)) == expected

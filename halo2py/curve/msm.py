@@ -40,7 +40,8 @@ import numba
 import numpy as np
 from numba import njit, prange
 
-from halo2py.arith import fq, ifma, limbs
+from halo2py.arith import fq, fr, ifma, limbs
+from halo2py.arith.constants import to_limbs
 from halo2py.arith.field import Fr
 from halo2py.arith.ifma import cpu_has_ifma
 from halo2py.arith.ifma import enabled as ifma_enabled
@@ -56,6 +57,30 @@ _U1 = np.uint64(1)
 _AHEAD = 16  # points (or batch entries) between a bucket's prefetch and its use
 _ZERO3 = (g1.ZERO, g1.ZERO, g1.ZERO)
 _MIN_AFFINE = 512  # fewer buckets than this cannot amortise a batch's inversion (see batch_size)
+
+
+def scalar_weight(scalars: np.ndarray) -> float:
+    """What an MSM over these (Montgomery-form) scalars costs, in rows of random ones: it adds a
+    point per nonzero window digit, so a value of 64 bits or more costs a whole row (with GLV,
+    16 digits of 16 bits), a smaller nonzero one — a range check's value, a running product's
+    ones — about a quarter (4 of them, at most), and zero nothing. A Dask executor places
+    commitments by it."""
+    wide, narrow = _count_wide_and_narrow(scalars, to_limbs(1))
+    return wide + narrow / 4
+
+
+@njit(parallel=True, cache=True, nogil=True)
+def _count_wide_and_narrow(scalars, one):
+    """(rows of 64 bits or more, other nonzero rows), read in canonical form (times 1, reduced)."""
+    wide = 0
+    narrow = 0
+    for i in prange(scalars.shape[0]):
+        x = fr.mul(limbs.load(scalars, i), one)
+        if x[1] | x[2] | x[3]:
+            wide += 1
+        elif x[0]:
+            narrow += 1
+    return wide, narrow
 
 
 @njit(cache=True, nogil=True)

@@ -2,7 +2,7 @@
 
 from halo2py.arith.field import Fr
 from halo2py.curve import encoding
-from halo2py.curve.msm import msm, use_ifma
+from halo2py.curve.msm import msm, scalar_weight, use_ifma
 from halo2py.curve.points import G1
 
 
@@ -27,3 +27,4 @@ def warm() -> None:
     msm(aff, Fr.random(4), ifma=False)
     if use_ifma():
         msm(aff, Fr.random(4), ifma=True)
+    scalar_weight(Fr.random(4))  # a Dask coordinator's placement of commitments

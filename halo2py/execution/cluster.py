@@ -48,8 +48,7 @@ import numba
 import numpy as np
 
 from halo2py._malloc import apply_memory_policy, release_retained_memory, retain_freed_memory
-from halo2py.arith.field import Fr
-from halo2py.curve.msm import msm
+from halo2py.curve.msm import msm, scalar_weight
 from halo2py.curve.points import G1
 from halo2py.execution.base import (
     LAGRANGE, ClusterUnavailable, Executor, ProofTraffic, kernels_compiled, peak_rss_bytes,
@@ -224,16 +223,6 @@ def _arrays(obj, _seen=None) -> list:
     return []
 
 
-def msm_weight(values: np.ndarray) -> float:
-    """What committing a Lagrange-form column costs, in rows of random scalars: the MSM adds a
-    point per nonzero window digit, so a value of 64 bits or more costs a whole row (with GLV,
-    16 digits of 16 bits), a smaller nonzero one — a range check's value, the running products'
-    ones — about a quarter (4 of them, at most), and zero nothing."""
-    canonical = Fr.from_montgomery(values)
-    wide = canonical[:, 1] | canonical[:, 2] | canonical[:, 3]
-    return np.count_nonzero(wide) + np.count_nonzero((canonical[:, 0] != 0) & (wide == 0)) / 4
-
-
 class _DataLost(Exception):
     """A future was cancelled because the only copy of one of its inputs died with its worker."""
 
@@ -315,7 +304,7 @@ class DaskExecutor(Executor):
         self._proof_key = ""     # this proof's name for its part buffers on the workers
         self._reserved: set = set()  # the workers asked to reserve them (kept there across proofs)
         self._retaining = False  # counted among this process's open executors (_coordinating)
-        self._queued: list = []  # (future, worker, msm_weight) of the commitments placed, until done
+        self._queued: list = []  # (future, worker, scalar_weight) of the commitments placed, until done
 
     # --- the cluster's lifetime ----------------------------------------------------------------
     def __enter__(self):
@@ -467,7 +456,7 @@ class DaskExecutor(Executor):
 
     def _place(self, columns: list) -> tuple:
         """(workers, weights) for whole columns' commitments: each on the worker whose queued MSMs
-        (``msm_weight``) end first, the heaviest column first. Round-robin would put a lookup's
+        (``scalar_weight``) end first, the heaviest column first. Round-robin would put a lookup's
         A′ columns (dense) on one worker and its S′ (half of it table padding, nearly free) on
         the other, which then waits: a commitment costs what its scalars do, not its length."""
         workers = self._workers
@@ -475,10 +464,10 @@ class DaskExecutor(Executor):
         load = dict.fromkeys(workers, 0.0)
         for _, worker, weight in self._queued:
             load[worker] += weight
-        weights = [msm_weight(values) if basis == LAGRANGE else float(values.shape[0]) for basis, values in columns]
+        weights = [scalar_weight(values) if basis == LAGRANGE else float(values.shape[0]) for basis, values in columns]
         placed = [None] * len(columns)
         for j in sorted(range(len(columns)), key=lambda j: -weights[j]):
-            worker = min(workers, key=lambda w: (load[w], workers.index(w)))
+            worker = min(workers, key=load.__getitem__)  # the first of equals: the sorted order
             placed[j] = worker
             load[worker] += weights[j]
         return placed, weights

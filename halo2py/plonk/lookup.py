@@ -46,9 +46,9 @@ def permute_expression_pair(inputs: np.ndarray, table: np.ndarray, name: str):
 def _integer_order(keys: np.ndarray):
     """(order, keys[order]) for canonical rows sorted by integer value: NumPy's (vectorised)
     argsort of the highest limb that is not zero in every row, then the runs of rows equal in
-    it sorted in full — none for random-looking values. Small values (a range check's, below
-    2^64) sort by their one limb alone: rows equal there are equal. The order among equal rows
-    is immaterial: their values are equal."""
+    it sorted in full — none for random-looking values, nor those of one repeated value. Small
+    values (a range check's, below 2^64) sort by their one limb alone: rows equal there are
+    equal. The order among equal rows is immaterial: their values are equal."""
     top = 3
     while top > 0 and not keys[:, top].any():
         top -= 1
