@@ -39,6 +39,7 @@ REPO = HERE.parent.parent
 sys.path.insert(0, str(HERE))
 
 import model  # noqa: E402  (benchmarks/vs_ezkl/model.py)
+import resident  # noqa: E402  (benchmarks/vs_ezkl/resident.py)
 
 INPUT_WIDTH, OUTPUT_WIDTH = 16, 8
 FILL = 0.85  # target share of the 2^k rows used by ezkl's circuit
@@ -267,7 +268,7 @@ def timed(cmd: list[str], env: dict | None = None) -> dict:
 
 def median(runs: list[dict], key: str) -> float:
     if key == "cpu_s":
-        return statistics.median(r.get("cpu_s", r["user_s"] + r["sys_s"]) for r in runs)
+        return statistics.median(r["cpu_s"] if "cpu_s" in r else r["user_s"] + r["sys_s"] for r in runs)
     return statistics.median(r[key] for r in runs)
 
 
@@ -297,6 +298,50 @@ def table(results: dict) -> str:
             f"| {min(loads):.1f}–{max(loads):.1f} |"
         )
     return "\n".join(lines)
+
+
+def resident_table(results: dict) -> str:
+    """The same proofs in one long-running process per program (resident.py): start-up paid once."""
+    lines = [
+        "| k | ezkl wall s | ezkl CPU s | ezkl peak RSS MiB | halo2py wall s | halo2py CPU s | halo2py peak RSS MiB "
+        "| wall halo2py/ezkl | CPU s halo2py/ezkl | wall halo2py/ezkl per round | runs |",
+        "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for k in sorted(results, key=int):
+        runs = results[k].get("resident", {}).get("runs")
+        if not runs:
+            continue
+        e, h = runs["ezkl"], runs["halo2py"]
+        et, ht, ec, hc = median(e, "wall"), median(h, "wall"), median(e, "cpu_s"), median(h, "cpu_s")
+        per_round = sorted(b["wall"] / a["wall"] for a, b in zip(e, h))
+        lines.append(
+            f"| {k} | {et:.2f} | {ec:.2f} | {max(x['max_rss_kb'] for x in e) / 1024:.0f} "
+            f"| {ht:.2f} | {hc:.2f} | {max(x['max_rss_kb'] for x in h) / 1024:.0f} "
+            f"| {ht / et:.2f} | {hc / ec:.2f} | {statistics.median(per_round):.2f} "
+            f"({per_round[0]:.2f}–{per_round[-1]:.2f}) | {len(e)} + {len(h)} |"
+        )
+    return "\n".join(lines)
+
+
+def time_resident(ez: dict, h2_argv: list[str], h2: str, runs: int) -> dict:
+    """Alternating proofs from one resident process per program, after one untimed proof each."""
+    procs = {"ezkl": resident.ezkl_resident(sys.executable, ez["files"]),
+             "halo2py": resident.halo2py_resident(h2, h2_argv)}
+    try:
+        for name, proc in procs.items():
+            print(f"   resident {name:9s} first proof (not timed) {proc.prove()['wall']:7.2f} s", flush=True)
+        out = {name: [] for name in procs}
+        for i in range(runs):
+            for name in (list(procs) if i % 2 == 0 else list(reversed(procs))):
+                r = procs[name].prove()
+                r["round"] = i
+                out[name].append(r)
+                print(f"   resident round {i} {name:9s} {r['wall']:7.2f} s  CPU {r['cpu_s']:6.2f} s  "
+                      f"peak RSS {r['max_rss_kb'] / 1024:6.0f} MiB", flush=True)
+        return out
+    finally:
+        for proc in procs.values():
+            proc.close()
 
 
 def versions(h2: str) -> dict:
@@ -332,6 +377,8 @@ def main() -> None:
     ap.add_argument("--results", default=str(HERE / "results"))
     ap.add_argument("--with-keygen", action="store_true",
                     help="also time halo2py making its keys in the proving process (no --pk)")
+    ap.add_argument("--no-resident", dest="resident", action="store_false",
+                    help="skip the resident runs (each program proving in one long-running process)")
     ap.add_argument("--no-verify-halo2py", dest="verify_halo2py", action="store_false",
                     help="skip `halo2py verify` of the last proof (it recomputes the verifying key)")
     a = ap.parse_args()
@@ -364,6 +411,7 @@ def main() -> None:
                 runs[name].append(r)
                 print(f"   round {i} {name:14s} {r['wall']:7.2f} s  CPU {r['cpu_pct']:4.0f} %  "
                       f"RSS {r['max_rss_kb'] / 1024:6.0f} MiB  (load {r['load1_before']})", flush=True)
+        warm = time_resident(ez, cmds["halo2py"][1:], a.halo2py, a.runs) if a.resident else None
         ez_ok = ezkl_verify(ez)
         h2_ok = halo2py_verify(k, h2, a.halo2py) if a.verify_halo2py else None
         print(f"   last proofs verify: ezkl {ez_ok}, halo2py {h2_ok}", flush=True)
@@ -378,12 +426,19 @@ def main() -> None:
             "ezkl_proof_verifies": ez_ok,
             "halo2py_proof_verifies": h2_ok,
             "runs": runs,
+            **({"resident": {"runs": warm, "how": resident.__doc__.split("\n\n")[0]}} if warm else {}),
             "date_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
         }
         raw_path.write_text(json.dumps(raw, indent=1) + "\n")
-        md_path.write_text(table(raw["results"]) + "\n")
+        md_path.write_text(report(raw["results"]))
     print()
-    print(table(raw["results"]))
+    print(report(raw["results"]), end="")
+
+
+def report(results: dict) -> str:
+    warm = resident_table(results)
+    return table(results) + "\n" + ("\nResident (one long-running process per program, start-up paid once; "
+                                    "resident.py):\n\n" + warm + "\n" if warm.count("\n") > 1 else "")
 
 
 if __name__ == "__main__":
