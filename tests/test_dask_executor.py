@@ -400,6 +400,63 @@ def test_unreachable_scheduler_is_one_line_exit_2(monkeypatch, capsys):
     assert set(threading.enumerate()) <= threads
 
 
+class _NotAScheduler:
+    """A TCP server on loopback that answers every connection with ``reply`` and closes it."""
+
+    def __init__(self, reply: bytes):
+        self.reply = reply
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        while True:
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:  # closed
+                return
+            with conn:
+                conn.sendall(self.reply)
+
+    def close(self):
+        self.listener.close()
+        self.thread.join(timeout=5)
+
+
+@pytest.mark.parametrize("reply, says", [
+    (b"HTTP/1.0 400 Bad Request\r\n\r\n", "its first message claims 3471766442030158920 bytes"),
+    (b"", "closed the connection without a handshake"),
+])
+def test_a_server_that_is_not_a_scheduler_is_one_line_exit_2(monkeypatch, capsys, reply, says):
+    """Some other server at the address: Dask's comm would read its first eight bytes as a length
+    (an HTTP reply's ask for 3 EiB: a MemoryError traceback) or fail somewhere in its handshake.
+    The executor reads that first message's header itself, bounded, before any Client exists."""
+    server = _NotAScheduler(reply)
+    threads = set(threading.enumerate())
+    try:
+        code, out, err = run_main(monkeypatch, capsys, "prove", "fibonacci", "--k", "4", "--out", "/dev/null",
+                                  "--executor", "dask", "--scheduler", f"tcp://127.0.0.1:{server.port}",
+                                  "--timeout", "2")
+    finally:
+        server.close()
+    assert code == 2 and "Traceback" not in err and "MemoryError" not in err
+    errors = [line for line in err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "is not a Dask scheduler" in errors[0] and says in " ".join(err.split())
+    assert set(threading.enumerate()) - {server.thread} <= threads
+
+
+def test_the_handshake_probe_passes_a_real_scheduler():
+    """The probe's bound lets a real scheduler's handshake through (and rejects the HTTP reply)."""
+    LocalCluster = pytest.importorskip("distributed").LocalCluster
+    from halo2py.execution.cluster import _scheduler_refusal
+
+    with LocalCluster(n_workers=0, dashboard_address=":0", processes=False) as cluster:
+        assert _scheduler_refusal(cluster.scheduler_address, 5) is None
+    assert _scheduler_refusal(f"tcp://127.0.0.1:{free_port()}", 1) == "no connection"
+    assert _scheduler_refusal("inproc://whatever", 1) is None  # other schemes: Dask's to judge
+
+
 def test_a_cluster_without_workers_is_one_error():
     """One error, and the executor's client closed with it (its `with` never reaches __exit__):
     left open, the client's event loop would go on trying to reconnect once the scheduler is gone,

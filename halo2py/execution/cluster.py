@@ -178,19 +178,46 @@ def hold(*coeffs) -> None:
     keeps), so that every worker holds every polynomial before the quotient parts need them."""
 
 
-def _accepts_connections(address: str, timeout: float) -> bool:
-    """Whether a TCP scheduler address (``tcp://HOST:PORT`` or ``HOST:PORT``) takes a connection
-    within ``timeout`` seconds — asked before Dask's ``Client``, whose constructor, when it cannot
-    connect, raises and leaves its event-loop thread running. Other schemes are left to Dask."""
+# A Dask scheduler opens every connection by writing its handshake: one message, a little-endian
+# u64 byte count and then that many bytes of frames (a small msgpack dict). No real handshake is
+# anywhere near this size; a claim beyond it is some other protocol's bytes read as a length.
+HANDSHAKE_MAX_BYTES = 1 << 20
+
+
+def _scheduler_refusal(address: str, timeout: float) -> str | None:
+    """Why a TCP scheduler address (``tcp://HOST:PORT`` or ``HOST:PORT``) is not a Dask scheduler
+    we can use — no connection within ``timeout`` seconds, or a first message that is not a
+    scheduler's handshake — or None. Asked before Dask's ``Client``, whose constructor, when it
+    cannot connect, raises and leaves its event-loop thread running, and which trusts the length
+    a peer's first eight bytes claim (an HTTP server's reply read so asks for 3 EiB). Other
+    schemes are left to Dask."""
     scheme, _, rest = address.rpartition("://")
     host, colon, port = rest.rpartition(":")
     if scheme not in ("", "tcp") or not colon or not port.isdigit():
-        return True
+        return None
     try:
-        with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout):
-            return True
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout) as conn:
+            conn.settimeout(timeout)
+            header = _read_exactly(conn, 8)
     except OSError:
-        return False
+        return "no connection"
+    if len(header) < 8:
+        return "not a Dask scheduler: it closed the connection without a handshake"
+    claimed = int.from_bytes(header, "little")
+    if not 0 < claimed <= HANDSHAKE_MAX_BYTES:
+        return f"not a Dask scheduler: its first message claims {claimed} bytes"
+    return None
+
+
+def _read_exactly(conn: socket.socket, size: int) -> bytes:
+    """Up to ``size`` bytes: fewer only if the peer closed the connection first."""
+    data = b""
+    while len(data) < size:
+        chunk = conn.recv(size - len(data))
+        if not chunk:
+            break
+        data += chunk
+    return data
 
 
 def worker_counters(dask_worker) -> tuple:
@@ -328,13 +355,15 @@ class DaskExecutor(Executor):
                     env={"NUMBA_NUM_THREADS": str(self.threads)},
                     config={**QUIET, "distributed.worker.profile.enabled": False})
         where = self.scheduler or self._cluster.scheduler_address
-        if self.scheduler is not None and not _accepts_connections(self.scheduler, self.timeout):
+        refusal = None if self.scheduler is None else _scheduler_refusal(self.scheduler, self.timeout)
+        if refusal is not None:
             raise ClusterUnavailable(f"cannot reach the Dask scheduler at {where} within {self.timeout:g} s "
-                                     "(no connection); is `dask scheduler` running there?")
+                                     f"({refusal}); is `dask scheduler` running there?" if refusal == "no connection"
+                                     else f"the server at {where} is {refusal}")
         try:
             self._client = distributed.Client(self._cluster or self.scheduler, timeout=self.timeout,
                                               set_as_default=False, direct_to_workers=True)
-        except (OSError, TimeoutError) as exc:
+        except Exception as exc:  # whatever a peer that is not quite a scheduler made Dask raise: one line
             self.__exit__()
             raise ClusterUnavailable(f"cannot reach the Dask scheduler at {where} within {self.timeout:g} s "
                                      f"({type(exc).__name__}); is `dask scheduler` running there?") from None
