@@ -22,6 +22,7 @@ class FibonacciParams(CircuitParams):
         super().__post_init__()
         if self.terms < 3:
             raise InputError(f"terms must be at least 3, got {self.terms}")
+        self.require_rows("terms", self.terms)
 
 
 @dataclass

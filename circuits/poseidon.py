@@ -29,6 +29,8 @@ from .poseidon_params import bn254_t3, hash2, round_states
 from halo2py.errors import InputError
 from halo2py.frontend.circuit import Circuit, CircuitParams, param
 
+ROWS_PER_HASH = 66  # a hash's region: its 8 + 57 rounds' states, then the output row
+
 
 @dataclass
 class PoseidonParams(CircuitParams):
@@ -39,6 +41,7 @@ class PoseidonParams(CircuitParams):
         super().__post_init__()
         if self.length < 2:
             raise InputError(f"length must be at least 2, got {self.length}")
+        self.require_rows("length", (self.length - 1) * ROWS_PER_HASH)
 
 
 @dataclass

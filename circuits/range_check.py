@@ -26,6 +26,8 @@ class RangeCheckParams(CircuitParams):
             raise InputError(f"bits must be between 1 and 24, got {self.bits}")
         if self.count < 1:
             raise InputError(f"count must be at least 1, got {self.count}")
+        self.require_rows("bits", 1 << self.bits)  # the table
+        self.require_rows("count", self.count)
 
 
 @dataclass

@@ -20,6 +20,14 @@ class SimpleLookupParams(CircuitParams):
     bits: int = param(3, "table holds 1 .. 2^bits")
     rows: int = param(16, "rows checked, values r mod 2^bits + 1 by default")
 
+    def __post_init__(self):
+        super().__post_init__()
+        for name, low in (("bits", 0), ("rows", 1)):
+            if getattr(self, name) < low:
+                raise InputError(f"{name} must be at least {low}, got {getattr(self, name)}")
+        self.require_rows("bits", 1 << self.bits)  # the table
+        self.require_rows("rows", self.rows)
+
 
 class SimpleLookup(Circuit):
     """Every checked advice value is in 1 .. 2^bits."""

@@ -30,6 +30,10 @@ from halo2py.errors import InputError
 from halo2py.frontend.circuit import Circuit, CircuitParams, param
 
 PUBLIC_VALUE = 2  # plonk_api's public input (1 + 1)
+# Ceilings far above any halo2 circuit's shape (zkEVM circuits have a few hundred columns): a typo
+# like advice=100000000 is refused at once instead of building the constraint system until the
+# OS kills the process (10^5 columns already take 15 s to plan; 10^8 ran out of 23 GiB).
+MAX_COLUMNS, MAX_INSTANCE, MAX_LOOKUPS = 4096, 64, 64
 
 
 def _small_power(x: np.ndarray, exponent: int) -> np.ndarray:
@@ -47,18 +51,21 @@ def _small_power(x: np.ndarray, exponent: int) -> np.ndarray:
 @dataclass
 class StressParams(CircuitParams):
     k: int = param(8, "log2 of the number of rows (n = 2^k)")
-    advice: int = param(5, "advice columns (>= 5)")
-    fixed: int = param(7, "fixed columns, including the lookup table column (>= 7)")
-    instance: int = param(1, "instance columns (>= 1)")
+    advice: int = param(5, "advice columns (5 .. 4096)")
+    fixed: int = param(7, "fixed columns, including the lookup table column (7 .. 4096)")
+    instance: int = param(1, "instance columns (1 .. 64)")
     equality: int = param(12, "equality-enabled columns (3 .. advice + fixed − 1 + instance)")
     degree: int = param(3, "degree of the main gate (3 .. 17)")
-    lookups: int = param(1, "lookups of a into the table (>= 0)")
+    lookups: int = param(1, "lookups of a into the table (0 .. 64)")
 
     def __post_init__(self):
         super().__post_init__()
-        for name, low in (("advice", 5), ("fixed", 7), ("instance", 1), ("lookups", 0)):
+        for name, low, high in (("advice", 5, MAX_COLUMNS), ("fixed", 7, MAX_COLUMNS), ("instance", 1, MAX_INSTANCE),
+                                ("lookups", 0, MAX_LOOKUPS)):
             if getattr(self, name) < low:
                 raise InputError(f"{name} must be at least {low}, got {getattr(self, name)}")
+            if getattr(self, name) > high:
+                raise InputError(f"{name} must be at most {high}, got {getattr(self, name)}")
         if not 3 <= self.degree <= 17:
             raise InputError(f"degree must be between 3 and 17, got {self.degree}")
         most = self.advice + self.fixed - 1 + self.instance

@@ -102,6 +102,8 @@ def test_stress_detects_a_corrupted_cell():
 
 @pytest.mark.parametrize("bad,message", [
     (["advice=4"], "advice must be at least 5"),
+    (["advice=100000000"], "advice must be at most 4096"),
+    (["lookups=65"], "lookups must be at most 64"),
     (["degree=2"], "degree must be between 3 and 17"),
     (["equality=13"], "equality must be between 3 and 12"),
 ])
@@ -148,6 +150,33 @@ def test_parameter_parsing_converts_declared_types():
 def test_parameter_errors(args, message):
     with pytest.raises(InputError, match=message):
         Fibonacci.parse_params(args)
+
+
+@pytest.mark.parametrize("circuit,args,message", [
+    ("fibonacci", ["terms=100000000000"], "terms=100000000000 takes 100000000000 rows, more than the 32 of k=5; "
+                                          "no k up to 28"),
+    ("fibonacci", ["terms=33"], "terms=33 takes 33 rows, more than the 32 of k=5; use k >= 6"),
+    ("poseidon", ["length=5"], "length=5 takes 264 rows, more than the 256 of k=8"),
+    ("range_check", ["count=1025"], "count=1025 takes 1025 rows"),
+    ("range_check", ["bits=11"], "bits=11 takes 2048 rows, more than the 1024 of k=10"),
+    ("simple-lookup", ["bits=60"], "bits=60 takes 1152921504606846976 rows"),
+    ("simple-lookup", ["rows=0"], "rows must be at least 1"),
+])
+def test_a_size_that_cannot_fit_in_the_rows_is_refused_before_synthesis(circuit, args, message):
+    """A size parameter is checked against all 2^k rows when it is parsed: synthesis would
+    otherwise build the whole witness first (hours, or all the memory, for a typo)."""
+    cls = load_circuit_class(circuit)
+    with pytest.raises(InputError, match=message):
+        cls.parse_params(args)
+
+
+def test_sizes_that_fill_the_rows_still_reach_the_layouter():
+    """The early check is only the ceiling: a size that fits in 2^k but not in the usable rows is
+    the layouter's to refuse, with its exact count."""
+    params = Fibonacci.parse_params(["terms=32"])
+    with pytest.raises(InputError, match="usable rows"):
+        synthesize(Fibonacci(params))
+    assert Fibonacci.parse_params(["terms=33", "k=6"]).terms == 33  # one k up, the same size is taken
 
 
 def test_bool_and_str_parameters():

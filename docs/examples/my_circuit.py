@@ -23,6 +23,7 @@ class NibbleSumParams(CircuitParams):
         super().__post_init__()  # keeps the check on k
         if self.count < 1:
             raise InputError(f"count must be at least 1, got {self.count}")
+        self.require_rows("count", self.count)  # before synthesis builds what cannot fit
 
 
 @dataclass

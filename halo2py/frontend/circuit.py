@@ -50,6 +50,16 @@ class CircuitParams:
         if not 1 <= self.k <= MAX_K:
             raise InputError(f"k must be between 1 and {MAX_K}, got {self.k}")
 
+    def require_rows(self, name: str, rows: int) -> None:
+        """Refuse parameter ``name`` if what it sizes takes ``rows`` rows, more than all 2^k: the
+        layouter's exact check (against the usable rows) comes only after synthesis has built the
+        witness, which for a typo like terms=10^11 would run for hours or exhaust memory first."""
+        if rows > 1 << self.k:
+            least = (rows - 1).bit_length()  # the smallest k with that many rows in all
+            hint = f"use k >= {least}" if least <= MAX_K else f"no k up to {MAX_K} has that many"
+            raise InputError(f"{name}={getattr(self, name)} takes {rows} rows, more than the {1 << self.k} of "
+                             f"k={self.k}; {hint}")
+
 
 class Circuit:
     """Base class of halo2py circuits (see docs/circuits.md for a worked example)."""
