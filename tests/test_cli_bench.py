@@ -74,6 +74,8 @@ def test_field_json_and_table():
     (["ntt", "--runs", "0"], "--runs must be at least 1"),
     (["field", "--n", "0"], "--n must be between 1 and"),
     (["field", "--threads", "-1"], "--threads must be between 1 and"),
+    (["msm", "--k", "4", "--columns", "0"], "--columns must be between 1 and 64, got 0"),
+    (["msm", "--k", "4", "--columns", "100000000"], "--columns must be between 1 and 64, got 100000000"),
 ])
 def test_bad_input_is_one_line_exit_2(monkeypatch, capsys, args, message):
     monkeypatch.setattr(sys, "argv", ["halo2py", "bench", *args])

@@ -24,6 +24,7 @@ _IFMA = typer.Option(None, "--ifma/--no-ifma", metavar="",
                      help="AVX-512 IFMA field kernels (default: where the CPU has them, HALO2PY_IFMA=0 off).")
 
 _MAX_FIELD_N = 1 << 26
+_MAX_MSM_COLUMNS = 64  # a prover's round commits a few dozen at most; 2^24 points × 64 is 32 GiB of scalars
 
 
 def _onoff(flag: bool) -> str:
@@ -134,8 +135,8 @@ def msm_cmd(
     """Milliseconds per G1 multi-scalar multiplication of 2^k random points and Fr scalars."""
     if not 0 <= k <= 24:
         raise InputError(f"--k must be between 0 and 24, got {k}")
-    if columns < 1:
-        raise InputError(f"--columns must be at least 1, got {columns}")
+    if not 1 <= columns <= _MAX_MSM_COLUMNS:
+        raise InputError(f"--columns must be between 1 and {_MAX_MSM_COLUMNS}, got {columns}")
     used = use_threads(threads)
     from halo2py.arith.field import Fr
     from halo2py.curve import G1
