@@ -19,6 +19,8 @@ import time
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from halo2py._cachedir import STALE_AFTER_DAYS, prune_stale_caches
+
 # Modules with a ``warm()`` function, bottom layer first, and what each one compiles.
 WARM_MODULES = [
     ("halo2py.arith.warm", "field arithmetic, NTT"),
@@ -76,6 +78,10 @@ def main() -> None:
             console.print(f"compiling kernels {i}/{steps}: {what} done in {now - t:.1f} s "
                           f"({_elapsed(now - t0)} elapsed)", highlight=False)
     print(f"halo2py: kernels compiled and cached in {time.perf_counter() - t0:.1f} s")
+    removed = prune_stale_caches()
+    if removed:
+        console.print(f"removed {len(removed)} kernel cache(s) of other halo2py sources, unused for "
+                      f"{STALE_AFTER_DAYS} days", highlight=False)
 
 
 if __name__ == "__main__":
