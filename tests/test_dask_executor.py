@@ -362,6 +362,10 @@ def test_bench_dask_times_the_last_of_several_proofs_per_cluster(monkeypatch, ca
     assert set(row["traffic"]["worker_kernels_compiled"]) == set(row["traffic"]["worker_peak_rss_bytes"])
     code, _, err = run_main(monkeypatch, capsys, "bench", "dask", "--proofs", "0")
     assert code == 2 and "--proofs" in err
+    for flags, says in ((["--k", "30"], "k must be between 1 and 28, got 30"),
+                        (["--workers", "1,100000"], "--workers must be between 1 and")):
+        code, _, err = run_main(monkeypatch, capsys, "bench", "dask", *flags)  # refused before any cluster
+        assert code == 2 and says in " ".join(err.split()) and err.count("\n") == 1
 
 
 def test_bench_dask_warns_when_the_timed_proofs_compiled_kernels(monkeypatch, capsys):
@@ -493,10 +497,13 @@ def test_without_dask_one_line_names_the_extra(monkeypatch, capsys):
     (["--scheduler", "tcp://127.0.0.1:1"], "need --executor dask"),
     (["--executor", "dask", "--workers", "0"], "at least 1"),
     (["--executor", "dask", "--timeout", "0"], "must be positive"),
+    (["--executor", "dask", "--timeout", "1e300"], "--timeout must be at most 86400 seconds"),
+    (["--executor", "dask", "--workers", "100000"], "--workers must be between 1 and"),
+    (["--executor", "dask", "--threads-per-worker", "100000"], "--threads-per-worker must be between 1 and"),
 ])
 def test_bad_executor_flags(monkeypatch, capsys, flags, message):
     code, _, err = run_main(monkeypatch, capsys, "prove", "fibonacci", *flags)
-    assert code == 2 and message in err
+    assert code == 2 and message in " ".join(err.split()) and "Traceback" not in err
 
 
 def test_conformance_checks_that_declared_parts_combine_to_compute():

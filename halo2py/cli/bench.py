@@ -232,9 +232,11 @@ def dask_cmd(
     if not counts or min(counts) < 1 or runs < 1 or proofs < 1:
         raise InputError("--workers needs counts of at least 1, and --runs and --proofs at least 1")
     from halo2py.cli.execution import executor_options
+    from halo2py.pipeline import build_circuit
     from halo2py.profiling.distributed import DISTRIBUTED_PHASES, bench
 
-    executor_options("dask", None, counts[0], 1, 30.0)  # a missing Dask fails here, in one line
+    executor_options("dask", None, max(counts), 1, 30.0)  # a missing Dask, too many workers: one line, here
+    build_circuit(circuit, k, param)  # an unknown circuit, a bad k or parameter: before any cluster starts
     load_before = os.getloadavg()
     result = bench(circuit, k, param, counts, runs, in_process, progress=None if json_out else
                    lambda text: err.print(f"[dim]… {text}[/]", highlight=False), proofs=proofs)

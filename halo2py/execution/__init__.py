@@ -9,12 +9,18 @@ halo2py runs without Dask installed.
 
 from __future__ import annotations
 
+import os
+
 from halo2py.errors import InputError
 from halo2py.execution.base import COEFF, LAGRANGE, ClusterUnavailable, Executor, ProofTraffic
 from halo2py.execution.local import InProcessExecutor
 
 EXECUTORS = ("in-process", "dask")
 DEFAULT_TIMEOUT = 30.0
+# A local cluster of more processes than this per core only competes with itself (and 10^5 of
+# them would never start); a wait of more than a day overflows the event loop's clock.
+WORKERS_PER_CORE = 4
+MAX_TIMEOUT = 86400.0
 
 __all__ = ["COEFF", "DEFAULT_TIMEOUT", "EXECUTORS", "LAGRANGE", "ClusterUnavailable", "Executor",
            "InProcessExecutor", "ProofTraffic", "open_executor"]
@@ -38,8 +44,18 @@ def open_executor(name: str = "in-process", scheduler: str | None = None, worker
         raise InputError("give --scheduler (a running cluster) or --workers (a local one), not both")
     if (workers is not None and workers < 1) or threads_per_worker < 1:
         raise InputError("--workers and --threads-per-worker must be at least 1")
+    cores = os.cpu_count() or 1
+    if scheduler is None:  # a local cluster: processes and threads of this machine
+        if workers is not None and workers > WORKERS_PER_CORE * cores:
+            raise InputError(f"--workers must be between 1 and {WORKERS_PER_CORE * cores} on this machine "
+                             f"({WORKERS_PER_CORE} per core), got {workers}")
+        if threads_per_worker > cores:
+            raise InputError(f"--threads-per-worker must be between 1 and {cores} on this machine, "
+                             f"got {threads_per_worker}")
     if not timeout > 0:
         raise InputError(f"--timeout must be positive, got {timeout}")
+    if timeout > MAX_TIMEOUT:
+        raise InputError(f"--timeout must be at most {MAX_TIMEOUT:g} seconds (a day), got {timeout:g}")
     try:
         from halo2py.execution.cluster import DaskExecutor
     except ImportError as exc:
