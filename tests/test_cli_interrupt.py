@@ -9,7 +9,8 @@ import time
 import pytest
 from interrupts import interruptible
 
-from halo2py.cli.files import replacing, write_output
+from halo2py._output import output_file
+from halo2py.cli.files import write_output
 from halo2py.errors import InputError
 
 
@@ -34,8 +35,8 @@ def test_sigint_during_setup_exits_130_and_leaves_nothing(tmp_path):
 def test_interrupted_write_removes_its_temporary_file(tmp_path):
     target = tmp_path / "proof.bin"
     with pytest.raises(KeyboardInterrupt):
-        with replacing(target) as tmp:
-            tmp.write_bytes(b"half a proof")
+        with output_file(target) as f:
+            f.write(b"half a proof")
             raise KeyboardInterrupt
     assert list(tmp_path.iterdir()) == []
 

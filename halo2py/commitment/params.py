@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 from numba import njit, prange
 
+from halo2py._output import output_file
 from halo2py.arith.constants import FR_MODULUS, FR_TWO_ADICITY
 from halo2py.arith.field import Fr
 from halo2py.arith.ntt import root_of_unity
@@ -202,18 +203,12 @@ class ParamsKZG:
 
     def write(self, path) -> None:
         """Write the halo2 RawBytes format (atomically: a temporary file, then a rename)."""
-        path = Path(path)
-        tmp = path.with_name(path.name + ".tmp")
         try:
-            with open(tmp, "wb") as f:
+            with output_file(path) as f:  # Ctrl-C included: never a partial file left behind
                 for chunk in self._chunks():
                     f.write(chunk)
-            os.replace(tmp, path)
-        except BaseException as exc:  # Ctrl-C included: never leave a partial file behind
-            tmp.unlink(missing_ok=True)
-            if isinstance(exc, OSError):
-                raise InputError(f"cannot write params file {path}: {exc.strerror or exc}") from None
-            raise
+        except OSError as exc:
+            raise InputError(f"cannot write params file {path}: {exc.strerror or exc}") from None
 
     @classmethod
     def read(cls, path, k: int | None = None, *, check: bool = True, g2: bool = True) -> "ParamsKZG":

@@ -25,13 +25,13 @@ version 1 files (Blake2b) are refused with the version message and made again by
 from __future__ import annotations
 
 import mmap
-import os
 import struct
 from pathlib import Path
 
 import numpy as np
 from numba import njit, prange
 
+from halo2py._output import output_file
 from halo2py.errors import InputError
 from halo2py.middleware.circuit import CompiledCircuit
 from halo2py.plonk.keygen import ProvingKey, proving_key
@@ -116,22 +116,15 @@ def _header(vk_bytes: bytes, count: int, checksum: bytes) -> bytes:
 
 
 def write_pk(pk: ProvingKey, path) -> None:
-    """Write to a temporary file beside ``path`` and rename, so no half-written key is left."""
+    """Write whole or not at all (``halo2py._output``): no half-written key is ever left."""
     arrays = _arrays(pk)
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
-        with open(tmp, "wb") as f:
+        with output_file(path) as f:
             f.write(_header(vk_to_bytes(pk.vk), len(arrays), _checksum(arrays)))
             for a in arrays:
                 f.write(memoryview(np.ascontiguousarray(a, dtype=np.uint64)).cast("B"))
-        os.replace(tmp, path)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise InputError(f"cannot write pk file {path}: {exc.strerror or exc}") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def read_pk(path, cs: CompiledCircuit) -> ProvingKey:
