@@ -105,3 +105,47 @@ def test_plan_prints_every_strategy_and_phase():
         assert p["rss_bytes"] == p["peak_bytes"] + data["rss_floor_bytes"]
     table = _run("plan", *STRESS, "--k", "16")
     assert table.returncode == 0 and "subcoset" in table.stdout and "quotient" in table.stdout
+
+
+def test_a_layout_that_could_never_fit_is_refused_before_it_fills_memory(monkeypatch, capsys):
+    """plan (and keygen, a rebuilt vk, info) lay the circuit out without a witness: at k = 28 that
+    was ~70 GiB filled until the OS killed the process. The layouter asks first; the estimate is
+    the arrays it will fill — checked here against what a real keygen-only layout holds."""
+    import numpy as np
+
+    from halo2py.frontend import layouter
+    from halo2py.frontend.circuit import load_circuit_class, synthesize
+    from plonk_cases import run_main
+
+    cls = load_circuit_class("stress")
+    circuit = cls(cls.parse_params(["k=10"]))
+    laid = synthesize(circuit, witness=False).assignment
+    filled = sum(a.nbytes for a in laid.fixed) + sum(a.nbytes for a in laid.selectors) + 4 * (1 << 10) * (
+        len(laid.advice) + len(laid.fixed) + len(laid.selectors))
+    assert layouter.keygen_table_bytes(synthesize(circuit, witness=False).cs, 10) == filled
+    assert all(isinstance(a, np.ndarray) for a in laid.fixed)
+
+    monkeypatch.setattr(layouter, "available_bytes", lambda: filled - 1)
+    code, out, err = run_main(monkeypatch, capsys, "plan", "stress", "--k", "10")
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert "laying this circuit out takes" in " ".join(err.split()) and err.count("\n") == 1
+    monkeypatch.setattr(layouter, "available_bytes", lambda: filled)  # exactly enough: it runs
+    code, out, err = run_main(monkeypatch, capsys, "plan", "stress", "--k", "10", "--json")
+    assert code in (0, None) and json.loads(out)["k"] == 10
+    monkeypatch.setattr(layouter, "available_bytes", lambda: None)  # no /proc/meminfo: no check
+    code, _, _ = run_main(monkeypatch, capsys, "plan", "stress", "--k", "10", "--json")
+    assert code in (0, None)
+
+
+def test_available_memory_is_read_from_meminfo():
+    from halo2py._meminfo import available_bytes
+
+    free = available_bytes()
+    if not os.path.exists("/proc/meminfo"):
+        assert free is None
+        return
+    total = 0
+    for line in open("/proc/meminfo"):
+        if line.startswith(("MemTotal:", "SwapTotal:")):
+            total += int(line.split()[1]) * 1024
+    assert 0 < free <= total

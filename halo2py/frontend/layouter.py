@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from halo2py._meminfo import available_bytes
 from halo2py.arith.constants import FR_MODULUS
 from halo2py.arith.field import Fr
 from halo2py.errors import InputError
@@ -319,6 +320,26 @@ class Table:
             self._rec.bulk.append((column, 0, vec))
 
 
+def keygen_table_bytes(cs: ConstraintSystem, k: int) -> int:
+    """What a keygen-only layout at 2^k rows holds once its fixed columns are filled: every fixed
+    column (n field elements — keygen needs each one whole, in both bases, after this), every
+    cell owner (an int32 per row for each advice, fixed and selector column) and every selector
+    (a byte per row). Advice and instance columns stay unwritten zero pages without a witness."""
+    columns = len(cs.advice_columns) + len(cs.fixed_columns) + len(cs.selectors)
+    return (1 << k) * (32 * len(cs.fixed_columns) + 4 * columns + len(cs.selectors))
+
+
+def _check_keygen_table_fits(cs: ConstraintSystem, k: int) -> None:
+    """Refuse at once a keygen-only layout (keygen, a rebuilt vk, ``plan``, ``info``) that could
+    never fit in this machine's memory, rather than fill it and be killed: ``plan stress --k 28``
+    had 21 GB resident after a minute, on its way to about 70 GiB."""
+    need, free = keygen_table_bytes(cs, k), available_bytes()
+    if free is not None and need > free:
+        raise InputError(f"k={k}: laying this circuit out takes {need / 2**30:.1f} GiB (its "
+                         f"{len(cs.fixed_columns)} fixed columns and the cell owners), and this machine has "
+                         f"{free / 2**30:.1f} GiB available; use a machine with more memory or a smaller k")
+
+
 class Layouter:
     """Places regions (through its floor planner) and tables, records copies in halo2's order,
     and produces the ``Assignment``."""
@@ -342,6 +363,8 @@ class Layouter:
         else:  # keygen-only: the public inputs are unknown, as every advice value is
             self.instance_values = [[] for _ in cs.instance_columns]
 
+        if not witness and zeros is None:
+            _check_keygen_table_fits(cs, k)
         # ``zeros(shape)``: where the table's columns are made (zero-filled uint64); the prover's
         # out-of-core mode passes its column store's, so the table is born in spill files
         zeros = zeros or (lambda shape: np.zeros(shape, dtype=np.uint64))
