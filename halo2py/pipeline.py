@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from halo2py._input import read_bounded, read_bounded_text
 from halo2py._cachedir import user_cache_dir
 from halo2py.commitment.params import ParamsKZG
 from halo2py.errors import Halo2pyError, InputError
@@ -288,9 +289,9 @@ def _read_json(path: str, what: str):
         except json.JSONDecodeError as exc:
             raise InputError(f"--{what} is not valid JSON: {exc.msg} (column {exc.colno})") from None
     try:
-        return json.loads(Path(path).read_text())
-    except OSError as exc:
-        raise InputError(f"cannot read {what} file {path}: {exc.strerror or exc}") from None
+        return json.loads(read_bounded_text(path, "json"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read {what} file {path}: {getattr(exc, 'strerror', None) or exc}") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{what} file {path} is not valid JSON: {exc.msg} (line {exc.lineno})") from None
 
@@ -313,7 +314,7 @@ def _instance_columns(data, path: str):
 
 def read_proof(path: str):
     try:
-        data = Path(path).read_bytes()
+        data = read_bounded(path, "proof")
     except OSError as exc:
         raise InputError(f"cannot read proof file {path}: {exc.strerror or exc}") from None
     return ProofFile.from_bytes(data)
@@ -360,7 +361,7 @@ def _verifier_key(circuit, params, dialect: str | None, vk_path: str | None):
     if vk_path is None:
         return verifying_key(circuit, params, dialect)
     try:
-        data = Path(vk_path).read_bytes()
+        data = read_bounded(vk_path, "key")
     except OSError as exc:
         raise InputError(f"cannot read vk file {vk_path}: {exc.strerror or exc}") from None
     return vk_from_bytes(data, compile_circuit(circuit), f"vk file {vk_path}")

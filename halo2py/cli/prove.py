@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, List, Optional
 
 import typer
 
+from halo2py._input import read_bounded
 from halo2py.cli import conform
 from halo2py.cli.collector import paused_until_work, work_begins
 from halo2py.cli.console import PhaseProgress, emit_json, err, out
@@ -195,7 +196,7 @@ def verify(
         raise InputError("give exactly one of --proof FILE and --halo2-proof FILE")
     if halo2_proof is not None:
         try:
-            transcript = halo2_proof.read_bytes()
+            transcript = read_bounded(halo2_proof, "proof")
         except OSError as exc:
             raise InputError(f"cannot read raw transcript {halo2_proof}: {exc.strerror or exc}") from None
         circuits = pipeline.build_copies(circuit, copies, k, param, inputs, floor_planner)

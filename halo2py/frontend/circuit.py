@@ -20,9 +20,9 @@ import hashlib
 import json
 import typing
 from dataclasses import dataclass
-from pathlib import Path
 from typing import ClassVar
 
+from halo2py._input import read_bounded_text
 from halo2py import plugins
 from halo2py.arith.constants import FR_MODULUS
 from halo2py.errors import Halo2pyError, InputError, ResourceError
@@ -198,11 +198,11 @@ def load_inputs(path: str | None) -> dict:
             raise InputError(f"--inputs is not valid JSON: {exc.msg} (column {exc.colno})") from None
         return data
     try:
-        data = json.loads(Path(path).read_text())
+        data = json.loads(read_bounded_text(path, "json"))
     except FileNotFoundError:
         raise InputError(f"inputs file not found: {path}") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read inputs file {path}: {exc}") from None
+        raise InputError(f"cannot read inputs file {path}: {getattr(exc, 'strerror', None) or exc}") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"inputs file {path} is not valid JSON: {exc}") from None
     if not isinstance(data, dict):
