@@ -8,8 +8,10 @@ its kind; a regular file over it is refused from its size alone, a stream after 
 
 from __future__ import annotations
 
+import json
 import os
 import stat
+import sys
 
 MIB = 1 << 20
 # Ceilings, each far above any real file of its kind: a proof is a few KiB plus 32 bytes per
@@ -42,3 +44,31 @@ def read_bounded_text(path, kind: str) -> str:
 
 def _size(limit: int) -> str:
     return f"{limit // MIB} MiB" if limit >= MIB else f"{limit} bytes"
+
+
+class BadJSON(ValueError):
+    """JSON text that does not parse; ``str`` says why in one phrase."""
+
+
+# json's C parser recurses once per nesting level, checked against Python's recursion limit;
+# above CPython's default of 1000 the C stack can run out first (a segfault, not an error), and
+# libraries may raise the limit process-wide (py_ecc sets 100 000), so parsing caps it.
+JSON_DEPTH = 1000
+
+
+def loads_json(text):
+    """``json.loads``, every way it can fail on hostile text as BadJSON: malformed text, nesting
+    deep enough to exhaust the recursion limit (a proof file's settings, an instances file), a
+    number longer than Python converts to int."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(min(limit, JSON_DEPTH))
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BadJSON(f"{exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+    except RecursionError:
+        raise BadJSON("nested too deeply") from None
+    except ValueError as exc:  # "Exceeds the limit (4300 digits) for integer string conversion…"
+        raise BadJSON(str(exc).split(";")[0]) from None
+    finally:
+        sys.setrecursionlimit(limit)

@@ -5,11 +5,10 @@ around these functions, so every command proves and verifies the same way.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from halo2py._input import read_bounded, read_bounded_text
+from halo2py._input import BadJSON, loads_json, read_bounded, read_bounded_text
 from halo2py._cachedir import user_cache_dir
 from halo2py.commitment.params import ParamsKZG
 from halo2py.errors import Halo2pyError, InputError
@@ -285,15 +284,15 @@ def _read_json(path: str, what: str):
     """JSON typed inline (it starts with ``[`` or ``{``) or read from the file ``path``."""
     if path.lstrip()[:1] in ("[", "{"):
         try:
-            return json.loads(path)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"--{what} is not valid JSON: {exc.msg} (column {exc.colno})") from None
+            return loads_json(path)
+        except BadJSON as exc:
+            raise InputError(f"--{what} is not valid JSON: {exc}") from None
     try:
-        return json.loads(read_bounded_text(path, "json"))
+        return loads_json(read_bounded_text(path, "json"))
+    except BadJSON as exc:
+        raise InputError(f"{what} file {path} is not valid JSON: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read {what} file {path}: {getattr(exc, 'strerror', None) or exc}") from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{what} file {path} is not valid JSON: {exc.msg} (line {exc.lineno})") from None
 
 
 def _instance_columns(data, path: str):

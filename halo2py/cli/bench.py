@@ -172,7 +172,7 @@ def pairing_cmd(
     import random
 
     import numpy as np
-    from py_ecc import optimized_bn128 as bn
+    from halo2py._pyecc import bn
 
     from halo2py.arith.constants import FR_MODULUS
     from halo2py.commitment import pairing

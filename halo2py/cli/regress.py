@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
@@ -16,15 +15,16 @@ def regress(
     update: bool = typer.Option(False, "--update", metavar="", help="Record this run as the new baseline."),
 ):
     """Prove every registered circuit's regression cases with every strategy; fail on any regression."""
+    from halo2py._input import BadJSON, loads_json
     from halo2py.errors import InputError
     from halo2py.profiling.regress import check_against, run_cases, strategies_to_run, write_baseline
 
     previous = None
     if baseline.exists():
         try:
-            previous = json.loads(baseline.read_text())
-        except json.JSONDecodeError as exc:
-            raise InputError(f"baseline {baseline} is not valid JSON: {exc.msg}") from None
+            previous = loads_json(baseline.read_text())
+        except BadJSON as exc:
+            raise InputError(f"baseline {baseline} is not valid JSON: {exc}") from None
     elif not update:
         raise InputError(f"baseline {baseline} does not exist (create it with --update)")
     runs, problems = run_cases(strategies_to_run(), progress=lambda t: err.print(f"[dim]… {t}[/]", highlight=False))

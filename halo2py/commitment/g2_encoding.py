@@ -6,7 +6,7 @@ that decoding and checking G2 points take.
 """
 
 import numpy as np
-from py_ecc import optimized_bn128 as bn
+from halo2py._pyecc import bn
 
 from halo2py.arith.constants import FQ
 from halo2py.arith.field import Fq

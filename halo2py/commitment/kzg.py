@@ -100,7 +100,7 @@ def linear_combination(terms) -> np.ndarray:
 def pairing_check(params: ParamsKZG, left: np.ndarray, right: np.ndarray) -> bool:
     """e(left, s_g2) · e(right, −g2) == 1: halo2's final check of every KZG opening argument.
     (py_ecc and the pairing kernels load here, on a verifier's first check: a prover needs neither.)"""
-    from py_ecc import optimized_bn128 as bn
+    from halo2py._pyecc import bn
 
     from halo2py.commitment import pairing
 

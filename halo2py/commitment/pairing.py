@@ -12,20 +12,13 @@ which is the order halo2 writes them in.
 """
 
 import numpy as np
-from py_ecc.optimized_bn128 import (
-    FQ2,
-    G2,
-    b2,
-    curve_order,
-    is_inf,
-    is_on_curve,
-    multiply,
-    normalize,
-)
-
+from halo2py._pyecc import bn
 from halo2py.arith.field import Fq
 from halo2py.curve import ate
 from halo2py.errors import InputError
+
+FQ2, G2, b2, curve_order = bn.FQ2, bn.G2, bn.b2, bn.curve_order
+is_inf, is_on_curve, multiply, normalize = bn.is_inf, bn.is_on_curve, bn.multiply, bn.normalize
 
 G2_GENERATOR = G2
 

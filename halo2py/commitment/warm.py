@@ -2,7 +2,7 @@
 argument types: a tiny setup, the G1 inverse FFT, commitments, both multiopen provers and the
 pairing check."""
 
-from py_ecc import optimized_bn128 as bn
+from halo2py._pyecc import bn
 
 from halo2py.arith.field import Fr
 from halo2py.commitment import kzg, pairing

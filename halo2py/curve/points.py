@@ -229,7 +229,7 @@ class G1Group:
     # ---- py_ecc bridge ------------------------------------------------------------------------
     def to_py_ecc(self, point):
         """One affine or Jacobian point as a py_ecc ``optimized_bn128`` point."""
-        from py_ecc import optimized_bn128 as bn
+        from halo2py._pyecc import bn
 
         if _kind(point) == JACOBIAN:
             point = self.to_affine(point)
@@ -240,7 +240,7 @@ class G1Group:
 
     def from_py_ecc(self, pt) -> np.ndarray:
         """A py_ecc ``optimized_bn128`` G1 point as one affine point."""
-        from py_ecc import optimized_bn128 as bn
+        from halo2py._pyecc import bn
 
         if bn.is_inf(pt):
             return np.zeros(AFFINE, dtype=np.uint64)

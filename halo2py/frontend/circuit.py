@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import typing
 from dataclasses import dataclass
 from typing import ClassVar
 
-from halo2py._input import read_bounded_text
+from halo2py._input import BadJSON, loads_json, read_bounded_text
 from halo2py import plugins
 from halo2py.arith.constants import FR_MODULUS
 from halo2py.errors import Halo2pyError, InputError, ResourceError
@@ -193,18 +192,18 @@ def load_inputs(path: str | None) -> dict:
         return {}
     if path.lstrip().startswith("{"):
         try:
-            data = json.loads(path)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"--inputs is not valid JSON: {exc.msg} (column {exc.colno})") from None
+            data = loads_json(path)
+        except BadJSON as exc:
+            raise InputError(f"--inputs is not valid JSON: {exc}") from None
         return data
     try:
-        data = json.loads(read_bounded_text(path, "json"))
+        data = loads_json(read_bounded_text(path, "json"))
     except FileNotFoundError:
         raise InputError(f"inputs file not found: {path}") from None
+    except BadJSON as exc:
+        raise InputError(f"inputs file {path} is not valid JSON: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read inputs file {path}: {getattr(exc, 'strerror', None) or exc}") from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"inputs file {path} is not valid JSON: {exc}") from None
     if not isinstance(data, dict):
         raise InputError(f"inputs file {path} must hold a JSON object")
     return data

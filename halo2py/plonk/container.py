@@ -23,6 +23,7 @@ import json
 import struct
 from dataclasses import dataclass, field
 
+from halo2py._input import BadJSON, loads_json
 from halo2py.arith.constants import FR_MODULUS
 from halo2py.errors import InputError
 
@@ -93,8 +94,8 @@ class ProofFile:
         transcript = reader.take(length, "transcript")
         settings_length = struct.unpack("<H", reader.take(2, "settings length"))[0]
         try:
-            settings = json.loads(reader.take(settings_length, "settings").decode())
-        except (UnicodeDecodeError, json.JSONDecodeError):
+            settings = loads_json(reader.take(settings_length, "settings").decode())
+        except (UnicodeDecodeError, BadJSON):
             raise ContainerError("proof file settings are not a JSON object") from None
         if not isinstance(settings, dict) or not all(isinstance(v, (str, dict)) for v in settings.values()):
             raise ContainerError("proof file settings are not a JSON object of names")

@@ -4,11 +4,11 @@ the side-by-side benchmark's results file beside them)."""
 
 from __future__ import annotations
 
-import json
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
+from halo2py._input import loads_json, read_bounded_text
 from halo2py.errors import InputError
 
 MIB = 1 << 20
@@ -32,7 +32,7 @@ def read_ezkl_results(path: Path) -> EzklPoints:
     with ``max_rss_kb`` from ``/usr/bin/time -v``, and ``date_utc``); a file of another shape is
     bad input, reported before any proof is profiled."""
     try:
-        results = json.loads(Path(path).read_text())["results"]
+        results = loads_json(read_bounded_text(path, "json"))["results"]
         rss, dates = {}, set()
         for k, entry in results.items():
             runs = [r["max_rss_kb"] for r in entry["runs"]["ezkl"] if r.get("rc", 0) == 0]
@@ -41,7 +41,7 @@ def read_ezkl_results(path: Path) -> EzklPoints:
                 dates.add(entry["date_utc"].split()[0])
     except OSError as exc:
         raise InputError(f"cannot read ezkl results {path}: {exc.strerror or exc}") from None
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:  # BadJSON is a ValueError
         raise InputError(f"{path} is not a vs_ezkl results file (results.<k>.runs.ezkl[].max_rss_kb): "
                          f"{type(exc).__name__} {exc}") from None
     if not rss:
