@@ -126,3 +126,4 @@ def test_bad_input_is_one_line_exit_2(args, message, tmp_path, monkeypatch, caps
     code, stdout, err = run_main(monkeypatch, capsys, "layout", "simple-example", *args)
     assert code == 2 and stdout == ""
     assert message in err and len(err.strip().splitlines()) == 1
+    assert [p.name for p in tmp_path.iterdir()] == []  # no picture, and no temporary file left

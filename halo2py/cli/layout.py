@@ -19,6 +19,7 @@ def layout(
     k: Optional[int] = K, param: List[str] = PARAM, floor_planner: Optional[str] = FLOOR_PLANNER,
 ):
     """Draw CIRCUIT's layout: regions, assigned cells, selectors, copy constraints, unusable rows."""
+    from halo2py._output import output_file
     from halo2py.errors import InputError
     from halo2py.frontend.circuit import synthesize
     from halo2py.frontend.layout_plot import parse_rows, plot_layout
@@ -33,8 +34,9 @@ def layout(
     planner = floor_planner or instance.floor_planner
     fig = plot_layout(assignment, window, title=f"{instance.circuit_name()} k={assignment.k} ({planner} "
                       f"floor planner), rows {window[0]} .. {window[1] - 1} of {n}")
-    try:
-        fig.savefig(out, dpi=110)
+    try:  # whole or not at all, a FIFO or device in place (halo2py._output); the suffix names the format
+        with output_file(out) as f:
+            fig.savefig(f, dpi=110, format=out.suffix[1:].lower() or "png")
     except (OSError, ValueError) as exc:
         raise InputError(f"cannot write picture {out}: {getattr(exc, 'strerror', None) or exc}") from None
     shown = sum(1 for r in assignment.regions if r.rows > 0 and r.start < window[1]
