@@ -87,6 +87,21 @@ def test_regress_flags_changed_proofs_and_moved_peaks():
     assert check_against(base, {"new-k8-s": same["c-k8-s"]}) == ([], ["new-k8-s"])
 
 
+def test_a_baseline_is_written_whole_and_read_back(tmp_path, monkeypatch, capsys):
+    from halo2py.profiling.regress import write_baseline
+    from plonk_cases import run_main
+
+    path = tmp_path / "b" / "baseline.json"
+    runs = {"c-k8-s": {"peak_bytes": 100 * MB, "model_error": 0.01, "proof_sha256": "aa"}}
+    write_baseline(path, runs, {"tolerances": {"peak_rel": 0.5, "peak_abs_bytes": 1}})
+    data = json.loads(path.read_text())
+    assert data == {"tolerances": {"peak_rel": 0.5, "peak_abs_bytes": 1}, "runs": runs}
+    assert [p.name for p in path.parent.iterdir()] == ["baseline.json"]  # no temporary left
+    path.write_text("[" * 5000)  # unreadable baselines are one line, before any proof runs
+    code, _, err = run_main(monkeypatch, capsys, "regress", "--baseline", str(path))
+    assert code == 2 and "is not valid JSON" in err and err.count("\n") == 1
+
+
 def _cli(*args):
     return subprocess.run([sys.executable, "-m", "halo2py", *args], capture_output=True, text=True)
 

@@ -15,16 +15,18 @@ def regress(
     update: bool = typer.Option(False, "--update", metavar="", help="Record this run as the new baseline."),
 ):
     """Prove every registered circuit's regression cases with every strategy; fail on any regression."""
-    from halo2py._input import BadJSON, loads_json
+    from halo2py._input import BadJSON, loads_json, read_bounded_text
     from halo2py.errors import InputError
     from halo2py.profiling.regress import check_against, run_cases, strategies_to_run, write_baseline
 
     previous = None
     if baseline.exists():
         try:
-            previous = loads_json(baseline.read_text())
+            previous = loads_json(read_bounded_text(baseline, "json"))
         except BadJSON as exc:
             raise InputError(f"baseline {baseline} is not valid JSON: {exc}") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot read baseline {baseline}: {getattr(exc, 'strerror', None) or exc}") from None
     elif not update:
         raise InputError(f"baseline {baseline} does not exist (create it with --update)")
     runs, problems = run_cases(strategies_to_run(), progress=lambda t: err.print(f"[dim]… {t}[/]", highlight=False))

@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from halo2py import pipeline
+from halo2py._output import output_file
 from halo2py.commitment.params import ParamsKZG
 from halo2py.conformance import circuit_cases
 from halo2py.profiling.compare import compare, model_error
@@ -98,4 +99,5 @@ def check_against(baseline: dict, runs: dict) -> tuple[list, list]:
 def write_baseline(path: Path, runs: dict, previous: dict | None) -> None:
     tolerances = (previous or {}).get("tolerances", DEFAULT_TOLERANCES)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"tolerances": tolerances, "runs": runs}, indent=2, sort_keys=True) + "\n")
+    with output_file(path) as f:  # whole or not at all: a cut-short baseline would fail every later check
+        f.write((json.dumps({"tolerances": tolerances, "runs": runs}, indent=2, sort_keys=True) + "\n").encode())
