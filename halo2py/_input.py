@@ -1,4 +1,4 @@
-"""Input files read whole, never beyond a ceiling.
+"""Input files read whole, never beyond a ceiling; JSON from outside parsed into one kind of error.
 
 A proof, a vk, a raw transcript or a JSON file is read into memory at once — but ``/dev/zero``,
 a FIFO that never ends or a multi-gigabyte file given by mistake would be read until memory runs
@@ -61,7 +61,10 @@ def loads_json(text):
     deep enough to exhaust the recursion limit (a proof file's settings, an instances file), a
     number longer than Python converts to int."""
     limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(min(limit, JSON_DEPTH))
+    try:
+        sys.setrecursionlimit(min(limit, JSON_DEPTH))
+    except RecursionError:  # already deeper than the cap (a deep caller): parse under its own limit
+        pass
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
