@@ -8,6 +8,7 @@ circuits' test cases), so the time goes to task round trips, not to arithmetic.
 
 import json
 import socket
+import struct
 import sys
 import threading
 import time
@@ -431,6 +432,9 @@ class _NotAScheduler:
 @pytest.mark.parametrize("reply, says", [
     (b"HTTP/1.0 400 Bad Request\r\n\r\n", "its first message claims 3471766442030158920 bytes"),
     (b"", "closed the connection without a handshake"),
+    # a plausible length, then bytes that are no handshake: past the probe, Dask's Client fails
+    # (and is shut down: its event-loop thread would be left, its __del__ hang 6 s at exit)
+    (struct.pack("<Q", 16) + b"\x01" * 16, "its handshake failed"),
 ])
 def test_a_server_that_is_not_a_scheduler_is_one_line_exit_2(monkeypatch, capsys, reply, says):
     """Some other server at the address: Dask's comm would read its first eight bytes as a length

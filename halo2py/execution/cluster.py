@@ -311,6 +311,24 @@ def _coordinating(change: int) -> None:
             release_retained_memory()
 
 
+class _Client(distributed.Client):
+    """Dask's client, cleaned up when its constructor fails. Dask's own, failing to connect (a
+    peer that opened like a scheduler and then sent something else), leaves its event-loop
+    thread running, and its ``__del__`` at interpreter exit waits 6 s to close a connection that
+    never was and prints a traceback. Marking it closed makes ``close``/``__del__`` no-ops, and
+    its loop runner is stopped here (``_loop_runner``: absent in some other Dask, nothing to do)."""
+
+    def __init__(self, *args, **kwargs):
+        try:
+            super().__init__(*args, **kwargs)
+        except BaseException:
+            self.status = "closed"
+            runner = getattr(self, "_loop_runner", None)
+            if runner is not None:
+                runner.stop()
+            raise
+
+
 class DaskExecutor(Executor):
     name = "dask"
 
@@ -361,12 +379,16 @@ class DaskExecutor(Executor):
                                      f"({refusal}); is `dask scheduler` running there?" if refusal == "no connection"
                                      else f"the server at {where} is {refusal}")
         try:
-            self._client = distributed.Client(self._cluster or self.scheduler, timeout=self.timeout,
-                                              set_as_default=False, direct_to_workers=True)
+            self._client = _Client(self._cluster or self.scheduler, timeout=self.timeout,
+                                   set_as_default=False, direct_to_workers=True)
         except Exception as exc:  # whatever a peer that is not quite a scheduler made Dask raise: one line
             self.__exit__()
-            raise ClusterUnavailable(f"cannot reach the Dask scheduler at {where} within {self.timeout:g} s "
-                                     f"({type(exc).__name__}); is `dask scheduler` running there?") from None
+            detail = (f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)[:160]
+            if isinstance(exc, (OSError, TimeoutError)):
+                raise ClusterUnavailable(f"cannot reach the Dask scheduler at {where} within {self.timeout:g} s "
+                                         f"({detail}); is `dask scheduler` running there?") from None
+            raise ClusterUnavailable(f"the server at {where} is not a Dask scheduler: its handshake failed "
+                                     f"({detail})") from None
         try:
             self._client.register_plugin(WorkerSetup(), name="halo2py-worker-setup")
             self._await_workers()
