@@ -19,6 +19,7 @@ from halo2py.curve import (
     encode_compressed,
     encode_raw,
     encode_uncompressed,
+    raw_view,
 )
 from halo2py.errors import InputError
 
@@ -207,6 +208,9 @@ def test_uncompressed_and_raw_round_trip(pts):
     x0 = ref_affine(pts[0][1])[0]
     assert raw[:32] == (x0 * 2**256 % Q).to_bytes(32, "little")
     assert np.array_equal(decode_raw(raw), arr)
+    view = raw_view(arr)  # what a params file is written from: the same bytes, no copy of the points
+    assert bytes(view) == raw and np.shares_memory(np.frombuffer(view, dtype=np.uint8), arr)
+    assert bytes(raw_view(arr[::2])) == encode_raw(np.ascontiguousarray(arr[::2]))  # a strided one is copied
 
 
 def _no_root_x() -> int:

@@ -134,6 +134,7 @@ class ParamsKZG:
         denominators = Fr.batch_inverse(Fr.sub(ops.constant(tau, n), omegas))
         lagrange = Fr.mul(omegas, denominators, out=denominators)
         Fr.scale(lagrange, (pow(tau, n, FR_MODULUS) - 1) * pow(n, -1, FR_MODULUS), out=scalars[n:])
+        del omegas, denominators, lagrange  # 64 bytes per point that the fixed-base batch need not hold
         from halo2py.commitment import g2_encoding
 
         points = fixed_base.multiples(G1.generator(), scalars)
@@ -196,8 +197,8 @@ class ParamsKZG:
         from halo2py.commitment.g2_encoding import g2_to_raw
 
         yield struct.pack("<I", self.k)
-        yield encoding.encode_raw(self.g)
-        yield encoding.encode_raw(self.lagrange())
+        yield encoding.raw_view(self.g)  # the points' own bytes: no whole-array copy while writing
+        yield encoding.raw_view(self.lagrange())
         yield g2_to_raw(self.g2)
         yield g2_to_raw(self.s_g2)
 

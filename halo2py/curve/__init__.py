@@ -13,6 +13,7 @@ from halo2py.curve.encoding import (
     encode_raw,
     encode_uncompressed,
     encoding_for,
+    raw_view,
 )
 from halo2py.curve.msm import msm, msm_affine
 from halo2py.curve.points import G1, PointError
@@ -28,6 +29,7 @@ __all__ = [
     "decode_uncompressed",
     "encode_raw",
     "decode_raw",
+    "raw_view",
     "PointEncoding",
     "encoding_for",
 ]

@@ -206,8 +206,15 @@ def decode_uncompressed(data) -> np.ndarray:
 
 def encode_raw(points) -> bytes:
     """64 bytes per affine point: the Montgomery limbs as stored (halo2 ``RawBytes``)."""
+    return bytes(raw_view(points))
+
+
+def raw_view(points) -> memoryview:
+    """``encode_raw``'s bytes as a view of the points themselves where they are already
+    contiguous little-endian words (a copy only elsewhere): a params file's two bases are
+    written without holding a second copy of each."""
     a, _ = _rows(points, AFFINE, "points")
-    return np.ascontiguousarray(a).astype("<u8").tobytes()
+    return memoryview(np.ascontiguousarray(a).astype("<u8", copy=False)).cast("B")
 
 
 def decode_raw(data, check: bool = True) -> np.ndarray:
