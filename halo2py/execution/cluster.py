@@ -197,8 +197,7 @@ def _scheduler_refusal(address: str, timeout: float) -> str | None:
         return None
     try:
         with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout) as conn:
-            conn.settimeout(timeout)
-            header = _read_exactly(conn, 8)
+            header = conn.recv(8, socket.MSG_WAITALL)  # fewer bytes only if the peer closed first
     except OSError:
         return "no connection"
     if len(header) < 8:
@@ -207,17 +206,6 @@ def _scheduler_refusal(address: str, timeout: float) -> str | None:
     if not 0 < claimed <= HANDSHAKE_MAX_BYTES:
         return f"not a Dask scheduler: its first message claims {claimed} bytes"
     return None
-
-
-def _read_exactly(conn: socket.socket, size: int) -> bytes:
-    """Up to ``size`` bytes: fewer only if the peer closed the connection first."""
-    data = b""
-    while len(data) < size:
-        chunk = conn.recv(size - len(data))
-        if not chunk:
-            break
-        data += chunk
-    return data
 
 
 def worker_counters(dask_worker) -> tuple:
@@ -373,11 +361,13 @@ class DaskExecutor(Executor):
                     env={"NUMBA_NUM_THREADS": str(self.threads)},
                     config={**QUIET, "distributed.worker.profile.enabled": False})
         where = self.scheduler or self._cluster.scheduler_address
+        unreachable = (f"cannot reach the Dask scheduler at {where} within {self.timeout:g} s ({{}}); "
+                       "is `dask scheduler` running there?")
         refusal = None if self.scheduler is None else _scheduler_refusal(self.scheduler, self.timeout)
+        if refusal == "no connection":
+            raise ClusterUnavailable(unreachable.format(refusal))
         if refusal is not None:
-            raise ClusterUnavailable(f"cannot reach the Dask scheduler at {where} within {self.timeout:g} s "
-                                     f"({refusal}); is `dask scheduler` running there?" if refusal == "no connection"
-                                     else f"the server at {where} is {refusal}")
+            raise ClusterUnavailable(f"the server at {where} is {refusal}")
         try:
             self._client = _Client(self._cluster or self.scheduler, timeout=self.timeout,
                                    set_as_default=False, direct_to_workers=True)
@@ -385,8 +375,7 @@ class DaskExecutor(Executor):
             self.__exit__()
             detail = (f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)[:160]
             if isinstance(exc, (OSError, TimeoutError)):
-                raise ClusterUnavailable(f"cannot reach the Dask scheduler at {where} within {self.timeout:g} s "
-                                         f"({detail}); is `dask scheduler` running there?") from None
+                raise ClusterUnavailable(unreachable.format(detail)) from None
             raise ClusterUnavailable(f"the server at {where} is not a Dask scheduler: its handshake failed "
                                      f"({detail})") from None
         try:
